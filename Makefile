@@ -1,0 +1,26 @@
+# Tandem developer commands. `make test` is the single test command (also run by .ci/run).
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: run demo build test lint format bench
+
+run:
+	swift run tandem
+
+demo:
+	swift run tandem demo
+
+build:
+	swift build --build-tests
+
+test:
+	bash scripts/test.sh
+
+lint:
+	swift format lint --strict --recursive Sources Tests
+
+format:
+	swift format format --in-place --recursive Sources Tests
+
+bench:
+	@echo "Benchmarks live in bench/; run them from there. Nothing to run from make yet."

@@ -1,0 +1,158 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Organizations, people and their memberships: creating them, inviting, resetting
+/// and changing passwords. Every operation validates its input and is audited.
+struct AccountService {
+    let db: any Database
+    let hasher: AsyncPasswordHasher
+    let settings: Settings
+
+    struct Invalid: Error {
+        let fields: [(String, String)]
+    }
+
+    func hash(_ password: String) async throws -> String {
+        try await hasher.hash(PasswordDigest.prepare(password))
+    }
+
+    func verify(_ password: String, of user: User) async throws -> Bool {
+        (try? await hasher.verify(PasswordDigest.prepare(password), created: user.passwordHash)) ?? false
+    }
+
+    static func passwordProblem(_ password: String, email: String?) -> String? {
+        PasswordPolicy.standard.problem(with: password, email: email).map { "error_" + $0.rawValue }
+    }
+
+    /// Creates an organization with its first admin. When the e-mail already has an account
+    /// (one person running several organizations), its password must match and it becomes
+    /// the new organization's admin.
+    func createOrganization(name: String, adminName: String, email: String, password: String) async throws -> (
+        Organization, User
+    ) {
+        var problems: [(String, String)] = []
+        if let problem = FieldRules.name(name) { problems.append(("org_name", problem)) }
+        if let problem = FieldRules.name(adminName) { problems.append(("display_name", problem)) }
+        if let problem = FieldRules.email(email) { problems.append(("email", problem)) }
+        let normalized = FieldRules.normalizedEmail(email)
+        let existing = try await User.query(on: db).filter(\.$email == normalized).first()
+        if let existing {
+            if !(try await verify(password, of: existing)) {
+                problems.append(("password", "error_existing_account_password"))
+            }
+        } else if let problem = Self.passwordProblem(password, email: normalized) {
+            problems.append(("password", problem))
+        }
+        if !problems.isEmpty { throw Invalid(fields: problems) }
+        let passwordHash = existing == nil ? try await hash(password) : ""
+        return try await db.transaction { db in
+            let organization = Organization(name: name.trimmingCharacters(in: .whitespacesAndNewlines))
+            try await organization.create(on: db)
+            let user: User
+            if let existing {
+                user = existing
+            } else {
+                user = User(
+                    email: normalized, displayName: adminName.trimmingCharacters(in: .whitespacesAndNewlines),
+                    passwordHash: passwordHash)
+                try await user.create(on: db)
+            }
+            try await Membership(userID: user.id!, organizationID: organization.id!, role: .admin).create(on: db)
+            return (organization, user)
+        }
+    }
+
+    /// A one-time link for `purpose`; returns the secret token to put in the URL.
+    func issueLink(
+        _ purpose: OneTimeLink.Purpose, organizationID: UUID? = nil, userID: UUID? = nil, createdBy: UUID? = nil,
+        email: String? = nil, role: Role? = nil, validHours: Int
+    ) async throws -> String {
+        let token = SecureToken.generate()
+        let link = OneTimeLink(
+            purpose: purpose, tokenHash: SecureToken.hash(token),
+            expiresAt: Date().addingTimeInterval(Double(validHours) * 3600))
+        link.$organization.id = organizationID
+        link.$user.id = userID
+        link.$createdBy.id = createdBy
+        link.email = email
+        link.role = role
+        try await link.create(on: db)
+        return token
+    }
+
+    /// The usable link with this token and purpose, or nil (unknown, used or expired).
+    func findLink(_ token: String, purpose: OneTimeLink.Purpose) async throws -> OneTimeLink? {
+        guard token.count >= 20, token.count <= 100 else { return nil }
+        let link = try await OneTimeLink.query(on: db)
+            .filter(\.$tokenHash == SecureToken.hash(token)).filter(\.$purpose == purpose).first()
+        guard let link, link.isUsable(at: Date()) else { return nil }
+        return link
+    }
+
+    /// Invites a person by e-mail to join with `role`.
+    func invite(email: String, role: Role, organizationID: UUID, by inviter: UUID) async throws -> String {
+        if let problem = FieldRules.email(email) { throw Invalid(fields: [("email", problem)]) }
+        let normalized = FieldRules.normalizedEmail(email)
+        if let user = try await User.query(on: db).filter(\.$email == normalized).first(),
+            try await Membership.query(on: db).filter(\.$user.$id == user.id!)
+                .filter(\.$organization.$id == organizationID).first() != nil
+        {
+            throw Invalid(fields: [("email", "error_already_member")])
+        }
+        return try await issueLink(
+            .invitation, organizationID: organizationID, createdBy: inviter, email: normalized, role: role,
+            validHours: settings.linkValidityHours)
+    }
+
+    /// Accepts an invitation: creates the account (or joins an existing one) and the membership.
+    func accept(_ link: OneTimeLink, displayName: String, password: String) async throws -> User {
+        guard let email = link.email, let role = link.role, let organizationID = link.$organization.id else {
+            throw Abort(.notFound)
+        }
+        let existing = try await User.query(on: db).filter(\.$email == email).first()
+        var problems: [(String, String)] = []
+        if existing == nil, let problem = FieldRules.name(displayName) { problems.append(("display_name", problem)) }
+        if let existing {
+            if !(try await verify(password, of: existing)) {
+                problems.append(("password", "error_existing_account_password"))
+            }
+        } else if let problem = Self.passwordProblem(password, email: email) {
+            problems.append(("password", problem))
+        }
+        if !problems.isEmpty { throw Invalid(fields: problems) }
+        let passwordHash = existing == nil ? try await hash(password) : ""
+        return try await db.transaction { db in
+            let user: User
+            if let existing {
+                user = existing
+            } else {
+                user = User(
+                    email: email, displayName: displayName.trimmingCharacters(in: .whitespacesAndNewlines),
+                    passwordHash: passwordHash)
+                try await user.create(on: db)
+            }
+            try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)
+            link.usedAt = Date()
+            try await link.save(on: db)
+            return user
+        }
+    }
+
+    /// Sets a new password; the caller ends the other sessions.
+    func setPassword(_ user: User, to password: String) async throws {
+        if let problem = Self.passwordProblem(password, email: user.email) {
+            throw Invalid(fields: [("new_password", problem)])
+        }
+        user.passwordHash = try await hash(password)
+        user.passwordChangedAt = Date()
+        try await user.save(on: db)
+    }
+}
+
+extension Request {
+    var accounts: AccountService {
+        AccountService(db: db, hasher: password.async, settings: settings)
+    }
+}

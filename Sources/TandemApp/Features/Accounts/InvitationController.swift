@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Accepting an invitation, and setting a new password through a reset link.
+struct InvitationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("invite", ":token", use: inviteForm)
+        routes.post("invite", ":token", use: accept)
+        routes.get("reset", ":token", use: resetForm)
+        routes.post("reset", ":token", use: reset)
+    }
+
+    struct InviteBody: Encodable, Sendable {
+        var token: String
+        var email: String
+        var organizationName: String
+        var role: String
+        var hasAccount: Bool
+        var displayName = ""
+    }
+
+    struct InviteForm: Content {
+        var display_name: String?
+        var password: String?
+    }
+
+    struct ResetBody: Encodable, Sendable {
+        var token: String
+    }
+
+    struct ResetForm: Content {
+        var new_password: String?
+    }
+
+    @Sendable func inviteForm(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let link = try await req.accounts.findLink(token, purpose: .invitation) else {
+            return try await gone(req)
+        }
+        return try await req.page(
+            "accounts/invite", titleKey: "invite_title", try await body(link, token: token, req: req))
+    }
+
+    @Sendable func accept(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let link = try await req.accounts.findLink(token, purpose: .invitation) else {
+            return try await gone(req)
+        }
+        let input = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
+        do {
+            let user = try await req.accounts.accept(
+                link, displayName: input.display_name ?? "", password: input.password ?? "")
+            try await req.audit(
+                "invitation.accept", actor: user.id, organization: link.$organization.id, subjectType: "user",
+                subject: user.id)
+            let response = Response.redirect("/")
+            try await SessionIssuer(request: req).start(
+                user: user, organizationID: link.$organization.id, awaitingSecondFactor: user.twoFactorEnabled,
+                response: response)
+            if user.twoFactorEnabled { response.headers.replaceOrAdd(name: .location, value: "/signin/code") }
+            return response
+        } catch let invalid as AccountService.Invalid {
+            var body = try await body(link, token: token, req: req)
+            body.displayName = input.display_name ?? ""
+            return try await req.page(
+                "accounts/invite", titleKey: "invite_title", body,
+                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }),
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func resetForm(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard try await req.accounts.findLink(token, purpose: .passwordReset) != nil else { return try await gone(req) }
+        return try await req.page("accounts/reset", titleKey: "reset_title", ResetBody(token: token))
+    }
+
+    @Sendable func reset(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let link = try await req.accounts.findLink(token, purpose: .passwordReset),
+            let user = try await link.$user.get(on: req.db)
+        else { return try await gone(req) }
+        let input = (try? req.content.decode(ResetForm.self)) ?? ResetForm()
+        do {
+            try await req.accounts.setPassword(user, to: input.new_password ?? "")
+            link.usedAt = Date()
+            try await link.save(on: req.db)
+            try await WebSession.query(on: req.db).filter(\.$user.$id == user.id!).delete()
+            try await req.audit(
+                "password.reset", actor: user.id, organization: link.$organization.id, subjectType: "user",
+                subject: user.id)
+            return .redirect("/signin?reset=1")
+        } catch let invalid as AccountService.Invalid {
+            return try await req.page(
+                "accounts/reset", titleKey: "reset_title", ResetBody(token: token),
+                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }), status: .unprocessableEntity)
+        }
+    }
+
+    private func body(_ link: OneTimeLink, token: String, req: Request) async throws -> InviteBody {
+        let organization = try await link.$organization.get(on: req.db)
+        let hasAccount = try await User.query(on: req.db).filter(\.$email == (link.email ?? "")).first() != nil
+        return InviteBody(
+            token: token, email: link.email ?? "", organizationName: organization?.name ?? "",
+            role: req.t("role_" + (link.role?.rawValue ?? "participant")), hasAccount: hasAccount)
+    }
+
+    private func gone(_ req: Request) async throws -> Response {
+        struct Gone: Encodable, Sendable { let message: String }
+        return try await req.page(
+            "message", titleKey: "link_gone_title", Gone(message: req.t("link_gone_text")), status: .notFound)
+    }
+}

@@ -1,0 +1,26 @@
+import Fluent
+import Foundation
+
+/// One tenant: a recovery community organization, a coaching practice, an aftercare program.
+final class Organization: Model, @unchecked Sendable {
+    static let schema = "organizations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "crisis_line") var crisisLine: String
+    @Field(key: "crisis_text") var crisisText: String?
+    @Field(key: "require_staff_two_factor") var requireStaffTwoFactor: Bool
+    @Field(key: "time_zone") var timeZone: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(id: UUID? = nil, name: String, crisisLine: String = "988", timeZone: String = "America/New_York") {
+        self.id = id
+        self.name = name
+        self.crisisLine = crisisLine
+        self.crisisText = nil
+        self.requireStaffTwoFactor = false
+        self.timeZone = timeZone
+    }
+}

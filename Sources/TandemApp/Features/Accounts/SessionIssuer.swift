@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Starts and ends browser sessions. A new session id is issued at every step of
+/// sign-in (ASVS V7.2) and every sign-out deletes the session in the database.
+struct SessionIssuer {
+    let request: Request
+
+    /// Replaces any current session with a new one for `user`, and sets its cookie on `response`.
+    func start(user: User, organizationID: UUID?, awaitingSecondFactor: Bool, response: Response) async throws {
+        if let current = request.webSession {
+            try await current.delete(on: request.db)
+        }
+        let secret = SecureToken.generate()
+        let session = WebSession(
+            tokenHash: SecureToken.hash(secret), userID: user.id!, organizationID: organizationID,
+            csrfToken: SecureToken.generate(), awaitingSecondFactor: awaitingSecondFactor, now: Date())
+        try await session.create(on: request.db)
+        request.webSession = session
+        response.cookies[SessionMiddleware.cookieName] = SessionCookies.make(
+            secret, secure: request.settings.secureCookies)
+    }
+
+    func end(response: Response) async throws {
+        if let current = request.webSession {
+            try await current.delete(on: request.db)
+            request.webSession = nil
+        }
+        response.cookies[SessionMiddleware.cookieName] = SessionCookies.expired(secure: request.settings.secureCookies)
+    }
+
+    /// Ends every session of `user` except the current one (after a password change).
+    func endOthers(of userID: UUID) async throws {
+        var query = WebSession.query(on: request.db).filter(\.$user.$id == userID)
+        if let current = request.webSession?.id { query = query.filter(\.$id != current) }
+        try await query.delete()
+    }
+
+    /// The organization a new session starts in: the person's first membership.
+    static func defaultOrganization(for user: User, on db: any Database) async throws -> UUID? {
+        try await Membership.query(on: db).filter(\.$user.$id == user.id!).sort(\.$createdAt).first()?.$organization.id
+    }
+}

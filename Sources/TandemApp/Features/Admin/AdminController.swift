@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The organization's people and settings, for admins (supervisors may look).
+struct AdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin")
+        admin.get("members", use: members)
+        admin.post("invitations", use: invite)
+        admin.post("members", ":membershipID", "reset", use: issueReset)
+        admin.get("settings", use: settingsForm)
+        admin.post("settings", use: saveSettings)
+    }
+
+    struct MemberRow: Encodable, Sendable {
+        let id: String
+        let name: String
+        let email: String
+        let role: String
+        let twoFactor: Bool
+    }
+
+    struct RoleOption: Encodable, Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct MembersBody: Encodable, Sendable {
+        var members: [MemberRow]
+        var canInvite: Bool
+        var roles: [RoleOption]
+        var email = ""
+        var link: String?
+        var linkKind: String?
+    }
+
+    @Sendable func members(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.viewMembers)
+        return try await req.page("admin/members", titleKey: "members_title", try await membersBody(actor, req: req))
+    }
+
+    private func membersBody(_ actor: SignedIn, req: Request, selectedRole: Role = .participant) async throws
+        -> MembersBody
+    {
+        let memberships = try await Membership.query(on: req.db)
+            .filter(\.$organization.$id == actor.organizationID).with(\.$user).all()
+            .sorted { ($0.role, $0.user.displayName.lowercased()) < ($1.role, $1.user.displayName.lowercased()) }
+        return MembersBody(
+            members: memberships.map {
+                MemberRow(
+                    id: $0.id!.uuidString, name: $0.user.displayName, email: $0.user.email,
+                    role: req.t("role_" + $0.role.rawValue),
+                    twoFactor: $0.user.twoFactorEnabled)
+            },
+            canInvite: actor.can(.inviteMembers),
+            roles: AccessPolicy.invitableRoles(by: actor.role).map {
+                RoleOption(value: $0.rawValue, label: req.t("role_" + $0.rawValue), selected: $0 == selectedRole)
+            })
+    }
+
+    struct InviteForm: Content {
+        var email: String?
+        var role: String?
+    }
+
+    @Sendable func invite(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.inviteMembers)
+        let input = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
+        guard let role = Role(rawValue: input.role ?? ""), AccessPolicy.invitableRoles(by: actor.role).contains(role)
+        else {
+            var body = try await membersBody(actor, req: req)
+            body.email = input.email ?? ""
+            return try await req.page(
+                "admin/members", titleKey: "members_title", body,
+                errors: req.fieldErrors([("role", "error_role_invalid")]),
+                status: .unprocessableEntity)
+        }
+        do {
+            let token = try await req.accounts.invite(
+                email: input.email ?? "", role: role, organizationID: actor.organizationID, by: actor.userID)
+            try await req.audit("invitation.create", subjectType: "role", subject: nil)
+            var body = try await membersBody(actor, req: req)
+            body.link = req.absoluteURL("/invite/\(token)")
+            body.linkKind = "invite"
+            return try await req.page("admin/members", titleKey: "members_title", body)
+        } catch let invalid as AccountService.Invalid {
+            var body = try await membersBody(actor, req: req, selectedRole: role)
+            body.email = input.email ?? ""
+            return try await req.page(
+                "admin/members", titleKey: "members_title", body,
+                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }),
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func issueReset(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.issuePasswordReset)
+        guard let id = req.parameters.get("membershipID", as: UUID.self),
+            let membership = try await Membership.query(on: req.db).filter(\.$id == id)
+                .filter(\.$organization.$id == actor.organizationID).first()
+        else { throw Abort(.notFound) }
+        let token = try await req.accounts.issueLink(
+            .passwordReset, organizationID: actor.organizationID, userID: membership.$user.id, createdBy: actor.userID,
+            validHours: 24)
+        try await req.audit("password_reset.issue", subjectType: "user", subject: membership.$user.id)
+        var body = try await membersBody(actor, req: req)
+        body.link = req.absoluteURL("/reset/\(token)")
+        body.linkKind = "reset"
+        return try await req.page("admin/members", titleKey: "members_title", body)
+    }
+
+    struct SettingsBody: Encodable, Sendable {
+        var name: String
+        var crisisLine: String
+        var requireStaffTwoFactor: Bool
+        var saved: Bool
+    }
+
+    struct SettingsForm: Content {
+        var name: String?
+        var crisis_line: String?
+        var require_staff_two_factor: String?
+    }
+
+    @Sendable func settingsForm(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.editSettings)
+        let org = actor.organization
+        return try await req.page(
+            "admin/settings", titleKey: "settings_title",
+            SettingsBody(
+                name: org.name, crisisLine: org.crisisLine, requireStaffTwoFactor: org.requireStaffTwoFactor,
+                saved: false))
+    }
+
+    @Sendable func saveSettings(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.editSettings)
+        let input = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
+        let body = SettingsBody(
+            name: input.name ?? "", crisisLine: input.crisis_line ?? "",
+            requireStaffTwoFactor: input.require_staff_two_factor != nil, saved: true)
+        let errors = req.fieldErrors([
+            ("name", FieldRules.name(body.name)), ("crisis_line", FieldRules.phoneLine(body.crisisLine)),
+        ])
+        if !errors.isEmpty {
+            var failed = body
+            failed.saved = false
+            return try await req.page(
+                "admin/settings", titleKey: "settings_title", failed, errors: errors, status: .unprocessableEntity)
+        }
+        let org = actor.organization
+        org.name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        org.crisisLine = body.crisisLine.trimmingCharacters(in: .whitespaces)
+        org.requireStaffTwoFactor = body.requireStaffTwoFactor
+        try await org.save(on: req.db)
+        try await req.audit("organization.settings", subjectType: "organization", subject: org.id)
+        return try await req.page("admin/settings", titleKey: "settings_title", body)
+    }
+}
+
+extension Request {
+    /// An absolute link for people to open, from TANDEM_BASE_URL or this request's host.
+    func absoluteURL(_ path: String) -> String {
+        if let base = settings.baseURL { return base + path }
+        let host = headers.first(name: .host) ?? "127.0.0.1:8080"
+        return "http://\(host)\(path)"
+    }
+}

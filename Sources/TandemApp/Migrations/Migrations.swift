@@ -1,0 +1,16 @@
+import Fluent
+
+/// Every migration, in order. Never edit one that has shipped; add the next number.
+enum TandemMigrations {
+    static let all: [any Migration] = [
+        M0001_CreateOrganizations(),
+        M0002_CreateUsers(),
+        M0003_CreateMemberships(),
+        M0004_CreateOneTimeLinks(),
+        M0005_CreateRecoveryCodes(),
+        M0006_CreateApiTokens(),
+        M0007_CreateSigninFailures(),
+        M0008_CreateWebSessions(),
+        M0009_CreateAuditEvents(),
+    ]
+}

@@ -1,0 +1,79 @@
+import Fluent
+import FluentSQL
+import Foundation
+import TandemKit
+import Vapor
+
+/// Appends to the hash-chained audit trail. Appends are serialized: within one process
+/// by this actor, across PostgreSQL processes by a transaction-scoped advisory lock.
+actor AuditLog {
+    enum Outcome: String, Sendable {
+        case success, failure, denied
+    }
+
+    private let usesPostgres: Bool
+
+    init(usesPostgres: Bool) {
+        self.usesPostgres = usesPostgres
+    }
+
+    func record(
+        _ action: String, outcome: Outcome = .success, actor: UUID?, organization: UUID?,
+        subjectType: String? = nil, subject: UUID? = nil, requestID: String?, on database: any Database
+    ) async throws {
+        let usesPostgres = self.usesPostgres
+        try await database.transaction { db in
+            if usesPostgres, let sql = db as? any SQLDatabase {
+                try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
+            }
+            let last = try await AuditEvent.query(on: db).sort(\.$sequence, .descending).first()
+            let event = AuditEvent()
+            event.sequence = (last?.sequence ?? 0) + 1
+            event.occurredAt = Date()
+            event.organizationID = organization
+            event.actorID = actor
+            event.action = action
+            event.subjectType = subjectType
+            event.subjectID = subject
+            event.outcome = outcome.rawValue
+            event.requestID = requestID
+            event.previousHash = last?.hash ?? AuditChain.genesis
+            event.hash = AuditChain.hash(previous: event.previousHash, fields: Self.fields(of: event))
+            try await event.create(on: db)
+        }
+    }
+
+    static func fields(of event: AuditEvent) -> [String] {
+        [
+            String(event.sequence), String(Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded())),
+            event.organizationID?.uuidString ?? "", event.actorID?.uuidString ?? "", event.action,
+            event.subjectType ?? "", event.subjectID?.uuidString ?? "", event.outcome, event.requestID ?? "",
+        ]
+    }
+
+    /// The sequence number of the first entry whose hash does not match, or nil when the chain is intact.
+    static func firstBrokenLink(on database: any Database) async throws -> Int64? {
+        var previous = AuditChain.genesis
+        for event in try await AuditEvent.query(on: database).sort(\.$sequence).all() {
+            guard event.previousHash == previous,
+                event.hash == AuditChain.hash(previous: previous, fields: fields(of: event))
+            else { return event.sequence }
+            previous = event.hash
+        }
+        return nil
+    }
+}
+
+extension Request {
+    /// Records an audit entry for the signed-in actor (or `actor` when given) of this request.
+    func audit(
+        _ action: String, outcome: AuditLog.Outcome = .success, actor: UUID? = nil, organization: UUID? = nil,
+        subjectType: String? = nil, subject: UUID? = nil
+    ) async throws {
+        try await tandem.audit.record(
+            action, outcome: outcome, actor: actor ?? webSession?.$user.id,
+            organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
+            requestID: headers.first(name: "X-Request-Id") ?? logger[metadataKey: "request-id"]?.description,
+            on: db)
+    }
+}

@@ -1,0 +1,40 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+extension Application {
+    /// Connects Fluent to PostgreSQL when `DATABASE_URL` is set, otherwise to the
+    /// embedded SQLite file in the data directory (created when missing).
+    func useDatabase(_ settings: Settings) throws {
+        if let url = settings.databaseURL {
+            var config = try SQLPostgresConfiguration(url: url)
+            if let schema = settings.databaseSchema {
+                config.searchPath = [schema]
+            }
+            databases.use(
+                .postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10)),
+                as: .psql)
+        } else {
+            try FileManager.default.createDirectory(
+                atPath: settings.dataDirectory, withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+        }
+    }
+
+    /// Sets the durability pragmas on SQLite. WAL is stored in the file; synchronous and
+    /// the busy timeout belong to each connection, and the pool keeps one connection per
+    /// event loop, so each loop's connection is primed here.
+    func prepareSQLite() async throws {
+        guard !tandemSettings.usesPostgres else { return }
+        for loop in eventLoopGroup.makeIterator() {
+            let db = databases.database(.sqlite, logger: logger, on: loop)! as! any SQLDatabase
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = FULL").run()
+            try await db.raw("PRAGMA busy_timeout = 5000").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+        }
+    }
+}

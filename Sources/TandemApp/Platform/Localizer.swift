@@ -1,0 +1,50 @@
+import Foundation
+import TandemKit
+import Vapor
+
+enum Localizer {
+    static let cookieName = "tandem_lang"
+
+    /// Reads `Resources/Localization/<lang>.json` for every language.
+    static func load(from resourcesDirectory: String) throws -> [Language: MessageTable] {
+        var tables: [Language: MessageTable] = [:]
+        for language in Language.allCases {
+            let path = resourcesDirectory + "Localization/\(language.rawValue).json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Abort(.internalServerError, reason: "Missing localization file \(path)")
+            }
+            tables[language] = try MessageTable(json: data)
+        }
+        return tables
+    }
+}
+
+private struct LanguageKey: StorageKey {
+    typealias Value = Language
+}
+
+extension Request {
+    /// The language of this response: the person's choice (cookie, then account), else
+    /// the browser's preference, else English.
+    var language: Language {
+        get {
+            if let chosen = storage[LanguageKey.self] { return chosen }
+            if let cookie = cookies[Localizer.cookieName]?.string, let lang = Language(rawValue: cookie) {
+                return lang
+            }
+            if let header = headers.first(name: .acceptLanguage),
+                let lang = Language.preferred(fromAcceptLanguage: header)
+            {
+                return lang
+            }
+            return .en
+        }
+        set { storage[LanguageKey.self] = newValue }
+    }
+
+    var messages: MessageTable { tandem.messages[language] ?? MessageTable(messages: [:]) }
+
+    func t(_ key: String, _ values: [String: String] = [:]) -> String {
+        messages.text(key, values)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import TandemKit
+import Vapor
+
+/// One link of the navigation.
+struct NavItem: Encodable, Sendable {
+    let label: String
+    let href: String
+    let current: Bool
+}
+
+/// What the layout around every page needs.
+struct Shell: Encodable, Sendable {
+    let title: String
+    let organizationName: String?
+    let userName: String?
+    let signedIn: Bool
+    let nav: [NavItem]
+    let crisisLine: String
+    let language: String
+    let csrf: String
+    let isDemo: Bool
+    let isEnglish: Bool
+    let path: String
+}
+
+/// A form field's error, for the summary at the top and the message at the field.
+struct FieldError: Encodable, Sendable {
+    let field: String
+    let message: String
+}
+
+/// The context of every page: the shell, the messages of the person's language, and the page's own data.
+struct Page<Body: Encodable & Sendable>: Encodable, Sendable {
+    let shell: Shell
+    let t: [String: String]
+    let p: Body
+    let errors: [FieldError]
+    let hasErrors: Bool
+    let fieldErrors: [String: String]
+}
+
+struct Empty: Encodable, Sendable {}
+
+extension Request {
+    /// Renders `template` inside the layout, with the page title from `titleKey`.
+    func page<Body: Encodable & Sendable>(
+        _ template: String, titleKey: String, _ body: Body, errors: [FieldError] = [], status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let actor = await optionalSignedIn()
+        let title = t(titleKey)
+        let shell = Shell(
+            title: title, organizationName: actor?.organization.name, userName: actor?.user.displayName,
+            signedIn: actor != nil, nav: actor.map { navigation(for: $0) } ?? [],
+            crisisLine: actor?.organization.crisisLine ?? "988", language: language.rawValue, csrf: csrfToken(),
+            isDemo: settings.isDemo, isEnglish: language == .en, path: url.path)
+        var fieldErrors: [String: String] = [:]
+        for error in errors where fieldErrors[error.field] == nil { fieldErrors[error.field] = error.message }
+        let context = Page(
+            shell: shell, t: messages.messages, p: body, errors: errors, hasErrors: !errors.isEmpty,
+            fieldErrors: fieldErrors)
+        let view = try await self.view.render(template, context)
+        let response = try await view.encodeResponse(for: self)
+        response.status = status
+        response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
+        return response
+    }
+
+    private func navigation(for actor: SignedIn) -> [NavItem] {
+        var items: [(String, String)] = [("nav_home", "/")]
+        if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
+        if actor.can(.editSettings) { items.append(("nav_settings", "/admin/settings")) }
+        items.append(("nav_account", "/account/security"))
+        let path = url.path
+        return items.map { key, href in
+            NavItem(label: t(key), href: href, current: href == "/" ? path == "/" : path.hasPrefix(href))
+        }
+    }
+
+    /// Field errors from message keys, in the person's language.
+    func fieldErrors(_ pairs: [(String, String?)]) -> [FieldError] {
+        pairs.compactMap { field, key in key.map { FieldError(field: field, message: t($0)) } }
+    }
+}
+
+extension Response {
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: ["Location": location])
+    }
+}

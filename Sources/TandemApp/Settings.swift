@@ -1,0 +1,70 @@
+import Foundation
+
+/// Every setting Tandem reads, all from environment variables with safe laptop defaults.
+/// The README lists them.
+public struct Settings: Sendable {
+    public var baseURL: String?
+    public var dataDirectory: String
+    public var databaseURL: String?
+    /// A PostgreSQL schema to work in (the search path); tests give each run its own.
+    public var databaseSchema: String?
+    public var databaseFileName: String
+    public var sessionIdleMinutes: Int
+    public var sessionAbsoluteHours: Int
+    public var apiTokenDays: Int
+    public var setupLinkHours: Int
+    public var linkValidityHours: Int
+    public var maxBodyBytes: Int
+    public var isDemo: Bool
+
+    public init(
+        baseURL: String? = nil, dataDirectory: String = "./data", databaseURL: String? = nil,
+        databaseFileName: String = "tandem.sqlite", sessionIdleMinutes: Int = 30, sessionAbsoluteHours: Int = 12,
+        apiTokenDays: Int = 90, setupLinkHours: Int = 24, linkValidityHours: Int = 72,
+        maxBodyBytes: Int = 1_048_576, isDemo: Bool = false
+    ) {
+        self.baseURL = baseURL
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.databaseSchema = nil
+        self.databaseFileName = databaseFileName
+        self.sessionIdleMinutes = sessionIdleMinutes
+        self.sessionAbsoluteHours = sessionAbsoluteHours
+        self.apiTokenDays = apiTokenDays
+        self.setupLinkHours = setupLinkHours
+        self.linkValidityHours = linkValidityHours
+        self.maxBodyBytes = maxBodyBytes
+        self.isDemo = isDemo
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
+        func int(_ key: String, _ fallback: Int, range: ClosedRange<Int>) -> Int {
+            guard let raw = env[key], let value = Int(raw), range.contains(value) else { return fallback }
+            return value
+        }
+        func text(_ key: String) -> String? {
+            guard let value = env[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        var settings = Settings(
+            baseURL: text("TANDEM_BASE_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+            dataDirectory: text("TANDEM_DATA_DIR") ?? "./data",
+            databaseURL: text("DATABASE_URL"),
+            sessionIdleMinutes: int("TANDEM_SESSION_IDLE_MINUTES", 30, range: 1...1440),
+            sessionAbsoluteHours: int("TANDEM_SESSION_ABSOLUTE_HOURS", 12, range: 1...720),
+            apiTokenDays: int("TANDEM_API_TOKEN_DAYS", 90, range: 1...3650),
+            maxBodyBytes: int("TANDEM_MAX_BODY_BYTES", 1_048_576, range: 1024...104_857_600)
+        )
+        settings.databaseSchema = text("TANDEM_DATABASE_SCHEMA")
+        return settings
+    }
+
+    public var usesPostgres: Bool { databaseURL != nil }
+
+    public var databasePath: String {
+        (dataDirectory as NSString).appendingPathComponent(databaseFileName)
+    }
+
+    /// Cookies are marked Secure whenever the public address is https.
+    public var secureCookies: Bool { baseURL?.lowercased().hasPrefix("https://") ?? false }
+}

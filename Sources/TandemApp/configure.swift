@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Leaf
+import OpenAPIVapor
+import TandemKit
+import Vapor
+
+/// Boots the application: database, templates, middleware, routes and commands.
+/// Tests call this directly with their own settings.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
+    // A low work factor only in tests, where hashing speed matters and nothing is at stake.
+    app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt(cost: 12))
+    let messages = try Localizer.load(from: app.directory.resourcesDirectory)
+    app.tandem = TandemServices(
+        settings: settings, messages: messages, metrics: HTTPMetrics(),
+        audit: AuditLog(usesPostgres: settings.usesPostgres))
+    try app.useDatabase(settings)
+    app.migrations.add(TandemMigrations.all)
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.tandem.metrics))
+    app.middleware.use(SecurityHeadersMiddleware(https: settings.secureCookies))
+    app.middleware.use(TandemErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionMiddleware())
+    app.middleware.use(CSRFCookieMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try app.register(collection: HomeController())
+    try app.register(collection: LanguageController())
+    try app.register(collection: SetupController())
+    try app.register(collection: SigninController())
+    try app.register(collection: InvitationController())
+    try app.register(collection: AccountController())
+    try app.register(collection: AdminController())
+    try app.register(collection: OperationsController())
+
+    let api = app.grouped("api", "v1").grouped(APIRequestMiddleware())
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api))
+
+    app.asyncCommands.use(SetupCommand(), as: "setup")
+    app.asyncCommands.use(MigrateNowCommand(), as: "migrate")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
+}
+
+extension Application {
+    /// Brings the database up to date and makes it ready to serve.
+    public func prepareDatabase() async throws {
+        try await autoMigrate()
+        try await prepareSQLite()
+    }
+}

@@ -1,0 +1,32 @@
+/// Organization-level actions whose permission depends only on the actor's role.
+/// Decisions about one participant's records add consent and assignment checks on top.
+public enum OrganizationAction: String, Sendable, CaseIterable {
+    case viewMembers
+    case inviteMembers
+    case changeMemberRole
+    case issuePasswordReset
+    case editSettings
+    case viewCaseloads
+    case viewOwnAccount
+}
+
+/// Who may do what, as a pure function so it can be tested as a table.
+public enum AccessPolicy {
+    public static func can(_ role: Role, _ action: OrganizationAction) -> Bool {
+        switch action {
+        case .viewOwnAccount:
+            return true
+        case .viewMembers:
+            return role == .admin || role == .supervisor
+        case .inviteMembers, .changeMemberRole, .issuePasswordReset, .editSettings:
+            return role == .admin
+        case .viewCaseloads:
+            return role.isStaff
+        }
+    }
+
+    /// Which roles a member with `role` may invite. Admins invite anyone; nobody else invites.
+    public static func invitableRoles(by role: Role) -> [Role] {
+        role == .admin ? Role.allCases : []
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Allow-list validation of the fields people type, shared by forms and the API.
+/// Each rule returns a message key (for the localization files) or nil when the value is fine.
+public enum FieldRules {
+    public static func normalizedEmail(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    public static func email(_ raw: String) -> String? {
+        let value = normalizedEmail(raw)
+        if value.isEmpty { return "error_email_missing" }
+        if value.count > 254 { return "error_email_invalid" }
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            value.unicodeScalars.allSatisfy({
+                !CharacterSet.whitespacesAndNewlines.contains($0) && !CharacterSet.controlCharacters.contains($0)
+            })
+        else { return "error_email_invalid" }
+        return nil
+    }
+
+    /// A person's or an organization's name: 1 to `maximum` characters, no control characters.
+    public static func name(_ raw: String, maximum: Int = 120) -> String? {
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.isEmpty { return "error_name_missing" }
+        if value.count > maximum { return "error_name_too_long" }
+        if value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+            return "error_name_invalid"
+        }
+        return nil
+    }
+
+    /// A crisis line: digits, spaces and the usual phone punctuation, 2 to 30 characters.
+    public static func phoneLine(_ raw: String) -> String? {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        let allowed = CharacterSet(charactersIn: "0123456789 +-().")
+        guard (2...30).contains(value.count), value.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+            return "error_phone_invalid"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The languages Tandem speaks. Every text a person reads comes from one file per language.
+public enum Language: String, Codable, Sendable, CaseIterable {
+    case en, es
+
+    /// The best supported language in an `Accept-Language` header, or nil.
+    public static func preferred(fromAcceptLanguage header: String) -> Language? {
+        let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, !tag.isEmpty else { return nil }
+            var quality = 1.0
+            for piece in pieces.dropFirst() where piece.hasPrefix("q=") {
+                quality = Double(piece.dropFirst(2)) ?? 0
+            }
+            return (tag.lowercased(), quality)
+        }
+        for (tag, _) in ranked.sorted(by: { $0.1 > $1.1 }) {
+            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+            if let locale = Language(rawValue: primary) { return locale }
+        }
+        return nil
+    }
+}
+
+/// A table of messages for one language, with `{name}` placeholders.
+public struct MessageTable: Sendable {
+    public let messages: [String: String]
+
+    public init(messages: [String: String]) {
+        self.messages = messages
+    }
+
+    public init(json data: Data) throws {
+        self.messages = try JSONDecoder().decode([String: String].self, from: data)
+    }
+
+    /// The message for `key` with placeholders filled; the key itself when missing,
+    /// so a gap shows up on screen and in tests instead of as blank space.
+    public func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        guard var message = messages[key] else { return key }
+        for (name, value) in values {
+            message = message.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return message
+    }
+}

@@ -1,0 +1,3 @@
+import TandemApp
+
+await TandemMain.run()

@@ -1,0 +1,199 @@
+import Fluent
+import Foundation
+import NIOCore
+import TandemKit
+import Testing
+import VaporTesting
+
+@testable import TandemApp
+
+@Suite("JSON API")
+struct APITests {
+    static func post(_ app: Application, _ path: String, json: String, headers: HTTPHeaders = [:]) async throws
+        -> TestingHTTPResponse
+    {
+        var headers = headers
+        if headers.contentType == nil { headers.contentType = .json }
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: json))
+    }
+
+    static func token(_ app: Application, _ account: Account, totp: String? = nil) async throws -> String {
+        let extra = totp.map { ",\"totp\":\"\($0)\"" } ?? ""
+        let response = try await post(
+            app, "/api/v1/tokens", json: "{\"email\":\"\(account.email)\",\"password\":\"\(account.password)\"\(extra)}"
+        )
+        #expect(response.status == .created)
+        struct NewToken: Decodable { let token: String }
+        return try JSONDecoder().decode(NewToken.self, from: Data(response.body.readableBytesView)).token
+    }
+
+    static func problem(_ response: TestingHTTPResponse) throws -> [String: Any] {
+        #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+        return try #require(
+            try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    @Test("a token from e-mail and password reads /me with its memberships")
+    func tokenAndMe() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await app.makeOrganization("Second Org", email: "admin@example.org")
+            let token = try await Self.token(app, admin)
+            #expect(token.hasPrefix("tdm_"))
+            let me = try await app.testing().sendRequest(
+                .GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
+            #expect(me.status == .ok)
+            let body = try #require(
+                try JSONSerialization.jsonObject(with: Data(me.body.readableBytesView)) as? [String: Any])
+            #expect(body["email"] as? String == admin.email)
+            let memberships = try #require(body["memberships"] as? [[String: Any]])
+            #expect(memberships.count == 2)
+            #expect(memberships.allSatisfy { $0["role"] as? String == "admin" })
+            let stored = try #require(try await ApiToken.query(on: app.db).first())
+            #expect(stored.tokenHash == SecureToken.hash(token))
+        }
+    }
+
+    @Test("wrong credentials and missing or bad tokens get 401 problems")
+    func unauthorized() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let wrong = try await Self.post(
+                app, "/api/v1/tokens", json: "{\"email\":\"\(admin.email)\",\"password\":\"wrong password\"}")
+            #expect(wrong.status == .unauthorized)
+            #expect(try Self.problem(wrong)["status"] as? Int == 401)
+            let none = try await app.testing().sendRequest(.GET, "/api/v1/me")
+            #expect(none.status == .unauthorized)
+            #expect(none.headers.first(name: .wwwAuthenticate) == "Bearer")
+            _ = try Self.problem(none)
+            let bogus = try await app.testing().sendRequest(
+                .GET, "/api/v1/me", headers: ["Authorization": "Bearer tdm_nope"])
+            #expect(bogus.status == .unauthorized)
+        }
+    }
+
+    @Test("a revoked token stops working at once, from the API or the security page")
+    func revoked() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let token = try await Self.token(app, admin)
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            let stored = try #require(try await ApiToken.query(on: app.db).first())
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            let page = try await browser.get("/account/security")
+            #expect(page.body.string.contains("/account/tokens/\(stored.id!)/revoke"))
+            let revoke = try await browser.post(
+                "/account/tokens/\(stored.id!)/revoke", [:], tokenFrom: "/account/security")
+            #expect(revoke.status == .seeOther)
+            let after = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: auth)
+            #expect(after.status == .unauthorized)
+            #expect(try Self.problem(after)["detail"] as? String == "The token is unknown, expired or revoked.")
+
+            let second = try await Self.token(app, admin)
+            let list = try await app.testing().sendRequest(
+                .GET, "/api/v1/tokens", headers: ["Authorization": "Bearer \(second)"])
+            #expect(list.status == .ok)
+            let id = try #require(try await ApiToken.query(on: app.db).filter(\.$revokedAt == nil).first()?.id)
+            let deleted = try await app.testing().sendRequest(
+                .DELETE, "/api/v1/tokens/\(id)", headers: ["Authorization": "Bearer \(second)"])
+            #expect(deleted.status == .noContent)
+            #expect(
+                try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(second)"])
+                    .status == .unauthorized)
+        }
+    }
+
+    @Test("an expired token is refused")
+    func expired() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let token = try await Self.token(app, admin)
+            let stored = try #require(try await ApiToken.query(on: app.db).first())
+            stored.expiresAt = Date().addingTimeInterval(-1)
+            try await stored.save(on: app.db)
+            #expect(
+                try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
+                    .status == .unauthorized)
+        }
+    }
+
+    @Test("malformed JSON, missing fields, wrong types, wrong media type and oversize bodies get clear 4xx")
+    func badInput() async throws {
+        try await withTandem({ $0.maxBodyBytes = 2048 }) { app in
+            let malformed = try await Self.post(app, "/api/v1/tokens", json: "{\"email\": ")
+            #expect(malformed.status == .badRequest)
+            #expect(try Self.problem(malformed)["title"] != nil)
+
+            let missing = try await Self.post(app, "/api/v1/tokens", json: "{\"email\":\"a@example.org\"}")
+            #expect(missing.status == .badRequest)
+            let fields = try #require(try Self.problem(missing)["errors"] as? [[String: Any]])
+            #expect(fields.first?["field"] as? String == "password")
+
+            let wrongType = try await Self.post(app, "/api/v1/tokens", json: "{\"email\":5,\"password\":\"x\"}")
+            #expect(wrongType.status == .badRequest)
+            let typeFields = try #require(try Self.problem(wrongType)["errors"] as? [[String: Any]])
+            #expect(typeFields.first?["field"] as? String == "email")
+
+            let empty = try await Self.post(app, "/api/v1/tokens", json: "{\"email\":\"\",\"password\":\"\"}")
+            #expect(empty.status == .unprocessableEntity)
+
+            let text = try await Self.post(
+                app, "/api/v1/tokens", json: "email=a", headers: ["Content-Type": "text/plain"])
+            #expect((400..<500).contains(text.status.code))
+            _ = try Self.problem(text)
+
+            let big = "{\"email\":\"a@example.org\",\"password\":\"" + String(repeating: "x", count: 4000) + "\"}"
+            let oversize = try await Self.post(app, "/api/v1/tokens", json: big)
+            #expect(oversize.status == .payloadTooLarge)
+            _ = try Self.problem(oversize)
+            #expect(try await ApiToken.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("with two-factor on, a token needs a fresh code")
+    func twoFactor() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            let (totp, _) = try await TwoFactorTests.enable(browser)
+            let without = try await Self.post(
+                app, "/api/v1/tokens", json: "{\"email\":\"\(admin.email)\",\"password\":\"\(admin.password)\"}")
+            #expect(without.status == .unauthorized)
+            let fields = try #require(try Self.problem(without)["errors"] as? [[String: Any]])
+            #expect(fields.first?["field"] as? String == "totp")
+            let user = try #require(try await User.find(admin.user.id, on: app.db))
+            let next = try #require(user.totpLastCounter) + 1
+            _ = try await Self.token(app, admin, totp: totp.code(counter: next))
+            let replay = try await Self.post(
+                app, "/api/v1/tokens",
+                json:
+                    "{\"email\":\"\(admin.email)\",\"password\":\"\(admin.password)\",\"totp\":\"\(totp.code(counter: next))\"}"
+            )
+            #expect(replay.status == .unauthorized)
+        }
+    }
+
+    @Test("the OpenAPI document is served as OpenAPI 3.1 and lists the operations")
+    func document() async throws {
+        try await withTandem { app in
+            let response = try await app.testing().sendRequest(.GET, "/api/openapi.json")
+            #expect(response.status == .ok)
+            let doc = try #require(
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+            #expect(doc["openapi"] as? String == "3.1.0")
+            let paths = try #require(doc["paths"] as? [String: Any])
+            #expect(Set(paths.keys) == ["/tokens", "/tokens/{tokenId}", "/me"])
+        }
+    }
+
+    @Test("unknown API paths answer with a problem document")
+    func notFound() async throws {
+        try await withTandem { app in
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/nothing-here")
+            #expect(response.status == .notFound)
+            _ = try Self.problem(response)
+        }
+    }
+}

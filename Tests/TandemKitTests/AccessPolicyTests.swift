@@ -1,0 +1,66 @@
+import Testing
+
+@testable import TandemKit
+
+@Suite("Access policy")
+struct AccessPolicyTests {
+    /// The whole table: every role against every organization-level action.
+    static let allowed: [OrganizationAction: Set<Role>] = [
+        .viewOwnAccount: Set(Role.allCases),
+        .viewMembers: [.admin, .supervisor],
+        .inviteMembers: [.admin],
+        .changeMemberRole: [.admin],
+        .issuePasswordReset: [.admin],
+        .editSettings: [.admin],
+        .viewCaseloads: [.admin, .supervisor, .coach],
+    ]
+
+    @Test("matches the table for every role and action", arguments: Role.allCases)
+    func table(role: Role) {
+        for action in OrganizationAction.allCases {
+            let expected = Self.allowed[action]?.contains(role) ?? false
+            #expect(AccessPolicy.can(role, action) == expected, "\(role) \(action)")
+        }
+    }
+
+    @Test("staff roles are admin, supervisor and coach")
+    func staff() {
+        #expect(Role.allCases.filter(\.isStaff) == [.admin, .supervisor, .coach])
+    }
+
+    @Test("only admins invite, and they may invite every role")
+    func invitable() {
+        #expect(AccessPolicy.invitableRoles(by: .admin) == Role.allCases)
+        #expect(Role.allCases.filter { $0 != .admin }.allSatisfy { AccessPolicy.invitableRoles(by: $0).isEmpty })
+    }
+}
+
+@Suite("Field rules")
+struct FieldRulesTests {
+    @Test(
+        "e-mail",
+        arguments: [
+            ("dana@example.org", nil), (" Dana@Example.ORG ", nil), ("", "error_email_missing"),
+            ("dana", "error_email_invalid"), ("dana@org", "error_email_invalid"), ("a@b@c.org", "error_email_invalid"),
+            ("da na@example.org", "error_email_invalid"), ("dana@.org", "error_email_invalid"),
+        ] as [(String, String?)])
+    func email(value: String, expected: String?) {
+        #expect(FieldRules.email(value) == expected)
+    }
+
+    @Test("names")
+    func names() {
+        #expect(FieldRules.name("Riverbend Recovery") == nil)
+        #expect(FieldRules.name("   ") == "error_name_missing")
+        #expect(FieldRules.name(String(repeating: "x", count: 121)) == "error_name_too_long")
+        #expect(FieldRules.name("bad\u{0007}name") == "error_name_invalid")
+    }
+
+    @Test("crisis lines")
+    func lines() {
+        #expect(FieldRules.phoneLine("988") == nil)
+        #expect(FieldRules.phoneLine("+1 (800) 662-4357") == nil)
+        #expect(FieldRules.phoneLine("call 988") == "error_phone_invalid")
+        #expect(FieldRules.phoneLine("9") == "error_phone_invalid")
+    }
+}
