@@ -127,3 +127,34 @@ struct TwoFactorTests {
         }
     }
 }
+
+@Suite("Two-factor sign-in: turning it off")
+struct TwoFactorDisableTests {
+    @Test("turning two-factor off needs the current password, and is refused where it is required")
+    func disable() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            _ = try await TwoFactorTests.enable(browser)
+            let wrong = try await browser.post(
+                "/account/two-factor/disable", ["current_password": "not it at all"], tokenFrom: "/account/two-factor")
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(try await User.find(admin.user.id, on: app.db)?.twoFactorEnabled == true)
+
+            admin.organization.requireStaffTwoFactor = true
+            try await admin.organization.save(on: app.db)
+            let required = try await browser.post(
+                "/account/two-factor/disable", ["current_password": testPassword], tokenFrom: "/account/two-factor")
+            #expect(required.status == .forbidden)
+
+            admin.organization.requireStaffTwoFactor = false
+            try await admin.organization.save(on: app.db)
+            let done = try await browser.post(
+                "/account/two-factor/disable", ["current_password": testPassword], tokenFrom: "/account/two-factor")
+            #expect(done.location == "/account/security")
+            #expect(try await User.find(admin.user.id, on: app.db)?.twoFactorEnabled == false)
+            #expect(try await RecoveryCode.query(on: app.db).count() == 0)
+        }
+    }
+}

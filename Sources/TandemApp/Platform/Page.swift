@@ -77,6 +77,18 @@ extension Request {
         }
     }
 
+    /// Field errors from a service's validation failure.
+    func fieldErrors(_ invalid: AccountService.Invalid) -> [FieldError] {
+        fieldErrors(invalid.fields.map { ($0.0, $0.1) })
+    }
+
+    /// The page for a one-time link that is unknown, used or expired.
+    func linkGonePage() async throws -> Response {
+        struct Gone: Encodable, Sendable { let message: String }
+        return try await page(
+            "message", titleKey: "link_gone_title", Gone(message: t("link_gone_text")), status: .notFound)
+    }
+
     /// Field errors from message keys, in the person's language.
     func fieldErrors(_ pairs: [(String, String?)]) -> [FieldError] {
         pairs.compactMap { field, key in key.map { FieldError(field: field, message: t($0)) } }

@@ -82,7 +82,7 @@ struct AccountController: RouteCollection {
         } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "accounts/password", titleKey: "password_title", PasswordBody(done: false),
-                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }), status: .unprocessableEntity)
+                errors: req.fieldErrors(invalid), status: .unprocessableEntity)
         }
         try await SessionIssuer(request: req).endOthers(of: actor.userID)
         try await req.audit("password.change")

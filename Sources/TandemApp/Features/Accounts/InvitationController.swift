@@ -37,7 +37,7 @@ struct InvitationController: RouteCollection {
     @Sendable func inviteForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let link = try await req.accounts.findLink(token, purpose: .invitation) else {
-            return try await gone(req)
+            return try await req.linkGonePage()
         }
         return try await req.page(
             "accounts/invite", titleKey: "invite_title", try await body(link, token: token, req: req))
@@ -46,7 +46,7 @@ struct InvitationController: RouteCollection {
     @Sendable func accept(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let link = try await req.accounts.findLink(token, purpose: .invitation) else {
-            return try await gone(req)
+            return try await req.linkGonePage()
         }
         let input = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
         do {
@@ -66,14 +66,16 @@ struct InvitationController: RouteCollection {
             body.displayName = input.display_name ?? ""
             return try await req.page(
                 "accounts/invite", titleKey: "invite_title", body,
-                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }),
+                errors: req.fieldErrors(invalid),
                 status: .unprocessableEntity)
         }
     }
 
     @Sendable func resetForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard try await req.accounts.findLink(token, purpose: .passwordReset) != nil else { return try await gone(req) }
+        guard try await req.accounts.findLink(token, purpose: .passwordReset) != nil else {
+            return try await req.linkGonePage()
+        }
         return try await req.page("accounts/reset", titleKey: "reset_title", ResetBody(token: token))
     }
 
@@ -81,7 +83,7 @@ struct InvitationController: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         guard let link = try await req.accounts.findLink(token, purpose: .passwordReset),
             let user = try await link.$user.get(on: req.db)
-        else { return try await gone(req) }
+        else { return try await req.linkGonePage() }
         let input = (try? req.content.decode(ResetForm.self)) ?? ResetForm()
         do {
             try await req.accounts.setPassword(user, to: input.new_password ?? "")
@@ -95,7 +97,7 @@ struct InvitationController: RouteCollection {
         } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "accounts/reset", titleKey: "reset_title", ResetBody(token: token),
-                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }), status: .unprocessableEntity)
+                errors: req.fieldErrors(invalid), status: .unprocessableEntity)
         }
     }
 
@@ -105,11 +107,5 @@ struct InvitationController: RouteCollection {
         return InviteBody(
             token: token, email: link.email ?? "", organizationName: organization?.name ?? "",
             role: req.t("role_" + (link.role?.rawValue ?? "participant")), hasAccount: hasAccount)
-    }
-
-    private func gone(_ req: Request) async throws -> Response {
-        struct Gone: Encodable, Sendable { let message: String }
-        return try await req.page(
-            "message", titleKey: "link_gone_title", Gone(message: req.t("link_gone_text")), status: .notFound)
     }
 }

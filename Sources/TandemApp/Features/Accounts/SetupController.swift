@@ -27,13 +27,17 @@ struct SetupController: RouteCollection {
 
     @Sendable func form(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard try await req.accounts.findLink(token, purpose: .setup) != nil else { return try await linkGone(req) }
+        guard try await req.accounts.findLink(token, purpose: .setup) != nil else {
+            return try await req.linkGonePage()
+        }
         return try await req.page("setup/setup", titleKey: "setup_title", SetupBody(token: token))
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard let link = try await req.accounts.findLink(token, purpose: .setup) else { return try await linkGone(req) }
+        guard let link = try await req.accounts.findLink(token, purpose: .setup) else {
+            return try await req.linkGonePage()
+        }
         let input = (try? req.content.decode(SetupForm.self)) ?? SetupForm()
         let body = SetupBody(
             token: token, orgName: input.org_name ?? "", displayName: input.display_name ?? "", email: input.email ?? ""
@@ -53,14 +57,8 @@ struct SetupController: RouteCollection {
         } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "setup/setup", titleKey: "setup_title", body,
-                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }),
+                errors: req.fieldErrors(invalid),
                 status: .unprocessableEntity)
         }
-    }
-
-    private func linkGone(_ req: Request) async throws -> Response {
-        struct Gone: Encodable, Sendable { let message: String }
-        return try await req.page(
-            "message", titleKey: "link_gone_title", Gone(message: req.t("link_gone_text")), status: .notFound)
     }
 }

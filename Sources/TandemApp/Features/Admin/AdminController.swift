@@ -91,7 +91,7 @@ struct AdminController: RouteCollection {
             body.email = input.email ?? ""
             return try await req.page(
                 "admin/members", titleKey: "members_title", body,
-                errors: req.fieldErrors(invalid.fields.map { ($0.0, $0.1) }),
+                errors: req.fieldErrors(invalid),
                 status: .unprocessableEntity)
         }
     }
