@@ -12,6 +12,7 @@ Language switching is done signed out, so it never changes an account's saved la
 from urllib.parse import urlsplit
 
 from conftest import WAIT, check_page, perform_setup
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -29,10 +30,15 @@ def wait(driver, timeout: float = WAIT) -> WebDriverWait:
 
 
 def click_and_wait_for_new_page(driver, element) -> None:
-    """Clicks something that loads a new document and waits until it has loaded."""
+    """Clicks something that loads a new document and waits until it has loaded.
+
+    While the old document is being swapped out, chromedriver sometimes answers the staleness
+    probe with a transient "unhandled inspector error: Node with given id does not belong to
+    the document" instead of a stale-element error; that is retried within the same timeout
+    (the wait still fails if the page never changes)."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    wait(driver).until(EC.staleness_of(old))
+    WebDriverWait(driver, WAIT, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(old))
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
