@@ -143,6 +143,8 @@ def test_two_factor(browser, fresh_server):
     assert_home(browser, "home after setup (two-factor server)")
 
     browser.get(srv.base_url + "/account/two-factor")
+    check_page(browser, "two-factor start")
+    click_and_wait_for_new_page(browser, visible(browser, "#start-two-factor"))
     secret = "".join(visible(browser, "#totp-secret").text.split())
     assert secret, "#totp-secret is empty"
     href = browser.find_element(By.CSS_SELECTOR, "a#otpauth-link").get_attribute("href")

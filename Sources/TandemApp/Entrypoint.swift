@@ -53,6 +53,10 @@ public enum TandemMain {
         if !settings.usesPostgres {
             try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
             lock = DatabaseLock(databasePath: settings.databasePath, exclusive: false)
+            if lock == nil {
+                throw CommandFailure(
+                    "\(settings.databasePath) is being restored; start Tandem again when that is done.")
+            }
         }
         try await app.prepareDatabase()
         let base =

@@ -16,6 +16,8 @@ public struct Settings: Sendable {
     public var linkValidityHours: Int
     public var maxBodyBytes: Int
     public var isDemo: Bool
+    /// When set, GET /metrics needs `Authorization: Bearer <token>`.
+    public var metricsToken: String?
 
     public init(
         baseURL: String? = nil, dataDirectory: String = "./data", databaseURL: String? = nil,
@@ -35,6 +37,7 @@ public struct Settings: Sendable {
         self.linkValidityHours = linkValidityHours
         self.maxBodyBytes = maxBodyBytes
         self.isDemo = isDemo
+        self.metricsToken = nil
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -56,6 +59,7 @@ public struct Settings: Sendable {
             maxBodyBytes: int("TANDEM_MAX_BODY_BYTES", 1_048_576, range: 1024...104_857_600)
         )
         settings.databaseSchema = text("TANDEM_DATABASE_SCHEMA")
+        settings.metricsToken = text("TANDEM_METRICS_TOKEN")
         return settings
     }
 

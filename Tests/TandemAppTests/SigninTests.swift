@@ -162,7 +162,10 @@ struct SigninTests {
             let admin = try await app.makeOrganization()
             let browser = TestBrowser(app)
             let response = try await browser.signIn(admin)
-            #expect(try #require(browser.lastSetCookies[SessionMiddleware.cookieName]).contains("Secure"))
+            let cookie = try #require(browser.lastSetCookies["__Host-" + SessionMiddleware.cookieName])
+            #expect(cookie.contains("Secure"))
+            #expect(cookie.contains("HttpOnly"))
+            #expect(try await browser.get("/").status == .ok)
             #expect(response.headers.first(name: "Strict-Transport-Security")?.contains("max-age=") == true)
         }
     }

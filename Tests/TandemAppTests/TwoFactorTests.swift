@@ -10,7 +10,10 @@ import VaporTesting
 struct TwoFactorTests {
     /// Turns two-factor on through the pages; returns the secret and the recovery codes.
     static func enable(_ browser: TestBrowser) async throws -> (TandemKit.TOTP, [String]) {
-        let page = try await browser.get("/account/two-factor")
+        let intro = try await browser.get("/account/two-factor")
+        #expect(!intro.body.string.contains("id=\"totp-secret\""))
+        let page = try await browser.post(
+            "/account/two-factor/start", [:], csrf: try #require(TestBrowser.csrf(in: intro.body.string)))
         let shown = try #require(element("totp-secret", in: page.body.string))
         #expect(page.body.string.contains("href=\"otpauth://totp/"))
         let totp = TandemKit.TOTP(secret: try #require(Base32.decode(shown)))
@@ -31,9 +34,11 @@ struct TwoFactorTests {
             let admin = try await app.makeOrganization()
             let browser = TestBrowser(app)
             try await browser.signIn(admin)
+            try await browser.post("/account/two-factor/start", [:], tokenFrom: "/account/two-factor")
             let wrong = try await browser.post(
                 "/account/two-factor", ["code": "000000"], tokenFrom: "/account/two-factor")
             #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("id=\"totp-secret\""))
             let (_, codes) = try await Self.enable(browser)
             #expect(codes.count == 10)
             #expect(try await User.find(admin.user.id, on: app.db)?.twoFactorEnabled == true)

@@ -5,13 +5,16 @@ import TandemKit
 import Vapor
 
 /// Appends to the hash-chained audit trail. Appends are serialized: within one process
-/// by this actor, across PostgreSQL processes by a transaction-scoped advisory lock.
+/// by chaining each append after the previous one (an actor alone would not do, since it
+/// lets other calls in while one awaits the database), across PostgreSQL processes by a
+/// transaction-scoped advisory lock.
 actor AuditLog {
     enum Outcome: String, Sendable {
         case success, failure, denied
     }
 
     private let usesPostgres: Bool
+    private var tail: Task<Void, Never>?
 
     init(usesPostgres: Bool) {
         self.usesPostgres = usesPostgres
@@ -21,7 +24,24 @@ actor AuditLog {
         _ action: String, outcome: Outcome = .success, actor: UUID?, organization: UUID?,
         subjectType: String? = nil, subject: UUID? = nil, requestID: String?, on database: any Database
     ) async throws {
+        let previous = tail
+        let append = Task {
+            await previous?.value
+            try await self.append(
+                action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
+                subject: subject, requestID: requestID, on: database)
+        }
+        tail = Task { _ = try? await append.value }
+        try await append.value
+    }
+
+    private func append(
+        _ action: String, outcome: Outcome, actor: UUID?, organization: UUID?, subjectType: String?, subject: UUID?,
+        requestID: String?, on database: any Database
+    ) async throws {
         let usesPostgres = self.usesPostgres
+        // Whole milliseconds, so the hashed time survives every database's precision.
+        let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         try await database.transaction { db in
             if usesPostgres, let sql = db as? any SQLDatabase {
                 try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
@@ -29,7 +49,7 @@ actor AuditLog {
             let last = try await AuditEvent.query(on: db).sort(\.$sequence, .descending).first()
             let event = AuditEvent()
             event.sequence = (last?.sequence ?? 0) + 1
-            event.occurredAt = Date()
+            event.occurredAt = now
             event.organizationID = organization
             event.actorID = actor
             event.action = action
@@ -73,7 +93,8 @@ extension Request {
         try await tandem.audit.record(
             action, outcome: outcome, actor: actor ?? webSession?.$user.id,
             organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
-            requestID: headers.first(name: "X-Request-Id") ?? logger[metadataKey: "request-id"]?.description,
+            // Only the id this server made: a client's header must not write into the trail.
+            requestID: logger[metadataKey: "request-id"]?.description,
             on: db)
     }
 }

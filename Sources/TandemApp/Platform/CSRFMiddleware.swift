@@ -6,8 +6,10 @@ import Vapor
 /// the page's CSRF token (ASVS V3.5): in the `_csrf` form field or the `X-CSRF-Token`
 /// header. Signed in, the token belongs to the session; before sign-in, to a cookie
 /// (double submit), which also guards the sign-in form itself.
-/// Requests with no cookie at all (API clients with a bearer token) carry no ambient
-/// authority and pass.
+/// Only API requests that carry no cookie at all (clients with a bearer token) pass
+/// without it: they hold no ambient authority. Every other unsafe request needs it, with
+/// or without cookies, so a cross-site form cannot sign a person into someone else's
+/// account (login CSRF), even though SameSite=Lax cookies are not sent with it.
 struct CSRFMiddleware: AsyncMiddleware {
     static let cookieName = "tandem_csrf"
     static let fieldName = "_csrf"
@@ -17,11 +19,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         if [.GET, .HEAD, .OPTIONS].contains(request.method) {
             return try await next.respond(to: request)
         }
-        let hasCookies = request.headers.first(name: .cookie) != nil
-        if !hasCookies {
+        if request.url.path.hasPrefix("/api/"), request.headers.first(name: .cookie) == nil {
             return try await next.respond(to: request)
         }
-        let expected = request.webSession?.csrfToken ?? request.cookies[Self.cookieName]?.string
+        let expected = request.webSession?.csrfToken ?? request.cookies[request.cookieName(Self.cookieName)]?.string
         var supplied = request.headers.first(name: Self.headerName)
         if supplied == nil {
             supplied = try await Self.formToken(request)
@@ -49,7 +50,9 @@ extension Request {
     /// The token to put in this page's forms, creating the pre-sign-in cookie when needed.
     func csrfToken() -> String {
         if let session = webSession { return session.csrfToken }
-        if let existing = cookies[CSRFMiddleware.cookieName]?.string, existing.count >= 20 { return existing }
+        if let existing = cookies[cookieName(CSRFMiddleware.cookieName)]?.string, existing.count >= 20 {
+            return existing
+        }
         if let fresh = storage[FreshCSRFKey.self] { return fresh }
         let fresh = SecureToken.generate()
         storage[FreshCSRFKey.self] = fresh
@@ -69,7 +72,7 @@ struct CSRFCookieMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         if let fresh = request.freshCSRFToken {
-            response.cookies[CSRFMiddleware.cookieName] = SessionCookies.make(
+            response.cookies[request.cookieName(CSRFMiddleware.cookieName)] = SessionCookies.make(
                 fresh, secure: request.settings.secureCookies)
         }
         return response

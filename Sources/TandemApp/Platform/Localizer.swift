@@ -29,7 +29,7 @@ extension Request {
     var language: Language {
         get {
             if let chosen = storage[LanguageKey.self] { return chosen }
-            if let cookie = cookies[Localizer.cookieName]?.string, let lang = Language(rawValue: cookie) {
+            if let cookie = cookies[cookieName(Localizer.cookieName)]?.string, let lang = Language(rawValue: cookie) {
                 return lang
             }
             if let header = headers.first(name: .acceptLanguage),

@@ -10,7 +10,7 @@ struct SessionMiddleware: AsyncMiddleware {
     static let cookieName = "tandem_session"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let secret = request.cookies[Self.cookieName]?.string, !secret.isEmpty else {
+        guard let secret = request.cookies[request.cookieName(Self.cookieName)]?.string, !secret.isEmpty else {
             return try await next.respond(to: request)
         }
         let settings = request.settings
@@ -36,10 +36,21 @@ struct SessionMiddleware: AsyncMiddleware {
             request.sessionEnded = true
         }
         let response = try await next.respond(to: request)
-        if request.sessionEnded, request.webSession == nil, response.cookies[Self.cookieName] == nil {
-            response.cookies[Self.cookieName] = SessionCookies.expired(secure: settings.secureCookies)
+        if request.sessionEnded, request.webSession == nil, response.cookies[request.cookieName(Self.cookieName)] == nil
+        {
+            response.cookies[request.cookieName(Self.cookieName)] = SessionCookies.expired(
+                secure: settings.secureCookies)
         }
         return response
+    }
+}
+
+extension Request {
+    /// Over https every cookie name takes the `__Host-` prefix, which browsers accept only
+    /// for Secure, host-only cookies with path "/" (ASVS V3.3.1), so no subdomain or
+    /// plain-http page can plant or overwrite them.
+    func cookieName(_ base: String) -> String {
+        settings.secureCookies ? "__Host-" + base : base
     }
 }
 

@@ -55,6 +55,15 @@ struct APIHandler: APIProtocol {
                     fields: [.init(field: "totp", message: "Give a current code that has not been used.")])
             }
         }
+        // An organization that requires two-factor sign-in for staff requires it for their tokens too.
+        if !user.twoFactorEnabled,
+            try await Membership.query(on: req.db).filter(\.$user.$id == user.id!).with(\.$organization).all()
+                .contains(where: { $0.role.isStaff && $0.organization.requireStaffTwoFactor })
+        {
+            throw APIProblem(
+                status: .forbidden,
+                reason: "Your organization requires two-factor sign-in. Set it up on the security page first.")
+        }
         let secret = "tdm_" + SecureToken.generate()
         let expires = Date().addingTimeInterval(Double(req.settings.apiTokenDays) * 86400)
         let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "API token"

@@ -3,16 +3,13 @@ import Foundation
 import TandemKit
 import Vapor
 
-/// A person's own security page: password, two-factor sign-in and API tokens.
+/// A person's own security page: password and API tokens (two-factor has its own controller).
 struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let account = routes.grouped("account")
         account.get("security", use: security)
         account.get("password", use: passwordForm)
         account.post("password", use: changePassword)
-        account.get("two-factor", use: twoFactor)
-        account.post("two-factor", use: confirmTwoFactor)
-        account.post("two-factor", "disable", use: disableTwoFactor)
         account.post("tokens", ":tokenID", "revoke", use: revokeToken)
     }
 
@@ -70,11 +67,9 @@ struct AccountController: RouteCollection {
     @Sendable func changePassword(req: Request) async throws -> Response {
         let actor = try await req.signedIn(enforceTwoFactor: false)
         let input = (try? req.content.decode(PasswordForm.self)) ?? PasswordForm()
-        guard try await req.accounts.verify(input.current_password ?? "", of: actor.user) else {
-            try await req.audit("password.change", outcome: .failure)
+        if let errors = try await req.currentPasswordErrors(actor, input.current_password) {
             return try await req.page(
-                "accounts/password", titleKey: "password_title", PasswordBody(done: false),
-                errors: req.fieldErrors([("current_password", "error_current_password_wrong")]),
+                "accounts/password", titleKey: "password_title", PasswordBody(done: false), errors: errors,
                 status: .unprocessableEntity)
         }
         do {
@@ -84,75 +79,9 @@ struct AccountController: RouteCollection {
                 "accounts/password", titleKey: "password_title", PasswordBody(done: false),
                 errors: req.fieldErrors(invalid), status: .unprocessableEntity)
         }
-        try await SessionIssuer(request: req).endOthers(of: actor.userID)
+        try await SessionIssuer(request: req).credentialsChanged(for: actor.userID)
         try await req.audit("password.change")
         return try await req.page("accounts/password", titleKey: "password_title", PasswordBody(done: true))
-    }
-
-    struct TwoFactorBody: Encodable, Sendable {
-        var enabled: Bool
-        var required: Bool
-        var secret: String?
-        var otpauth: String?
-        var recoveryCodes: [String]?
-        var canDisable: Bool
-    }
-
-    struct CodeForm: Content {
-        var code: String?
-        var current_password: String?
-    }
-
-    @Sendable func twoFactor(req: Request) async throws -> Response {
-        let actor = try await req.signedIn(enforceTwoFactor: false)
-        return try await req.page(
-            "accounts/two-factor", titleKey: "two_factor_title", try await twoFactorBody(actor, req: req))
-    }
-
-    private func twoFactorBody(_ actor: SignedIn, req: Request, codes: [String]? = nil) async throws -> TwoFactorBody {
-        let required = actor.organization.requireStaffTwoFactor && actor.role.isStaff
-        var body = TwoFactorBody(
-            enabled: actor.user.twoFactorEnabled, required: required, recoveryCodes: codes, canDisable: !required)
-        if !actor.user.twoFactorEnabled {
-            let secret = try await TwoFactor(db: req.db).begin(actor.user)
-            body.secret = stride(from: 0, to: secret.count, by: 4).map { offset in
-                let start = secret.index(secret.startIndex, offsetBy: offset)
-                return String(
-                    secret[start..<(secret.index(start, offsetBy: 4, limitedBy: secret.endIndex) ?? secret.endIndex)])
-            }.joined(separator: " ")
-            body.otpauth = TOTP(secret: Base32.decode(secret) ?? []).provisioningURI(
-                issuer: "Tandem (\(actor.organization.name))", account: actor.user.email)
-        }
-        return body
-    }
-
-    @Sendable func confirmTwoFactor(req: Request) async throws -> Response {
-        let actor = try await req.signedIn(enforceTwoFactor: false)
-        let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(32))
-        guard !actor.user.twoFactorEnabled, let codes = try await TwoFactor(db: req.db).confirm(actor.user, code: code)
-        else {
-            return try await req.page(
-                "accounts/two-factor", titleKey: "two_factor_title", try await twoFactorBody(actor, req: req),
-                errors: req.fieldErrors([("code", "error_code_wrong")]), status: .unprocessableEntity)
-        }
-        try await req.audit("two_factor.enable")
-        return try await req.page(
-            "accounts/two-factor", titleKey: "two_factor_title", try await twoFactorBody(actor, req: req, codes: codes))
-    }
-
-    @Sendable func disableTwoFactor(req: Request) async throws -> Response {
-        let actor = try await req.signedIn(enforceTwoFactor: false)
-        let input = (try? req.content.decode(CodeForm.self)) ?? CodeForm()
-        if actor.organization.requireStaffTwoFactor && actor.role.isStaff { throw Abort(.forbidden) }
-        guard try await req.accounts.verify(input.current_password ?? "", of: actor.user) else {
-            return try await req.page(
-                "accounts/two-factor", titleKey: "two_factor_title", try await twoFactorBody(actor, req: req),
-                errors: req.fieldErrors([("current_password", "error_current_password_wrong")]),
-                status: .unprocessableEntity)
-        }
-        try await TwoFactor(db: req.db).disable(actor.user)
-        try await req.audit("two_factor.disable")
-        return .redirect("/account/security")
     }
 
     @Sendable func revokeToken(req: Request) async throws -> Response {
@@ -165,6 +94,24 @@ struct AccountController: RouteCollection {
         try await token.save(on: req.db)
         try await req.audit("api_token.revoke", subjectType: "api_token", subject: id)
         return .redirect("/account/security")
+    }
+}
+
+extension Request {
+    /// Errors for the "current password" field, or nil when it is right. Throttled like sign-in.
+    func currentPasswordErrors(_ actor: SignedIn, _ password: String?) async throws -> [FieldError]? {
+        switch try await Credentials(request: self).checkCurrentPassword(of: actor.user, password: password ?? "") {
+        case .success:
+            return nil
+        case .wrong:
+            return fieldErrors([("current_password", "error_current_password_wrong")])
+        case .throttled(let wait):
+            return [
+                FieldError(
+                    field: "current_password",
+                    message: t("error_signin_throttled", ["minutes": SigninController.minutes(wait)]))
+            ]
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -13,6 +14,9 @@ struct AccountService {
     struct Invalid: Error {
         let fields: [(String, String)]
     }
+
+    /// Checks an existing account's password; the web passes the throttled check.
+    typealias PasswordCheck = @Sendable (User, String) async throws -> Bool
 
     func hash(_ password: String) async throws -> String {
         try await hasher.hash(PasswordDigest.prepare(password))
@@ -29,9 +33,10 @@ struct AccountService {
     /// Creates an organization with its first admin. When the e-mail already has an account
     /// (one person running several organizations), its password must match and it becomes
     /// the new organization's admin.
-    func createOrganization(name: String, adminName: String, email: String, password: String) async throws -> (
-        Organization, User
-    ) {
+    func createOrganization(
+        name: String, adminName: String, email: String, password: String, checkExisting: PasswordCheck? = nil,
+        claiming link: OneTimeLink? = nil
+    ) async throws -> (Organization, User) {
         var problems: [(String, String)] = []
         if let problem = FieldRules.name(name) { problems.append(("org_name", problem)) }
         if let problem = FieldRules.name(adminName) { problems.append(("display_name", problem)) }
@@ -39,7 +44,7 @@ struct AccountService {
         let normalized = FieldRules.normalizedEmail(email)
         let existing = try await User.query(on: db).filter(\.$email == normalized).first()
         if let existing {
-            if !(try await verify(password, of: existing)) {
+            if !(try await passwordMatches(existing, password, checkExisting)) {
                 problems.append(("password", "error_existing_account_password"))
             }
         } else if let problem = Self.passwordProblem(password, email: normalized) {
@@ -48,6 +53,7 @@ struct AccountService {
         if !problems.isEmpty { throw Invalid(fields: problems) }
         let passwordHash = existing == nil ? try await hash(password) : ""
         return try await db.transaction { db in
+            if let link { try await Self.claim(link, on: db) }
             let organization = Organization(name: name.trimmingCharacters(in: .whitespacesAndNewlines))
             try await organization.create(on: db)
             let user: User
@@ -62,6 +68,11 @@ struct AccountService {
             try await Membership(userID: user.id!, organizationID: organization.id!, role: .admin).create(on: db)
             return (organization, user)
         }
+    }
+
+    private func passwordMatches(_ user: User, _ password: String, _ check: PasswordCheck?) async throws -> Bool {
+        if let check { return try await check(user, password) }
+        return try await verify(password, of: user)
     }
 
     /// A one-time link for `purpose`; returns the secret token to put in the URL.
@@ -81,6 +92,20 @@ struct AccountService {
         try await link.create(on: db)
         return token
     }
+
+    /// Marks a one-time link used; only one of several concurrent requests succeeds, the
+    /// others get the "link gone" answer. Call inside the transaction that acts on the link.
+    static func claim(_ link: OneTimeLink, on db: any Database) async throws {
+        let now = Date()
+        let rows = try await (db as! any SQLDatabase).raw(
+            "UPDATE one_time_links SET used_at = \(bind: now) WHERE id = \(bind: link.id!) AND used_at IS NULL RETURNING id"
+        ).all()
+        guard !rows.isEmpty else { throw LinkGone() }
+        link.usedAt = now
+    }
+
+    /// A one-time link that another request used first.
+    struct LinkGone: Error {}
 
     /// The usable link with this token and purpose, or nil (unknown, used or expired).
     func findLink(_ token: String, purpose: OneTimeLink.Purpose) async throws -> OneTimeLink? {
@@ -107,7 +132,9 @@ struct AccountService {
     }
 
     /// Accepts an invitation: creates the account (or joins an existing one) and the membership.
-    func accept(_ link: OneTimeLink, displayName: String, password: String) async throws -> User {
+    func accept(
+        _ link: OneTimeLink, displayName: String, password: String, checkExisting: PasswordCheck? = nil
+    ) async throws -> User {
         guard let email = link.email, let role = link.role, let organizationID = link.$organization.id else {
             throw Abort(.notFound)
         }
@@ -115,7 +142,12 @@ struct AccountService {
         var problems: [(String, String)] = []
         if existing == nil, let problem = FieldRules.name(displayName) { problems.append(("display_name", problem)) }
         if let existing {
-            if !(try await verify(password, of: existing)) {
+            if try await Membership.query(on: db).filter(\.$user.$id == existing.id!)
+                .filter(\.$organization.$id == organizationID).first() != nil
+            {
+                throw Invalid(fields: [("password", "error_already_member")])
+            }
+            if !(try await passwordMatches(existing, password, checkExisting)) {
                 problems.append(("password", "error_existing_account_password"))
             }
         } else if let problem = Self.passwordProblem(password, email: email) {
@@ -124,6 +156,7 @@ struct AccountService {
         if !problems.isEmpty { throw Invalid(fields: problems) }
         let passwordHash = existing == nil ? try await hash(password) : ""
         return try await db.transaction { db in
+            try await Self.claim(link, on: db)
             let user: User
             if let existing {
                 user = existing
@@ -134,20 +167,23 @@ struct AccountService {
                 try await user.create(on: db)
             }
             try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)
-            link.usedAt = Date()
-            try await link.save(on: db)
             return user
         }
     }
 
-    /// Sets a new password; the caller ends the other sessions.
-    func setPassword(_ user: User, to password: String) async throws {
+    /// Sets a new password (spending `link` when it comes from a reset link); the caller
+    /// ends the person's other sessions and tokens.
+    func setPassword(_ user: User, to password: String, claiming link: OneTimeLink? = nil) async throws {
         if let problem = Self.passwordProblem(password, email: user.email) {
             throw Invalid(fields: [("new_password", problem)])
         }
-        user.passwordHash = try await hash(password)
-        user.passwordChangedAt = Date()
-        try await user.save(on: db)
+        let passwordHash = try await hash(password)
+        try await db.transaction { db in
+            if let link { try await Self.claim(link, on: db) }
+            user.passwordHash = passwordHash
+            user.passwordChangedAt = Date()
+            try await user.save(on: db)
+        }
     }
 }
 

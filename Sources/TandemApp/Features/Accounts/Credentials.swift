@@ -3,8 +3,9 @@ import Foundation
 import TandemKit
 import Vapor
 
-/// Checks e-mail and password, and second factors, with the throttle applied. Used by
-/// the sign-in form and by the API token endpoint alike.
+/// Checks passwords and second factors with the throttle applied: the sign-in form, the
+/// API token endpoint, accepting an invitation with an existing account, and the pages
+/// that ask for the current password all go through here.
 struct Credentials {
     let request: Request
 
@@ -24,20 +25,36 @@ struct Credentials {
     private var clientAddress: String? { request.remoteAddress?.ipAddress }
 
     /// One answer for a wrong e-mail and a wrong password, and the same work for both,
-    /// so the answer does not tell whether an account exists.
+    /// so the answer does not tell whether an account exists. The attempt is counted
+    /// against the account before the (slow) check, so parallel guesses are all counted;
+    /// a success clears the account's count. The client address counts failures only.
     func checkPassword(email: String, password: String) async throws -> PasswordOutcome {
         let keys = SigninThrottleStore.keys(email: email, clientAddress: clientAddress)
         if let wait = try await throttle.wait(for: keys) { return .throttled(wait) }
+        try await throttle.count(keys.account)
         let user = try await User.query(on: request.db).filter(\.$email == FieldRules.normalizedEmail(email)).first()
-        let digest = PasswordDigest.prepare(String(password.prefix(PasswordPolicy.maximumLength)))
         let hash = user?.passwordHash ?? Self.decoyHash
-        let matches = (try? await request.password.async.verify(digest, created: hash)) ?? false
+        let matches = await verify(password, hash: hash)
         guard let user, matches else {
-            try await throttle.recordFailure(for: keys)
+            if let client = keys.client { try await throttle.count(client) }
             try await request.audit("signin.password", outcome: .failure, actor: user?.id, organization: nil)
             return .wrong
         }
-        if !user.twoFactorEnabled { try await throttle.reset(keys) }
+        if !user.twoFactorEnabled { try await throttle.reset(keys.account) }
+        return .success(user)
+    }
+
+    /// The current password of a signed-in person (changing the password, turning off
+    /// two-factor, joining another organization), throttled like sign-in.
+    func checkCurrentPassword(of user: User, password: String) async throws -> PasswordOutcome {
+        let keys = SigninThrottleStore.keys(email: user.email, clientAddress: clientAddress)
+        if let wait = try await throttle.wait(for: keys) { return .throttled(wait) }
+        try await throttle.count(keys.account)
+        guard await verify(password, hash: user.passwordHash) else {
+            try await request.audit("password.check", outcome: .failure, actor: user.id, organization: nil)
+            return .wrong
+        }
+        try await throttle.reset(keys.account)
         return .success(user)
     }
 
@@ -45,13 +62,31 @@ struct Credentials {
     func checkSecondFactor(user: User, code: String) async throws -> SecondFactorOutcome {
         let keys = SigninThrottleStore.keys(email: user.email, clientAddress: clientAddress)
         if let wait = try await throttle.wait(for: keys) { return .throttled(wait) }
+        try await throttle.count(keys.account)
         if try await TwoFactor(db: request.db).verify(user: user, code: code) {
-            try await throttle.reset(keys)
+            try await throttle.reset(keys.account)
             return .success
         }
-        try await throttle.recordFailure(for: keys)
+        if let client = keys.client { try await throttle.count(client) }
         try await request.audit("signin.second_factor", outcome: .failure, actor: user.id, organization: nil)
         return .wrong
+    }
+
+    /// The throttled check services use for "this e-mail already has an account; give its password".
+    static func existingAccountCheck(_ request: Request) -> AccountService.PasswordCheck {
+        { user, password in
+            if case .success = try await Credentials(request: request).checkCurrentPassword(
+                of: user, password: password)
+            {
+                return true
+            }
+            return false
+        }
+    }
+
+    private func verify(_ password: String, hash: String) async -> Bool {
+        let digest = PasswordDigest.prepare(String(password.prefix(PasswordPolicy.maximumLength)))
+        return (try? await request.password.async.verify(digest, created: hash)) ?? false
     }
 
     /// A bcrypt hash of a random value, verified against when the e-mail is unknown.

@@ -51,7 +51,8 @@ struct InvitationController: RouteCollection {
         let input = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
         do {
             let user = try await req.accounts.accept(
-                link, displayName: input.display_name ?? "", password: input.password ?? "")
+                link, displayName: input.display_name ?? "", password: input.password ?? "",
+                checkExisting: Credentials.existingAccountCheck(req))
             try await req.audit(
                 "invitation.accept", actor: user.id, organization: link.$organization.id, subjectType: "user",
                 subject: user.id)
@@ -61,6 +62,8 @@ struct InvitationController: RouteCollection {
                 response: response)
             if user.twoFactorEnabled { response.headers.replaceOrAdd(name: .location, value: "/signin/code") }
             return response
+        } catch is AccountService.LinkGone {
+            return try await req.linkGonePage()
         } catch let invalid as AccountService.Invalid {
             var body = try await body(link, token: token, req: req)
             body.displayName = input.display_name ?? ""
@@ -82,18 +85,21 @@ struct InvitationController: RouteCollection {
     @Sendable func reset(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let link = try await req.accounts.findLink(token, purpose: .passwordReset),
-            let user = try await link.$user.get(on: req.db)
+            let user = try await link.$user.get(on: req.db),
+            // A reset link is issued by one organization; it lapses if the person has left it.
+            try await Membership.query(on: req.db).filter(\.$user.$id == user.id!)
+                .filter(\.$organization.$id == link.$organization.id ?? UUID()).first() != nil
         else { return try await req.linkGonePage() }
         let input = (try? req.content.decode(ResetForm.self)) ?? ResetForm()
         do {
-            try await req.accounts.setPassword(user, to: input.new_password ?? "")
-            link.usedAt = Date()
-            try await link.save(on: req.db)
-            try await WebSession.query(on: req.db).filter(\.$user.$id == user.id!).delete()
+            try await req.accounts.setPassword(user, to: input.new_password ?? "", claiming: link)
+            try await SessionIssuer(request: req).credentialsChanged(for: user.id!, keepingCurrent: false)
             try await req.audit(
                 "password.reset", actor: user.id, organization: link.$organization.id, subjectType: "user",
                 subject: user.id)
             return .redirect("/signin?reset=1")
+        } catch is AccountService.LinkGone {
+            return try await req.linkGonePage()
         } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "accounts/reset", titleKey: "reset_title", ResetBody(token: token),

@@ -19,7 +19,7 @@ struct SessionIssuer {
             csrfToken: SecureToken.generate(), awaitingSecondFactor: awaitingSecondFactor, now: Date())
         try await session.create(on: request.db)
         request.webSession = session
-        response.cookies[SessionMiddleware.cookieName] = SessionCookies.make(
+        response.cookies[request.cookieName(SessionMiddleware.cookieName)] = SessionCookies.make(
             secret, secure: request.settings.secureCookies)
     }
 
@@ -28,14 +28,19 @@ struct SessionIssuer {
             try await current.delete(on: request.db)
             request.webSession = nil
         }
-        response.cookies[SessionMiddleware.cookieName] = SessionCookies.expired(secure: request.settings.secureCookies)
+        response.cookies[request.cookieName(SessionMiddleware.cookieName)] = SessionCookies.expired(
+            secure: request.settings.secureCookies)
     }
 
-    /// Ends every session of `user` except the current one (after a password change).
-    func endOthers(of userID: UUID) async throws {
+    /// After a password or second-factor change: ends every other session of the person
+    /// (all of them when `keepingCurrent` is false) and revokes their API tokens, so a
+    /// stolen session or token stops working (ASVS V7.4.3).
+    func credentialsChanged(for userID: UUID, keepingCurrent: Bool = true) async throws {
         var query = WebSession.query(on: request.db).filter(\.$user.$id == userID)
-        if let current = request.webSession?.id { query = query.filter(\.$id != current) }
+        if keepingCurrent, let current = request.webSession?.id { query = query.filter(\.$id != current) }
         try await query.delete()
+        try await ApiToken.query(on: request.db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: Date()).update()
     }
 
     /// The organization a new session starts in: the person's first membership.

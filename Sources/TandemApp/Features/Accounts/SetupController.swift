@@ -44,9 +44,8 @@ struct SetupController: RouteCollection {
         )
         do {
             let (organization, user) = try await req.accounts.createOrganization(
-                name: body.orgName, adminName: body.displayName, email: body.email, password: input.password ?? "")
-            link.usedAt = Date()
-            try await link.save(on: req.db)
+                name: body.orgName, adminName: body.displayName, email: body.email, password: input.password ?? "",
+                checkExisting: Credentials.existingAccountCheck(req), claiming: link)
             try await req.audit(
                 "organization.create", actor: user.id, organization: organization.id, subjectType: "organization",
                 subject: organization.id)
@@ -54,6 +53,8 @@ struct SetupController: RouteCollection {
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: organization.id, awaitingSecondFactor: false, response: response)
             return response
+        } catch is AccountService.LinkGone {
+            return try await req.linkGonePage()
         } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "setup/setup", titleKey: "setup_title", body,

@@ -117,13 +117,13 @@ struct SigninController: RouteCollection {
     /// A language chosen before signing in is kept on the account; otherwise the
     /// account's language becomes the page language.
     private func rememberLanguage(of user: User, on req: Request, response: Response) async throws {
-        if let chosen = req.cookies[Localizer.cookieName]?.string, Language(rawValue: chosen) != nil {
+        if let chosen = req.cookies[req.cookieName(Localizer.cookieName)]?.string, Language(rawValue: chosen) != nil {
             if chosen != user.language {
                 user.language = chosen
                 try await user.save(on: req.db)
             }
         } else {
-            response.cookies[Localizer.cookieName] = LanguageController.cookie(
+            response.cookies[req.cookieName(Localizer.cookieName)] = LanguageController.cookie(
                 user.language, secure: req.settings.secureCookies)
         }
     }

@@ -1,42 +1,60 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 
 /// Keeps failure counts for the sign-in throttle in the database, so every process
 /// shares them and a restart does not reset them.
 struct SigninThrottleStore {
     let db: any Database
-    var policy = SigninThrottle()
+    /// Per account: five free failures.
+    var accountPolicy = SigninThrottle()
+    /// Per client address: more room, since many people can share one address (an office,
+    /// a phone carrier); it still stops one machine from guessing across many accounts.
+    var clientPolicy = SigninThrottle(freeFailures: 20)
+    /// A count starts again after this long without a failure.
+    static let quietPeriod: TimeInterval = 3600
 
-    static func keys(email: String, clientAddress: String?) -> [String] {
-        var keys = ["account:" + SecureToken.hash(FieldRules.normalizedEmail(email))]
-        if let clientAddress { keys.append("client:" + clientAddress) }
-        return keys
+    struct Keys {
+        let account: String
+        let client: String?
+        var all: [String] { [account] + (client.map { [$0] } ?? []) }
+    }
+
+    static func keys(email: String, clientAddress: String?) -> Keys {
+        Keys(
+            account: "account:" + SecureToken.hash(FieldRules.normalizedEmail(email)),
+            client: clientAddress.map { "client:" + $0 })
     }
 
     /// Seconds to wait before another attempt is allowed, or nil when one is allowed now.
-    func wait(for keys: [String], now: Date = Date()) async throws -> TimeInterval? {
-        let counters = try await SigninFailureCounter.query(on: db).filter(\.$key ~~ keys).all()
-        let waits = counters.map {
-            policy.nextAllowed(failures: $0.failures, lastFailure: $0.lastFailureAt).timeIntervalSince(now)
+    func wait(for keys: Keys, now: Date = Date()) async throws -> TimeInterval? {
+        let counters = try await SigninFailureCounter.query(on: db).filter(\.$key ~~ keys.all).all()
+        let waits = counters.filter { now.timeIntervalSince($0.lastFailureAt) < Self.quietPeriod }.map {
+            let policy = $0.key == keys.account ? accountPolicy : clientPolicy
+            return policy.nextAllowed(failures: $0.failures, lastFailure: $0.lastFailureAt).timeIntervalSince(now)
         }
         guard let longest = waits.max(), longest > 0 else { return nil }
         return longest
     }
 
-    func recordFailure(for keys: [String], now: Date = Date()) async throws {
-        for key in keys {
-            if let counter = try await SigninFailureCounter.query(on: db).filter(\.$key == key).first() {
-                counter.failures += 1
-                counter.lastFailureAt = now
-                try await counter.save(on: db)
-            } else {
-                try await SigninFailureCounter(key: key, failures: 1, lastFailureAt: now).create(on: db)
-            }
-        }
+    /// Counts one failure for `key` in a single statement, so concurrent attempts are all
+    /// counted and the first two at once do not collide on the unique key. After a quiet
+    /// period the count starts again from one.
+    func count(_ key: String, now: Date = Date()) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        let quietSince = now.addingTimeInterval(-Self.quietPeriod)
+        try await sql.raw(
+            """
+            INSERT INTO signin_failures (id, key, failures, last_failure_at) VALUES (\(bind: UUID()), \(bind: key), 1, \(bind: now))
+            ON CONFLICT (key) DO UPDATE SET
+              failures = CASE WHEN signin_failures.last_failure_at < \(bind: quietSince) THEN 1 ELSE signin_failures.failures + 1 END,
+              last_failure_at = excluded.last_failure_at
+            """
+        ).run()
     }
 
-    func reset(_ keys: [String]) async throws {
-        try await SigninFailureCounter.query(on: db).filter(\.$key ~~ keys).delete()
+    func reset(_ key: String) async throws {
+        try await SigninFailureCounter.query(on: db).filter(\.$key == key).delete()
     }
 }

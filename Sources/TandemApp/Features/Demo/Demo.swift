@@ -37,10 +37,11 @@ enum Demo {
         demo.databaseURL = nil
         demo.databaseFileName = "demo.sqlite"
         try FileManager.default.createDirectory(atPath: demo.dataDirectory, withIntermediateDirectories: true)
-        if DatabaseLock(databasePath: demo.databasePath, exclusive: true) == nil {
+        guard let lock = DatabaseLock(databasePath: demo.databasePath, exclusive: true) else {
             throw CommandFailure("A demo server is already running on \(demo.databasePath).")
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: demo.databasePath + suffix) }
+        lock.release()
         return demo
     }
 

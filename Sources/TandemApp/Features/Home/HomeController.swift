@@ -56,15 +56,25 @@ struct LanguageController: RouteCollection {
             isHTTPOnly: true, sameSite: .lax)
     }
 
+    /// `path` when it is a plain path on this site, else "/". Only visible ASCII without
+    /// backslashes, starting with one slash: browsers drop tabs and newlines from URLs, so
+    /// "/\t/evil.example" would otherwise become "//evil.example", another site.
+    static func safeLocalPath(_ path: String?) -> String {
+        guard let path, path.count <= 300, path.hasPrefix("/"), !path.hasPrefix("//"),
+            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+        else { return "/" }
+        return path
+    }
+
     /// Stores the choice in a cookie (and on the account when signed in) and goes back
     /// to the same page; only local paths are followed, so this is no open redirect.
     @Sendable func choose(req: Request) async throws -> Response {
         let input = (try? req.content.decode(LanguageForm.self)) ?? LanguageForm()
         guard let language = Language(rawValue: input.lang ?? "") else { throw Abort(.badRequest) }
-        var back = input.back ?? "/"
-        if !back.hasPrefix("/") || back.hasPrefix("//") || back.contains("\\") || back.count > 300 { back = "/" }
+        let back = Self.safeLocalPath(input.back)
         let response = Response.redirect(back)
-        response.cookies[Localizer.cookieName] = Self.cookie(language.rawValue, secure: req.settings.secureCookies)
+        response.cookies[req.cookieName(Localizer.cookieName)] = Self.cookie(
+            language.rawValue, secure: req.settings.secureCookies)
         if let actor = await req.optionalSignedIn() {
             actor.user.language = language.rawValue
             try await actor.user.save(on: req.db)

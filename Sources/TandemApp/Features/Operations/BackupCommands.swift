@@ -34,6 +34,8 @@ struct BackupCommand: AsyncCommand {
         try? FileManager.default.removeItem(atPath: temporary)
         guard let sql = app.db as? any SQLDatabase else { throw CommandFailure("The database is not SQL.") }
         try await sql.raw("VACUUM INTO \(bind: temporary)").run()
+        // The copy holds password hashes and two-factor secrets: readable by its owner only.
+        guard chmod(temporary, 0o600) == 0 else { throw CommandFailure("Could not restrict access to \(temporary).") }
         try FileSync.sync(path: temporary)
         try FileManager.default.moveItem(atPath: temporary, toPath: target)
         try FileSync.sync(path: (target as NSString).deletingLastPathComponent)
@@ -118,7 +120,7 @@ enum FileSync {
 /// An advisory lock beside the SQLite file: servers hold it shared, restore needs it
 /// exclusive. The kernel releases it when the process ends, even by SIGKILL.
 final class DatabaseLock: @unchecked Sendable {
-    private let fd: Int32
+    private var fd: Int32
 
     init?(databasePath: String, exclusive: Bool) {
         let fd = open(databasePath + ".lock", O_RDWR | O_CREAT, 0o600)
@@ -131,7 +133,11 @@ final class DatabaseLock: @unchecked Sendable {
     }
 
     func release() {
+        guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)
+        fd = -1
     }
+
+    deinit { release() }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import TandemKit
 import Vapor
 
 /// Liveness, readiness and metrics for operators. No personal data here.
@@ -29,7 +30,12 @@ struct OperationsController: RouteCollection {
     }
 
     @Sendable func metrics(req: Request) async throws -> Response {
-        Response(
+        if let expected = req.settings.metricsToken {
+            guard let given = req.headers.bearerAuthorization?.token, constantTimeEquals(given, expected) else {
+                throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"])
+            }
+        }
+        return Response(
             status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(string: req.tandem.metrics.text()))
     }
