@@ -352,6 +352,15 @@ def test_not_found_page(browser, server):
     check_page(browser, "404")
 
 
+def test_used_or_unknown_link_page(browser, server):
+    for path in ("/setup/", "/invite/", "/reset/"):
+        browser.get(server.base_url + path + "x" * 43)
+        heading = visible(browser, "h1").text.strip()
+        assert heading == "This link does not work any more", f"{path} h1 is {heading!r}"
+        assert browser.find_elements(By.CSS_SELECTOR, "main a[href='/signin']"), f"{path} offers no way to sign in"
+        check_page(browser, f"link gone {path}")
+
+
 # ---------------------------------------------------------------------------------------
 # 6. Spanish error summary (signed out, so no account's language changes)
 

@@ -172,6 +172,9 @@ def test_two_factor(browser, fresh_server):
     code = totp(secret)
     submit_code(browser, code)
     assert_home(browser, "home after two-factor signin")
+    browser.get(srv.base_url + "/account/two-factor")
+    visible(browser, "form[action='/account/two-factor/disable'] #current_password")
+    check_page(browser, "two-factor on")
 
     # The very same code again is refused.
     sign_out(browser)
