@@ -397,3 +397,20 @@ def test_spanish_signin_error(browser, server, admin):
     sign_in(browser, base, admin.email, admin.password, "signin (en) before the clean-up sign-in")
     assert_signed_in_home(browser, admin.display_name, "home (admin, en)")
     assert html_lang(browser) == "en"
+
+
+def test_audit_log(browser, server, admin):
+    sign_in(browser, server.base_url, admin.email, admin.password)
+    wait(browser).until(lambda d: path_of(d) == "/")
+    nav = browser.find_elements(By.CSS_SELECTOR, "nav.side-nav a[href='/admin/audit']")
+    assert nav, "admins have no Audit log link in the navigation"
+    click_and_wait_for_new_page(browser, nav[0])
+    rows = visible(browser, "table#audit-log").find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert rows, "the audit log is empty after sign-ins"
+    assert "The log is intact" in visible(browser, "div.notice").text
+    check_page(browser, "audit log")
+    Select(browser.find_element(By.CSS_SELECTOR, "select#action")).select_by_value("signin")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/admin/audit'] button"))
+    actions = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody td:nth-child(3)")}
+    assert actions == {"signin"}, f"filtered to signin, the log shows {actions}"
+    check_page(browser, "audit log filtered")

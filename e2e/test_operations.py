@@ -211,3 +211,16 @@ def test_demo_prints_sign_ins_that_work_and_labels_pages(data_dir):
         assert Path(data_dir, "demo.sqlite").exists() and not Path(data_dir, "tandem.sqlite").exists()
     finally:
         assert server.stop() == 0
+
+
+def test_audit_verify_names_the_first_altered_entry(data_dir):
+    for org in ("One", "Two", "Three"):
+        assert tandem(data_dir, "setup", "--org", org, "--email", f"{org.lower()}@example.org", TANDEM_SETUP_PASSWORD=strong_password()).returncode == 0
+    intact = tandem(data_dir, "audit", "verify")
+    assert intact.returncode == 0, intact.stderr
+    assert "The audit chain is intact: 3 entries." in intact.stdout
+    with sqlite3.connect(Path(data_dir) / "tandem.sqlite") as db:
+        db.execute("UPDATE audit_events SET action = 'organization.delete' WHERE sequence = 2")
+    broken = tandem(data_dir, "audit", "verify")
+    assert broken.returncode != 0
+    assert "broken at entry 2 (organization.delete" in broken.stderr

@@ -38,6 +38,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: AccountController())
     try app.register(collection: TwoFactorController())
     try app.register(collection: AdminController())
+    try app.register(collection: AuditController())
     try app.register(collection: OperationsController())
 
     let api = app.grouped("api", "v1").grouped(APIRequestMiddleware())
@@ -47,6 +48,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(MigrateNowCommand(), as: "migrate")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
 }
 
 extension Application {

@@ -13,6 +13,7 @@ struct AccessPolicyTests {
         .issuePasswordReset: [.admin],
         .editSettings: [.admin],
         .viewCaseloads: [.admin, .supervisor, .coach],
+        .viewAuditLog: [.admin],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

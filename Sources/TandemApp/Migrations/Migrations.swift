@@ -12,5 +12,6 @@ enum TandemMigrations {
         M0007_CreateSigninFailures(),
         M0008_CreateWebSessions(),
         M0009_CreateAuditEvents(),
+        M0010_AddAuditClientAddress(),
     ]
 }

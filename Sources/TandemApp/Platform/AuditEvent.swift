@@ -16,6 +16,7 @@ final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "subject_id") var subjectID: UUID?
     @Field(key: "outcome") var outcome: String
     @Field(key: "request_id") var requestID: String?
+    @Field(key: "client_address") var clientAddress: String?
     @Field(key: "previous_hash") var previousHash: String
     @Field(key: "hash") var hash: String
 

@@ -22,14 +22,15 @@ actor AuditLog {
 
     func record(
         _ action: String, outcome: Outcome = .success, actor: UUID?, organization: UUID?,
-        subjectType: String? = nil, subject: UUID? = nil, requestID: String?, on database: any Database
+        subjectType: String? = nil, subject: UUID? = nil, requestID: String?, clientAddress: String? = nil,
+        on database: any Database
     ) async throws {
         let previous = tail
         let append = Task {
             await previous?.value
             try await self.append(
                 action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
-                subject: subject, requestID: requestID, on: database)
+                subject: subject, requestID: requestID, clientAddress: clientAddress, on: database)
         }
         tail = Task { _ = try? await append.value }
         try await append.value
@@ -37,7 +38,7 @@ actor AuditLog {
 
     private func append(
         _ action: String, outcome: Outcome, actor: UUID?, organization: UUID?, subjectType: String?, subject: UUID?,
-        requestID: String?, on database: any Database
+        requestID: String?, clientAddress: String?, on database: any Database
     ) async throws {
         let usesPostgres = self.usesPostgres
         // Whole milliseconds, so the hashed time survives every database's precision.
@@ -57,6 +58,7 @@ actor AuditLog {
             event.subjectID = subject
             event.outcome = outcome.rawValue
             event.requestID = requestID
+            event.clientAddress = clientAddress.map { String($0.prefix(64)) }
             event.previousHash = last?.hash ?? AuditChain.genesis
             event.hash = AuditChain.hash(previous: event.previousHash, fields: Self.fields(of: event))
             try await event.create(on: db)
@@ -69,6 +71,8 @@ actor AuditLog {
             event.organizationID?.uuidString ?? "", event.actorID?.uuidString ?? "", event.action,
             event.subjectType ?? "", event.subjectID?.uuidString ?? "", event.outcome, event.requestID ?? "",
         ]
+            // Entries written before the client address was recorded hash without it.
+            + (event.clientAddress.map { [$0] } ?? [])
     }
 
     /// The sequence number of the first entry whose hash does not match, or nil when the chain is intact.
@@ -94,7 +98,7 @@ extension Request {
             action, outcome: outcome, actor: actor ?? webSession?.$user.id,
             organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
             // Only the id this server made: a client's header must not write into the trail.
-            requestID: logger[metadataKey: "request-id"]?.description,
+            requestID: logger[metadataKey: "request-id"]?.description, clientAddress: remoteAddress?.ipAddress,
             on: db)
     }
 }

@@ -70,6 +70,7 @@ extension Request {
         var items: [(String, String)] = [("nav_home", "/")]
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) { items.append(("nav_settings", "/admin/settings")) }
+        if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
         items.append(("nav_account", "/account/security"))
         let path = url.path
         return items.map { key, href in

@@ -7,6 +7,7 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case issuePasswordReset
     case editSettings
     case viewCaseloads
+    case viewAuditLog
     case viewOwnAccount
 }
 
@@ -18,7 +19,7 @@ public enum AccessPolicy {
             return true
         case .viewMembers:
             return role == .admin || role == .supervisor
-        case .inviteMembers, .changeMemberRole, .issuePasswordReset, .editSettings:
+        case .inviteMembers, .changeMemberRole, .issuePasswordReset, .editSettings, .viewAuditLog:
             return role == .admin
         case .viewCaseloads:
             return role.isStaff

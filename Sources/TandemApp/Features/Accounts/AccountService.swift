@@ -93,6 +93,20 @@ struct AccountService {
         return token
     }
 
+    /// A password reset link for a member, issued by an admin of the member's organization.
+    /// A password belongs to the whole account, so one organization's admin may not reset
+    /// someone who also belongs to another. Only the newest reset link of a person works.
+    func issuePasswordReset(for membership: Membership, by admin: UUID) async throws -> String {
+        let elsewhere = try await Membership.query(on: db).filter(\.$user.$id == membership.$user.id)
+            .filter(\.$organization.$id != membership.$organization.id).count()
+        if elsewhere > 0 { throw Invalid(fields: [("members", "error_reset_other_organizations")]) }
+        try await OneTimeLink.query(on: db).filter(\.$purpose == .passwordReset)
+            .filter(\.$user.$id == membership.$user.id).filter(\.$usedAt == nil).set(\.$usedAt, to: Date()).update()
+        return try await issueLink(
+            .passwordReset, organizationID: membership.$organization.id, userID: membership.$user.id, createdBy: admin,
+            validHours: 24)
+    }
+
     /// Marks a one-time link used; only one of several concurrent requests succeeds, the
     /// others get the "link gone" answer. Call inside the transaction that acts on the link.
     static func claim(_ link: OneTimeLink, on db: any Database) async throws {

@@ -102,22 +102,14 @@ struct AdminController: RouteCollection {
             let membership = try await Membership.query(on: req.db).filter(\.$id == id)
                 .filter(\.$organization.$id == actor.organizationID).first()
         else { throw Abort(.notFound) }
-        // A password belongs to the whole account. An admin of one organization must not be
-        // able to set the password of someone who also belongs to another.
-        let elsewhere = try await Membership.query(on: req.db).filter(\.$user.$id == membership.$user.id)
-            .filter(\.$organization.$id != actor.organizationID).count()
-        if elsewhere > 0 {
+        let token: String
+        do {
+            token = try await req.accounts.issuePasswordReset(for: membership, by: actor.userID)
+        } catch let invalid as AccountService.Invalid {
             return try await req.page(
                 "admin/members", titleKey: "members_title", try await membersBody(actor, req: req),
-                errors: [FieldError(field: "members", message: req.t("error_reset_other_organizations"))],
-                status: .conflict)
+                errors: req.fieldErrors(invalid), status: .conflict)
         }
-        // Only the newest reset link for a person works.
-        try await OneTimeLink.query(on: req.db).filter(\.$purpose == .passwordReset)
-            .filter(\.$user.$id == membership.$user.id).filter(\.$usedAt == nil).set(\.$usedAt, to: Date()).update()
-        let token = try await req.accounts.issueLink(
-            .passwordReset, organizationID: actor.organizationID, userID: membership.$user.id, createdBy: actor.userID,
-            validHours: 24)
         try await req.audit("password_reset.issue", subjectType: "user", subject: membership.$user.id)
         var body = try await membersBody(actor, req: req)
         body.link = req.absoluteURL("/reset/\(token)")

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The admin's view of the organization's audit trail, newest first, filtered by action
+/// and outcome, 50 entries a page.
+struct AuditController: RouteCollection {
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "audit", use: list)
+    }
+
+    struct Filter: Content {
+        var action: String?
+        var outcome: String?
+        var page: Int?
+    }
+
+    struct Row: Encodable, Sendable {
+        let time: String
+        let actor: String
+        let action: String
+        let outcome: String
+        let failed: Bool
+        let subject: String
+        let requestID: String
+        let clientAddress: String
+    }
+
+    struct Option: Encodable, Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct Body: Encodable, Sendable {
+        let rows: [Row]
+        let actions: [Option]
+        let outcomes: [Option]
+        let page: Int
+        let previousPage: Int?
+        let nextPage: Int?
+        let filterQuery: String
+        let chainIntact: Bool
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let actor = try await req.authorize(.viewAuditLog)
+        let filter = (try? req.query.decode(Filter.self)) ?? Filter()
+        let page = max(1, min(filter.page ?? 1, 100_000))
+        let scoped = { AuditEvent.query(on: req.db).filter(\.$organizationID == actor.organizationID) }
+        let knownActions = Set(try await scoped().unique().all(\.$action))
+        var query = scoped()
+        let action = filter.action.flatMap { knownActions.contains($0) ? $0 : nil }
+        if let action { query = query.filter(\.$action == action) }
+        let outcome = filter.outcome.flatMap { AuditLog.Outcome(rawValue: $0) }
+        if let outcome { query = query.filter(\.$outcome == outcome.rawValue) }
+        let events = try await query.sort(\.$sequence, .descending)
+            .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize + 1)).all()
+        let actorIDs = Set(events.compactMap(\.actorID))
+        let names = try await User.query(on: req.db).filter(\.$id ~~ actorIDs).all()
+            .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.displayName }
+        let formatter = DateFormatter.tandemShort(req.language, timeZone: actor.organization.timeZone)
+        formatter.timeStyle = .medium
+        let rows = events.prefix(Self.pageSize).map { event in
+            Row(
+                time: formatter.string(from: event.occurredAt),
+                actor: event.actorID.flatMap { names[$0] } ?? "—", action: event.action,
+                outcome: req.t("audit_outcome_" + event.outcome), failed: event.outcome != "success",
+                subject: event.subjectType.map { type in
+                    "\(type) \(event.subjectID.map { String($0.uuidString.prefix(8)) } ?? "")"
+                } ?? "",
+                requestID: String((event.requestID ?? "").prefix(8)), clientAddress: event.clientAddress ?? "")
+        }
+        var parts: [String] = []
+        if let action { parts.append("action=" + TandemURL.encode(action)) }
+        if let outcome { parts.append("outcome=" + outcome.rawValue) }
+        let body = Body(
+            rows: rows,
+            actions: knownActions.sorted().map { Option(value: $0, label: $0, selected: $0 == action) },
+            outcomes: [AuditLog.Outcome.success, .failure, .denied].map {
+                Option(value: $0.rawValue, label: req.t("audit_outcome_" + $0.rawValue), selected: $0 == outcome)
+            },
+            page: page, previousPage: page > 1 ? page - 1 : nil,
+            nextPage: events.count > Self.pageSize ? page + 1 : nil,
+            filterQuery: parts.map { $0 + "&" }.joined(),
+            chainIntact: try await AuditLog.firstBrokenLink(on: req.db) == nil)
+        try await req.audit("audit_log.view")
+        return try await req.page("admin/audit", titleKey: "audit_title", body)
+    }
+}
+
+enum TandemURL {
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
