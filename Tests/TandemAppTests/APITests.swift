@@ -197,3 +197,19 @@ struct APITests {
         }
     }
 }
+
+@Suite("JSON API: methods")
+struct APIMethodTests {
+    @Test("a known API path asked with another method gets 405 and the methods it has")
+    func methodNotAllowed() async throws {
+        try await withTandem { app in
+            let response = try await app.testing().sendRequest(.PUT, "/api/v1/me")
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers.first(name: .allow) == "GET")
+            _ = try APITests.problem(response)
+            let tokens = try await app.testing().sendRequest(.PATCH, "/api/v1/tokens/\(UUID())")
+            #expect(tokens.status == .methodNotAllowed)
+            #expect(tokens.headers.first(name: .allow) == "DELETE")
+        }
+    }
+}

@@ -57,6 +57,12 @@ struct FieldRulesTests {
         #expect(FieldRules.name("bad\u{0007}name") == "error_name_invalid")
     }
 
+    @Test("labels lose control characters and fall back when empty")
+    func labels() {
+        #expect(FieldRules.label(" my\u{8F} script\n", fallback: "x") == "my script")
+        #expect(FieldRules.label("\u{7}  ", fallback: "API token") == "API token")
+    }
+
     @Test("crisis lines")
     func lines() {
         #expect(FieldRules.phoneLine("988") == nil)

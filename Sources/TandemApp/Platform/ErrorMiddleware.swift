@@ -67,12 +67,22 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             return Response(status: .seeOther, headers: headers)
         }
         if request.url.path.hasPrefix("/api/") {
+            // A known path asked with a method it does not have: 405 and the methods it has.
+            if status == .notFound, request.route == nil {
+                let allowed = Self.methods(for: request.url.path, in: request.application.routes)
+                if !allowed.isEmpty {
+                    status = .methodNotAllowed
+                    reason = nil
+                    headers = ["Allow": allowed.joined(separator: ", ")]
+                }
+            }
             let title = status.reasonPhrase
             let detail = status == .internalServerError ? nil : Self.apiDetail(reason, status: status)
             var problemHeaders = HTTPHeaders()
             if let retry = headers.first(name: .retryAfter) {
                 problemHeaders.replaceOrAdd(name: .retryAfter, value: retry)
             }
+            if let allow = headers.first(name: .allow) { problemHeaders.replaceOrAdd(name: .allow, value: allow) }
             if let auth = headers.first(name: .wwwAuthenticate) {
                 problemHeaders.replaceOrAdd(name: .wwwAuthenticate, value: auth)
             }
@@ -113,6 +123,19 @@ struct TandemErrorMiddleware: AsyncMiddleware {
     }
 
     /// The generated API server wraps decoding and content-type errors; find what the client got wrong.
+    /// The methods registered for `path`, matching parameters to any segment.
+    static func methods(for path: String, in routes: Routes) -> [String] {
+        let segments = path.split(separator: "/").map(String.init)
+        let methods = routes.all.filter { route in
+            route.path.count == segments.count
+                && zip(route.path, segments).allSatisfy { component, segment in
+                    if case .constant(let value) = component { return value == segment }
+                    return true
+                }
+        }.map(\.method.rawValue)
+        return Array(Set(methods)).sorted()
+    }
+
     static func innermost(_ error: ServerError) -> any Error {
         var underlying: any Error = error.underlyingError
         while let nested = underlying as? ServerError { underlying = nested.underlyingError }

@@ -32,6 +32,14 @@ public enum FieldRules {
         return nil
     }
 
+    /// A free-text label (such as a token's name) made safe to show: control characters
+    /// removed, space trimmed, and `fallback` when nothing is left.
+    public static func label(_ raw: String, fallback: String) -> String {
+        let cleaned = String(raw.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return cleaned.isEmpty ? fallback : cleaned
+    }
+
     /// A crisis line: digits, spaces and the usual phone punctuation, 2 to 30 characters.
     public static func phoneLine(_ raw: String) -> String? {
         let value = raw.trimmingCharacters(in: .whitespaces)

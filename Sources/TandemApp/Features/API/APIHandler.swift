@@ -19,7 +19,7 @@ struct APIHandler: APIProtocol {
         if body.password.isEmpty || body.password.count > PasswordPolicy.maximumLength {
             fields.append(.init(field: "password", message: "Give the account's password."))
         }
-        if let name = body.name, FieldRules.name(name, maximum: 100) != nil {
+        if let name = body.name, name.isEmpty || name.count > 100 {
             fields.append(.init(field: "name", message: "A token name has 1 to 100 characters."))
         }
         if !fields.isEmpty {
@@ -66,7 +66,7 @@ struct APIHandler: APIProtocol {
         }
         let secret = "tdm_" + SecureToken.generate()
         let expires = Date().addingTimeInterval(Double(req.settings.apiTokenDays) * 86400)
-        let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "API token"
+        let name = FieldRules.label(body.name ?? "", fallback: "API token")
         let token = ApiToken(userID: user.id!, name: name, tokenHash: SecureToken.hash(secret), expiresAt: expires)
         try await token.create(on: req.db)
         try await req.audit(
