@@ -39,7 +39,10 @@ struct AdminController: RouteCollection {
 
     @Sendable func members(req: Request) async throws -> Response {
         let actor = try await req.authorize(.viewMembers)
-        return try await req.page("admin/members", titleKey: "members_title", try await membersBody(actor, req: req))
+        let body = try await membersBody(actor, req: req)
+        // The list shows people's names and e-mail addresses: a view of personal data.
+        try await req.audit("members.view")
+        return try await req.page("admin/members", titleKey: "members_title", body)
     }
 
     private func membersBody(_ actor: SignedIn, req: Request, selectedRole: Role = .participant) async throws
