@@ -67,8 +67,9 @@ cmd_start() {
     # The port is picked free just before starting; retry in the unlikely case someone takes it.
     for attempt in 1 2 3; do
         port="$(free_port)"
+        # max_connections: Swift Testing runs the app suite in parallel, one pool per test.
         if as_pg "$dir" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
             start >&2; then
             started=1
             break

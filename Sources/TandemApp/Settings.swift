@@ -16,6 +16,8 @@ public struct Settings: Sendable {
     public var linkValidityHours: Int
     public var maxBodyBytes: Int
     public var isDemo: Bool
+    /// PostgreSQL connections each event loop (one per core) may open.
+    public var databaseConnectionsPerLoop: Int
     /// When set, GET /metrics needs `Authorization: Bearer <token>`.
     public var metricsToken: String?
 
@@ -38,6 +40,7 @@ public struct Settings: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.isDemo = isDemo
         self.metricsToken = nil
+        self.databaseConnectionsPerLoop = 4
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -60,6 +63,7 @@ public struct Settings: Sendable {
         )
         settings.databaseSchema = text("TANDEM_DATABASE_SCHEMA")
         settings.metricsToken = text("TANDEM_METRICS_TOKEN")
+        settings.databaseConnectionsPerLoop = int("TANDEM_DB_CONNECTIONS_PER_LOOP", 4, range: 1...64)
         return settings
     }
 

@@ -16,9 +16,11 @@ func withTandem(
     var settings = Settings()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-test-\(UUID().uuidString)").path
     settings.dataDirectory = folder
-    let postgresURL = ProcessInfo.processInfo.environment["TANDEM_TEST_DATABASE_URL"]
+    let postgresURL = ProcessInfo.processInfo.environment["TANDEM_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     if let postgresURL {
         settings.databaseURL = postgresURL
+        // Many tests run at once, each with its own pool: keep each pool small.
+        settings.databaseConnectionsPerLoop = 1
         settings.databaseSchema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
     adjust(&settings)

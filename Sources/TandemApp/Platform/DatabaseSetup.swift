@@ -15,7 +15,9 @@ extension Application {
                 config.searchPath = [schema]
             }
             databases.use(
-                .postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10)),
+                .postgres(
+                    configuration: config, maxConnectionsPerEventLoop: settings.databaseConnectionsPerLoop,
+                    connectionPoolTimeout: .seconds(10)),
                 as: .psql)
         } else {
             try FileManager.default.createDirectory(
