@@ -24,6 +24,13 @@ struct Shell: Encodable, Sendable {
     let path: String
 }
 
+/// One option of a select list.
+struct SelectOption: Encodable, Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
 /// A form field's error, for the summary at the top and the message at the field.
 struct FieldError: Encodable, Sendable {
     let field: String

@@ -22,16 +22,10 @@ struct AdminController: RouteCollection {
         let twoFactor: Bool
     }
 
-    struct RoleOption: Encodable, Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct MembersBody: Encodable, Sendable {
         var members: [MemberRow]
         var canInvite: Bool
-        var roles: [RoleOption]
+        var roles: [SelectOption]
         var email = ""
         var link: String?
         var linkKind: String?
@@ -60,7 +54,7 @@ struct AdminController: RouteCollection {
             },
             canInvite: actor.can(.inviteMembers),
             roles: AccessPolicy.invitableRoles(by: actor.role).map {
-                RoleOption(value: $0.rawValue, label: req.t("role_" + $0.rawValue), selected: $0 == selectedRole)
+                SelectOption(value: $0.rawValue, label: req.t("role_" + $0.rawValue), selected: $0 == selectedRole)
             })
     }
 

@@ -29,16 +29,10 @@ struct AuditController: RouteCollection {
         let clientAddress: String
     }
 
-    struct Option: Encodable, Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct Body: Encodable, Sendable {
         let rows: [Row]
-        let actions: [Option]
-        let outcomes: [Option]
+        let actions: [SelectOption]
+        let outcomes: [SelectOption]
         let page: Int
         let previousPage: Int?
         let nextPage: Int?
@@ -79,9 +73,9 @@ struct AuditController: RouteCollection {
         if let outcome { parts.append("outcome=" + outcome.rawValue) }
         let body = Body(
             rows: rows,
-            actions: knownActions.sorted().map { Option(value: $0, label: $0, selected: $0 == action) },
+            actions: knownActions.sorted().map { SelectOption(value: $0, label: $0, selected: $0 == action) },
             outcomes: [AuditLog.Outcome.success, .failure, .denied].map {
-                Option(value: $0.rawValue, label: req.t("audit_outcome_" + $0.rawValue), selected: $0 == outcome)
+                SelectOption(value: $0.rawValue, label: req.t("audit_outcome_" + $0.rawValue), selected: $0 == outcome)
             },
             page: page, previousPage: page > 1 ? page - 1 : nil,
             nextPage: events.count > Self.pageSize ? page + 1 : nil,
