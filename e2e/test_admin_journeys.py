@@ -236,10 +236,16 @@ def test_password_reset_link(browser, server, admin):
 # 3. Organization settings (own server: the crisis line shows on every page)
 
 
-def test_settings_crisis_line(browser, fresh_server):
-    srv = fresh_server("settings")
+def set_up_fresh(browser, fresh_server, name: str):
+    """A new server with its own organization, its admin signed in on the home page."""
+    srv = fresh_server(name)
     account = perform_setup(browser, srv)
-    assert_signed_in_home(browser, account.display_name, "home after setup (settings server)")
+    assert_signed_in_home(browser, account.display_name, f"home after setup ({name} server)")
+    return srv, account
+
+
+def test_settings_crisis_line(browser, fresh_server):
+    srv, _ = set_up_fresh(browser, fresh_server, "settings")
 
     browser.get(srv.base_url + "/admin/settings")
     visible(browser, "#crisis_line")
@@ -288,9 +294,7 @@ def test_settings_crisis_line(browser, fresh_server):
 
 
 def test_security_and_password_change(browser, fresh_server):
-    srv = fresh_server("password")
-    account = perform_setup(browser, srv)
-    assert_signed_in_home(browser, account.display_name, "home after setup (password server)")
+    srv, account = set_up_fresh(browser, fresh_server, "password")
 
     browser.get(srv.base_url + "/account/security")
     visible(browser, "h1")
@@ -407,8 +411,10 @@ def test_audit_log(browser, server, admin):
     click_and_wait_for_new_page(browser, nav[0])
     rows = visible(browser, "table#audit-log").find_elements(By.CSS_SELECTOR, "tbody tr")
     assert rows, "the audit log is empty after sign-ins"
-    assert "The log is intact" in visible(browser, "div.notice").text
     check_page(browser, "audit log")
+    click_and_wait_for_new_page(browser, visible(browser, "a#verify-chain"))
+    assert "The log is intact" in visible(browser, "div.notice").text
+    check_page(browser, "audit log verified")
     Select(browser.find_element(By.CSS_SELECTOR, "select#action")).select_by_value("signin")
     click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/admin/audit'] button"))
     actions = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody td:nth-child(3)")}

@@ -23,7 +23,9 @@ struct AuditPageTests {
             #expect(page.status == .ok)
             let html = page.body.string
             #expect(html.contains("organization.settings"))
-            #expect(html.contains("The log is intact"))
+            #expect(!html.contains("The log is intact"))
+            #expect(html.contains("id=\"verify-chain\""))
+            #expect(try await browser.get("/admin/audit?verify=1").body.string.contains("The log is intact"))
             // The sign-in and the settings change; nothing of the other organization.
             #expect(html.components(separatedBy: "<tr>").count - 2 == 2)
             let filtered = try await browser.get("/admin/audit?action=signin")
@@ -33,7 +35,7 @@ struct AuditPageTests {
             #expect(bogus.status == .ok)
             #expect(!bogus.body.string.contains("<script>"))
             let views = try await AuditEvent.query(on: app.db).filter(\.$action == "audit_log.view").count()
-            #expect(views == 3)
+            #expect(views == 4)
         }
     }
 
@@ -48,6 +50,21 @@ struct AuditPageTests {
                 try await browser.signIn(member)
                 #expect(try await browser.get("/admin/audit").status == .forbidden)
             }
+        }
+    }
+
+    @Test("the chain is checked in batches and a change past the first batch is found")
+    func batches() async throws {
+        try await withTandem { app in
+            for index in 1...7 {
+                try await app.tandem.audit.record(
+                    "test.\(index)", actor: nil, organization: nil, requestID: nil, on: app.db)
+            }
+            #expect(try await AuditLog.firstBrokenLink(on: app.db, batchSize: 2) == nil)
+            let fifth = try #require(try await AuditEvent.query(on: app.db).filter(\.$sequence == 5).first())
+            fifth.outcome = "failure"
+            try await fifth.save(on: app.db)
+            #expect(try await AuditLog.firstBrokenLink(on: app.db, batchSize: 2) == 5)
         }
     }
 

@@ -75,16 +75,42 @@ actor AuditLog {
             + (event.clientAddress.map { [$0] } ?? [])
     }
 
-    /// The sequence number of the first entry whose hash does not match, or nil when the chain is intact.
-    static func firstBrokenLink(on database: any Database) async throws -> Int64? {
+    /// The sequence number of the first entry whose hash does not match, or nil when the chain
+    /// is intact. Reads the trail in batches, so memory stays flat however long it grows.
+    static func firstBrokenLink(on database: any Database, batchSize: Int = 1000) async throws -> Int64? {
         var previous = AuditChain.genesis
-        for event in try await AuditEvent.query(on: database).sort(\.$sequence).all() {
-            guard event.previousHash == previous,
-                event.hash == AuditChain.hash(previous: previous, fields: fields(of: event))
-            else { return event.sequence }
-            previous = event.hash
+        var after: Int64 = 0
+        while true {
+            let batch = try await AuditEvent.query(on: database).filter(\.$sequence > after).sort(\.$sequence)
+                .limit(batchSize).all()
+            for event in batch {
+                guard event.previousHash == previous,
+                    event.hash == AuditChain.hash(previous: previous, fields: fields(of: event))
+                else { return event.sequence }
+                previous = event.hash
+            }
+            guard let last = batch.last, batch.count == batchSize else { return nil }
+            after = last.sequence
         }
-        return nil
+    }
+
+    /// One page of an organization's entries, newest first. `action` is used only when it is
+    /// one the organization's trail holds; `hasMore` says whether an older page exists.
+    static func entries(
+        of organization: UUID, action: String?, outcome: Outcome?, page: Int, pageSize: Int, on database: any Database
+    ) async throws -> (events: [AuditEvent], hasMore: Bool) {
+        var query = AuditEvent.query(on: database).filter(\.$organizationID == organization)
+        if let action { query = query.filter(\.$action == action) }
+        if let outcome { query = query.filter(\.$outcome == outcome.rawValue) }
+        let events = try await query.sort(\.$sequence, .descending)
+            .range(((page - 1) * pageSize)..<(page * pageSize + 1)).all()
+        return (Array(events.prefix(pageSize)), events.count > pageSize)
+    }
+
+    /// The actions recorded for an organization, for the filter.
+    static func actions(of organization: UUID, on database: any Database) async throws -> [String] {
+        try await AuditEvent.query(on: database).filter(\.$organizationID == organization).unique().all(\.$action)
+            .sorted()
     }
 }
 
