@@ -39,6 +39,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: TwoFactorController())
     try app.register(collection: AdminController())
     try app.register(collection: AuditController())
+    try app.register(collection: ParticipantController())
+    try app.register(collection: EngagementController())
+    try app.register(collection: AgreementController())
     try app.register(collection: OperationsController())
 
     let api = app.grouped("api", "v1").grouped(APIRequestMiddleware())

@@ -107,6 +107,16 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// Posts a form whose fields may repeat (checkbox groups), with the token of `tokenFrom`.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)], tokenFrom page: String) async throws -> TestingHTTPResponse {
+        let all = pairs + [("_csrf", try await token(from: page))]
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
     func token(from page: String) async throws -> String {
         let response = try await get(page)
         return try #require(Self.csrf(in: response.body.string), "no CSRF token on \(page)")

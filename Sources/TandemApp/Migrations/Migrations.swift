@@ -13,5 +13,10 @@ enum TandemMigrations {
         M0008_CreateWebSessions(),
         M0009_CreateAuditEvents(),
         M0010_AddAuditClientAddress(),
+        M0011_CreateParticipants(),
+        M0012_CreateEngagements(),
+        M0013_CreateAgreements(),
+        M0014_LinkAuditAndInvitationsToParticipants(),
+        M0015_CreateIdempotencyKeys(),
     ]
 }

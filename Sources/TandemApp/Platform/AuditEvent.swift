@@ -17,6 +17,8 @@ final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "outcome") var outcome: String
     @Field(key: "request_id") var requestID: String?
     @Field(key: "client_address") var clientAddress: String?
+    /// The participant whose data the action touched, so they can see who looked at their record.
+    @Field(key: "participant_id") var participantID: UUID?
     @Field(key: "previous_hash") var previousHash: String
     @Field(key: "hash") var hash: String
 

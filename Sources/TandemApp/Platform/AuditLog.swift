@@ -22,15 +22,16 @@ actor AuditLog {
 
     func record(
         _ action: String, outcome: Outcome = .success, actor: UUID?, organization: UUID?,
-        subjectType: String? = nil, subject: UUID? = nil, requestID: String?, clientAddress: String? = nil,
-        on database: any Database
+        subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil, requestID: String?,
+        clientAddress: String? = nil, on database: any Database
     ) async throws {
         let previous = tail
         let append = Task {
             await previous?.value
             try await self.append(
                 action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
-                subject: subject, requestID: requestID, clientAddress: clientAddress, on: database)
+                subject: subject, participant: participant, requestID: requestID, clientAddress: clientAddress,
+                on: database)
         }
         tail = Task { _ = try? await append.value }
         try await append.value
@@ -38,7 +39,7 @@ actor AuditLog {
 
     private func append(
         _ action: String, outcome: Outcome, actor: UUID?, organization: UUID?, subjectType: String?, subject: UUID?,
-        requestID: String?, clientAddress: String?, on database: any Database
+        participant: UUID?, requestID: String?, clientAddress: String?, on database: any Database
     ) async throws {
         let usesPostgres = self.usesPostgres
         // Whole milliseconds, so the hashed time survives every database's precision.
@@ -59,6 +60,7 @@ actor AuditLog {
             event.outcome = outcome.rawValue
             event.requestID = requestID
             event.clientAddress = clientAddress.map { String($0.prefix(64)) }
+            event.participantID = participant
             event.previousHash = last?.hash ?? AuditChain.genesis
             event.hash = AuditChain.hash(previous: event.previousHash, fields: Self.fields(of: event))
             try await event.create(on: db)
@@ -71,8 +73,15 @@ actor AuditLog {
             event.organizationID?.uuidString ?? "", event.actorID?.uuidString ?? "", event.action,
             event.subjectType ?? "", event.subjectID?.uuidString ?? "", event.outcome, event.requestID ?? "",
         ]
-            // Entries written before the client address was recorded hash without it.
-            + (event.clientAddress.map { [$0] } ?? [])
+            + optionalFields(of: event)
+    }
+
+    /// Entries written before the client address or the participant was recorded hash without them.
+    private static func optionalFields(of event: AuditEvent) -> [String] {
+        if let participant = event.participantID {
+            return [event.clientAddress ?? "", "participant:" + participant.uuidString]
+        }
+        return event.clientAddress.map { [$0] } ?? []
     }
 
     /// The sequence number of the first entry whose hash does not match, or nil when the chain
@@ -118,11 +127,12 @@ extension Request {
     /// Records an audit entry for the signed-in actor (or `actor` when given) of this request.
     func audit(
         _ action: String, outcome: AuditLog.Outcome = .success, actor: UUID? = nil, organization: UUID? = nil,
-        subjectType: String? = nil, subject: UUID? = nil
+        subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil
     ) async throws {
         try await tandem.audit.record(
             action, outcome: outcome, actor: actor ?? webSession?.$user.id,
             organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
+            participant: participant,
             // Only the id this server made: a client's header must not write into the trail.
             requestID: logger[metadataKey: "request-id"]?.description, clientAddress: remoteAddress?.ipAddress,
             on: db)

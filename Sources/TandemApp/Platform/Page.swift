@@ -75,8 +75,12 @@ extension Request {
 
     private func navigation(for actor: SignedIn) -> [NavItem] {
         var items: [(String, String)] = [("nav_home", "/")]
+        if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
-        if actor.can(.editSettings) { items.append(("nav_settings", "/admin/settings")) }
+        if actor.can(.editSettings) {
+            items.append(("nav_settings", "/admin/settings"))
+            items.append(("nav_agreement", "/admin/agreement"))
+        }
         if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
         items.append(("nav_account", "/account/security"))
         let path = url.path

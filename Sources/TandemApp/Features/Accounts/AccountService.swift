@@ -78,7 +78,7 @@ struct AccountService {
     /// A one-time link for `purpose`; returns the secret token to put in the URL.
     func issueLink(
         _ purpose: OneTimeLink.Purpose, organizationID: UUID? = nil, userID: UUID? = nil, createdBy: UUID? = nil,
-        email: String? = nil, role: Role? = nil, validHours: Int
+        email: String? = nil, role: Role? = nil, participantID: UUID? = nil, validHours: Int
     ) async throws -> String {
         let token = SecureToken.generate()
         let link = OneTimeLink(
@@ -89,6 +89,7 @@ struct AccountService {
         link.$createdBy.id = createdBy
         link.email = email
         link.role = role
+        link.$participant.id = participantID
         try await link.create(on: db)
         return token
     }
@@ -130,8 +131,11 @@ struct AccountService {
         return link
     }
 
-    /// Invites a person by e-mail to join with `role`.
-    func invite(email: String, role: Role, organizationID: UUID, by inviter: UUID) async throws -> String {
+    /// Invites a person by e-mail to join with `role`; with `participantID`, accepting links
+    /// the new sign-in to that participant record.
+    func invite(
+        email: String, role: Role, organizationID: UUID, by inviter: UUID, participantID: UUID? = nil
+    ) async throws -> String {
         if let problem = FieldRules.email(email) { throw Invalid(fields: [("email", problem)]) }
         let normalized = FieldRules.normalizedEmail(email)
         if let user = try await User.query(on: db).filter(\.$email == normalized).first(),
@@ -142,7 +146,7 @@ struct AccountService {
         }
         return try await issueLink(
             .invitation, organizationID: organizationID, createdBy: inviter, email: normalized, role: role,
-            validHours: settings.linkValidityHours)
+            participantID: participantID, validHours: settings.linkValidityHours)
     }
 
     /// Accepts an invitation: creates the account (or joins an existing one) and the membership.
@@ -181,6 +185,10 @@ struct AccountService {
                 try await user.create(on: db)
             }
             try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)
+            if let participantID = link.$participant.id {
+                try await Participant.query(on: db).filter(\.$id == participantID).filter(\.$user.$id == nil)
+                    .set(\.$user.$id, to: user.id).update()
+            }
             return user
         }
     }

@@ -19,6 +19,8 @@ final class OneTimeLink: Model, @unchecked Sendable {
     @OptionalParent(key: "created_by_id") var createdBy: User?
     @Field(key: "email") var email: String?
     @OptionalEnum(key: "role") var role: Role?
+    /// For an invitation to a participant: the record the new sign-in opens.
+    @OptionalParent(key: "participant_id") var participant: Participant?
     @Field(key: "expires_at") var expiresAt: Date
     @Field(key: "used_at") var usedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

@@ -1,0 +1,134 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The home page's two daily views: a staff member's caseload, and a participant's own
+/// coaches, engagements and agreements.
+enum CaseloadPages {
+    struct Filter: Content {
+        var status: String?
+        var service: String?
+        var coach: String?
+        var page: Int?
+    }
+
+    struct Row: Encodable, Sendable {
+        let engagementID: String
+        let participantID: String
+        let name: String
+        let service: String
+        let status: String
+        let statusRaw: String
+        let startDate: String
+        let primaryCoach: String
+        let attention: [String]
+    }
+
+    struct Body: Encodable, Sendable {
+        let name: String
+        let rows: [Row]
+        let statuses: [SelectOption]
+        let services: [SelectOption]
+        let coaches: [SelectOption]
+        let seesEveryone: Bool
+        let page: Int
+        let previousLink: String?
+        let nextLink: String?
+        let twoFactorEnabled: Bool
+        let isAdmin: Bool
+    }
+
+    static func caseload(_ signedIn: SignedIn, req: Request) async throws -> Response {
+        let actor = signedIn.actor
+        let input = (try? req.query.decode(Filter.self)) ?? Filter()
+        let seesEveryone = ParticipantAccess.reach(of: actor.role) == .organization
+        var filter = EngagementService.CaseloadFilter()
+        let statusChoice = input.status.flatMap { $0 == "all" || EngagementStatus(rawValue: $0) != nil ? $0 : nil }
+        filter.status = statusChoice ?? "open"
+        filter.serviceType = input.service.flatMap(ServiceType.init(rawValue:))
+        filter.coachID = seesEveryone ? input.coach.flatMap(UUID.init(uuidString:)) : nil
+        filter.page = max(1, min(input.page ?? 1, 10_000))
+        let service = EngagementService(req, actor: actor)
+        let (rows, hasMore) = try await service.caseload(filter)
+        let staff = seesEveryone ? try await service.staff() : []
+        var query: [String] = ["status=\(filter.status)"]
+        if let type = filter.serviceType { query.append("service=\(type.rawValue)") }
+        if let coach = filter.coachID { query.append("coach=\(coach.uuidString)") }
+        func link(_ page: Int) -> String { "/?" + (query + ["page=\(page)"]).joined(separator: "&") }
+        let statuses =
+            [SelectOption(value: "open", label: req.t("caseload_open"), selected: filter.status == "open")]
+            + EngagementStatus.allCases.map {
+                SelectOption(value: $0.rawValue, label: req.t("status_" + $0.rawValue), selected: filter.status == $0.rawValue)
+            } + [SelectOption(value: "all", label: req.t("caseload_all"), selected: filter.status == "all")]
+        let body = Body(
+            name: actor.user.displayName,
+            rows: rows.map { row in
+                let engagement = row.summary.engagement
+                return Row(
+                    engagementID: engagement.id!.uuidString, participantID: engagement.$participant.id.uuidString,
+                    name: row.participantName, service: req.t("service_" + engagement.serviceType.rawValue),
+                    status: req.t("status_" + engagement.status.rawValue), statusRaw: engagement.status.rawValue,
+                    startDate: req.calendarDate(engagement.startDate), primaryCoach: row.summary.primary?.name ?? "",
+                    attention: row.attention.map { req.t($0.rawValue) })
+            },
+            statuses: statuses,
+            services: [SelectOption(value: "", label: req.t("caseload_all_services"), selected: filter.serviceType == nil)]
+                + req.options(ServiceType.self, prefix: "service_", selected: filter.serviceType?.rawValue),
+            coaches: [SelectOption(value: "", label: req.t("caseload_all_coaches"), selected: filter.coachID == nil)]
+                + staff.map {
+                    SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.coachID)
+                },
+            seesEveryone: seesEveryone, page: filter.page, previousLink: filter.page > 1 ? link(filter.page - 1) : nil,
+            nextLink: hasMore ? link(filter.page + 1) : nil, twoFactorEnabled: actor.user.twoFactorEnabled,
+            isAdmin: actor.role == .admin)
+        return try await req.page("caseload", titleKey: seesEveryone ? "caseload_all_title" : "caseload_title", body)
+    }
+
+    struct OwnEngagement: Encodable, Sendable {
+        let id: String
+        let service: String
+        let status: String
+        let coaches: String
+        let agreementComplete: Bool
+        let needsMySignature: Bool
+    }
+
+    struct ParticipantBody: Encodable, Sendable {
+        let name: String
+        let participantID: String?
+        let engagements: [OwnEngagement]
+        let coaches: [String]
+    }
+
+    static func participantHome(_ signedIn: SignedIn, req: Request) async throws -> Response {
+        let actor = signedIn.actor
+        let service = EngagementService(req, actor: actor)
+        guard let (participant, summaries) = try await service.own() else {
+            return try await req.page(
+                "participant-home", titleKey: "home_title",
+                ParticipantBody(name: actor.user.displayName, participantID: nil, engagements: [], coaches: []))
+        }
+        let agreements = AgreementService(req, actor: actor)
+        var engagements: [OwnEngagement] = []
+        for summary in summaries {
+            let state = try await agreements.state(of: summary.engagement)
+            engagements.append(
+                OwnEngagement(
+                    id: summary.engagement.id!.uuidString,
+                    service: req.t("service_" + summary.engagement.serviceType.rawValue),
+                    status: req.t("status_" + summary.engagement.status.rawValue),
+                    coaches: summary.coaches.map(\.name).joined(separator: ", "), agreementComplete: state.complete,
+                    needsMySignature: summary.engagement.status.isOpen && !state.participantSigned))
+        }
+        var coaches: [String] = []
+        for summary in summaries where summary.engagement.status.isOpen {
+            for coach in summary.coaches where !coaches.contains(coach.name) { coaches.append(coach.name) }
+        }
+        return try await req.page(
+            "participant-home", titleKey: "home_title",
+            ParticipantBody(
+                name: participant.preferredName, participantID: participant.id!.uuidString, engagements: engagements,
+                coaches: coaches))
+    }
+}

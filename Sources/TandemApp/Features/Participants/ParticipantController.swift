@@ -1,0 +1,435 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Pages for participants: find, add, read, change, remove, invite to sign in, open another
+/// engagement, and the access history. The service does the checks and the audit.
+struct ParticipantController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let people = routes.grouped("participants")
+        people.get(use: search)
+        people.get("new", use: newForm)
+        people.post(use: create)
+        people.get(":participantID", use: show)
+        people.get(":participantID", "edit", use: editForm)
+        people.post(":participantID", use: update)
+        people.get(":participantID", "delete", use: deleteForm)
+        people.post(":participantID", "delete", use: delete)
+        people.post(":participantID", "invite", use: invite)
+        people.get(":participantID", "engagements", "new", use: newEngagementForm)
+        people.post(":participantID", "engagements", use: openEngagement)
+        people.get(":participantID", "access-history", use: accessHistory)
+    }
+
+    // MARK: Search
+
+    struct SearchQuery: Content {
+        var q: String?
+        var page: Int?
+    }
+
+    struct SearchRow: Encodable, Sendable {
+        let id: String
+        let name: String
+        let pronouns: String
+    }
+
+    struct SearchBody: Encodable, Sendable {
+        let q: String
+        let rows: [SearchRow]
+        let page: Int
+        let previousLink: String?
+        let nextLink: String?
+        let canCreate: Bool
+    }
+
+    @Sendable func search(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let query = (try? req.query.decode(SearchQuery.self)) ?? SearchQuery()
+        let text = String((query.q ?? "").prefix(100))
+        let page = max(1, min(query.page ?? 1, 10_000))
+        let (rows, hasMore) = try await ParticipantService(req, actor: actor).search(text, page: page)
+        func link(_ page: Int) -> String {
+            var parts = ["page=\(page)"]
+            if !text.isEmpty { parts.insert("q=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: 0) }
+            return "/participants?" + parts.joined(separator: "&")
+        }
+        return try await req.page(
+            "participants/search", titleKey: "participants_title",
+            SearchBody(
+                q: text, rows: rows.map { SearchRow(id: $0.id.uuidString, name: $0.name, pronouns: $0.pronouns) },
+                page: page, previousLink: page > 1 ? link(page - 1) : nil, nextLink: hasMore ? link(page + 1) : nil,
+                canCreate: ParticipantAccess.can(actor.role, .create, .none)))
+    }
+
+    // MARK: Add and change
+
+    struct FormBody: Encodable, Sendable {
+        let action: String
+        let isNew: Bool
+        let cancel: String
+        let v: [String: String]
+        let languages: [SelectOption]
+        let contactMethods: [CheckOption]
+        let pathways: [CheckOption]
+        let engagement: EngagementFields?
+    }
+
+    /// The fields of a new engagement, shared by the new-participant and new-engagement pages.
+    struct EngagementFields: Encodable, Sendable {
+        let serviceTypes: [SelectOption]
+        let referralSources: [SelectOption]
+        let fundings: [SelectOption]
+        let statuses: [SelectOption]
+        let coaches: [SelectOption]
+        let choosesCoach: Bool
+        let startDate: String
+    }
+
+    static func engagementFields(_ form: ParticipantForm, actor: Actor, req: Request) async throws -> EngagementFields {
+        let staff = try await EngagementService(req, actor: actor).staff()
+        let chosenCoach = form.primary_coach ?? actor.userID.uuidString
+        return EngagementFields(
+            serviceTypes: req.options(ServiceType.self, prefix: "service_", selected: form.service_type, blank: true),
+            referralSources: req.options(
+                ReferralSource.self, prefix: "referral_", selected: form.referral_source, blank: true),
+            fundings: req.options(Funding.self, prefix: "funding_", selected: form.funding, blank: true),
+            statuses: [EngagementStatus.active, .referred].map {
+                SelectOption(
+                    value: $0.rawValue, label: req.t("status_" + $0.rawValue),
+                    selected: $0.rawValue == (form.status ?? "active"))
+            },
+            coaches: staff.map {
+                SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == chosenCoach)
+            },
+            choosesCoach: actor.role != .coach,
+            startDate: form.start_date ?? ParticipantService.today(req).description)
+    }
+
+    static func formBody(
+        _ form: ParticipantForm, action: String, isNew: Bool, cancel: String, actor: Actor, req: Request
+    ) async throws -> FormBody {
+        let values: [String: String] = [
+            "preferred_name": form.preferred_name ?? "", "legal_name": form.legal_name ?? "",
+            "pronouns": form.pronouns ?? "", "date_of_birth": form.date_of_birth ?? "", "phone": form.phone ?? "",
+            "email": form.email ?? "", "safe_contact_times": form.safe_contact_times ?? "",
+            "pathway_other": form.pathway_other ?? "", "recovery_start_date": form.recovery_start_date ?? "",
+            "strengths": form.strengths ?? "", "emergency_contact_name": form.emergency_contact_name ?? "",
+            "emergency_contact_relationship": form.emergency_contact_relationship ?? "",
+            "emergency_contact_phone": form.emergency_contact_phone ?? "",
+        ]
+        return FormBody(
+            action: action, isNew: isNew, cancel: cancel, v: values,
+            languages: req.options(Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
+            contactMethods: req.checks(ContactMethod.self, prefix: "contact_", checked: form.contact_methods ?? []),
+            pathways: req.checks(RecoveryPathway.self, prefix: "pathway_", checked: form.pathways ?? []),
+            engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil)
+    }
+
+    static func form(from profile: ParticipantProfile) -> ParticipantForm {
+        var form = ParticipantForm()
+        form.preferred_name = profile.preferredName
+        form.legal_name = profile.legalName
+        form.pronouns = profile.pronouns
+        form.date_of_birth = profile.dateOfBirth
+        form.phone = profile.phone
+        form.email = profile.email
+        form.language = profile.language
+        form.contact_methods = profile.contactMethods
+        form.safe_contact_times = profile.safeContactTimes
+        form.pathways = profile.pathways
+        form.pathway_other = profile.pathwayOther
+        form.recovery_start_date = profile.recoveryStartDate
+        form.strengths = profile.strengths
+        form.emergency_contact_name = profile.emergencyContactName
+        form.emergency_contact_relationship = profile.emergencyContactRelationship
+        form.emergency_contact_phone = profile.emergencyContactPhone
+        return form
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        guard ParticipantAccess.can(actor.role, .create, .none) else { throw ServiceError.denied }
+        return try await req.page(
+            "participants/form", titleKey: "participant_new_title",
+            try await Self.formBody(
+                ParticipantForm(), action: "/participants", isNew: true, cancel: "/participants", actor: actor,
+                req: req))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let form = (try? req.content.decode(ParticipantForm.self)) ?? ParticipantForm()
+        do {
+            let (participant, _) = try await ParticipantService(req, actor: actor).create(
+                form.profile, engagement: form.terms)
+            return .redirect("/participants/\(participant.id!.uuidString)?created=1")
+        } catch ServiceError.invalid(let problems) {
+            return try await req.page(
+                "participants/form", titleKey: "participant_new_title",
+                try await Self.formBody(
+                    form, action: "/participants", isNew: true, cancel: "/participants", actor: actor, req: req),
+                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func editForm(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .update)
+        try await ParticipantService(req, actor: actor).audit("participant.view", participant: id)
+        return try await req.page(
+            "participants/form", titleKey: "participant_edit_title",
+            try await Self.formBody(
+                Self.form(from: participant.profile), action: "/participants/\(id.uuidString)", isNew: false,
+                cancel: "/participants/\(id.uuidString)", actor: actor, req: req))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let form = (try? req.content.decode(ParticipantForm.self)) ?? ParticipantForm()
+        do {
+            _ = try await ParticipantService(req, actor: actor).update(id, profile: form.profile)
+            return .redirect("/participants/\(id.uuidString)?saved=1")
+        } catch ServiceError.invalid(let problems) {
+            return try await req.page(
+                "participants/form", titleKey: "participant_edit_title",
+                try await Self.formBody(
+                    form, action: "/participants/\(id.uuidString)", isNew: false,
+                    cancel: "/participants/\(id.uuidString)", actor: actor, req: req),
+                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: The record
+
+    struct EngagementRow: Encodable, Sendable {
+        let id: String
+        let service: String
+        let status: String
+        let statusRaw: String
+        let startDate: String
+        let primaryCoach: String
+        let otherCoaches: String
+    }
+
+    struct ShowBody: Encodable, Sendable {
+        let id: String
+        let name: String
+        let pronouns: String
+        let details: [SummaryItem]
+        let engagements: [EngagementRow]
+        let canEdit: Bool
+        let canDelete: Bool
+        let canOpenEngagement: Bool
+        let canInvite: Bool
+        let canSeeHistory: Bool
+        let hasSignIn: Bool
+        let isSelf: Bool
+        let created: Bool
+        let saved: Bool
+        let inviteLink: String?
+        let inviteEmail: String
+    }
+
+    static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
+        summaries.map { summary in
+            let engagement = summary.engagement
+            return EngagementRow(
+                id: engagement.id!.uuidString, service: req.t("service_" + engagement.serviceType.rawValue),
+                status: req.t("status_" + engagement.status.rawValue), statusRaw: engagement.status.rawValue,
+                startDate: req.calendarDate(engagement.startDate), primaryCoach: summary.primary?.name ?? "",
+                otherCoaches: summary.coaches.filter { !$0.isPrimary }.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    static func details(_ participant: Participant, req: Request) -> [SummaryItem] {
+        let profile = participant.profile
+        func list(_ values: [String], prefix: String) -> String {
+            values.map { req.t(prefix + $0) }.joined(separator: ", ")
+        }
+        var pathways = list(profile.pathways, prefix: "pathway_")
+        if !profile.pathwayOther.isEmpty { pathways += " (\(profile.pathwayOther))" }
+        let emergency = [
+            profile.emergencyContactName, profile.emergencyContactRelationship, profile.emergencyContactPhone,
+        ].filter { !$0.isEmpty }.joined(separator: " · ")
+        let items: [(String, String)] = [
+            ("field_legal_name", profile.legalName), ("field_pronouns", profile.pronouns),
+            ("field_date_of_birth", req.calendarDate(profile.dateOfBirth)), ("field_phone", profile.phone),
+            ("field_email", profile.email), ("field_language", req.t("language_" + profile.language)),
+            ("field_contact_methods", list(profile.contactMethods, prefix: "contact_")),
+            ("field_safe_contact_times", profile.safeContactTimes), ("field_pathways", pathways),
+            ("field_recovery_start_date", req.calendarDate(profile.recoveryStartDate)),
+            ("field_strengths", profile.strengths), ("field_emergency_contact", emergency),
+        ]
+        return items.map { SummaryItem(label: req.t($0.0), value: $0.1.isEmpty ? "—" : $0.1) }
+    }
+
+    struct ShowQuery: Content {
+        var created: String?
+        var saved: String?
+    }
+
+    func showBody(_ id: UUID, actor: Actor, req: Request, inviteLink: String? = nil, inviteEmail: String? = nil)
+        async throws -> ShowBody
+    {
+        let record = try await ParticipantService(req, actor: actor).record(id)
+        let participant = record.participant
+        let flags = (try? req.query.decode(ShowQuery.self)) ?? ShowQuery()
+        return ShowBody(
+            id: id.uuidString, name: participant.preferredName, pronouns: participant.pronouns,
+            details: Self.details(participant, req: req), engagements: Self.engagementRows(record.engagements, req: req),
+            canEdit: record.can(actor.role, .update), canDelete: record.can(actor.role, .delete),
+            canOpenEngagement: record.can(actor.role, .manageEngagements),
+            canInvite: record.can(actor.role, .inviteToSignIn) && !record.hasSignIn,
+            canSeeHistory: record.can(actor.role, .viewAccessHistory), hasSignIn: record.hasSignIn,
+            isSelf: record.relation.isSelf, created: flags.created != nil, saved: flags.saved != nil,
+            inviteLink: inviteLink, inviteEmail: inviteEmail ?? participant.email)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let body = try await showBody(try req.id("participantID"), actor: actor, req: req)
+        return try await req.page("participants/show", titleKey: "participant_title", body)
+    }
+
+    struct InviteForm: Content {
+        var email: String?
+    }
+
+    @Sendable func invite(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let email = ((try? req.content.decode(InviteForm.self)) ?? InviteForm()).email ?? ""
+        do {
+            let token = try await ParticipantService(req, actor: actor).inviteToSignIn(id, email: email)
+            let body = try await showBody(
+                id, actor: actor, req: req, inviteLink: req.absoluteURL("/invite/\(token)"), inviteEmail: email)
+            return try await req.page("participants/show", titleKey: "participant_title", body)
+        } catch ServiceError.invalid(let problems) {
+            let body = try await showBody(id, actor: actor, req: req, inviteEmail: email)
+            return try await req.page(
+                "participants/show", titleKey: "participant_title", body, errors: req.fieldErrors(problems),
+                status: .unprocessableEntity)
+        } catch ServiceError.conflict(let key) {
+            let body = try await showBody(id, actor: actor, req: req, inviteEmail: email)
+            return try await req.page(
+                "participants/show", titleKey: "participant_title", body,
+                errors: [FieldError(field: "email", message: req.t(key))], status: .conflict)
+        }
+    }
+
+    // MARK: Remove
+
+    struct DeleteBody: Encodable, Sendable {
+        let id: String
+        let name: String
+    }
+
+    struct DeleteForm: Content {
+        var confirm: String?
+    }
+
+    @Sendable func deleteForm(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .delete)
+        return try await req.page(
+            "participants/delete", titleKey: "participant_delete_title",
+            DeleteBody(id: id.uuidString, name: participant.preferredName))
+    }
+
+    @Sendable func delete(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let service = ParticipantService(req, actor: actor)
+        let (participant, _) = try await service.authorized(id, .delete)
+        guard ((try? req.content.decode(DeleteForm.self))?.confirm ?? "") == "yes" else {
+            return try await req.page(
+                "participants/delete", titleKey: "participant_delete_title",
+                DeleteBody(id: id.uuidString, name: participant.preferredName),
+                errors: [FieldError(field: "confirm", message: req.t("error_confirm_delete"))],
+                status: .unprocessableEntity)
+        }
+        try await service.delete(id)
+        return .redirect("/participants?deleted=1")
+    }
+
+    // MARK: Another engagement
+
+    struct EngagementFormBody: Encodable, Sendable {
+        let participantID: String
+        let name: String
+        let engagement: EngagementFields
+    }
+
+    @Sendable func newEngagementForm(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .manageEngagements)
+        return try await req.page(
+            "engagements/new", titleKey: "engagement_new_title",
+            EngagementFormBody(
+                participantID: id.uuidString, name: participant.preferredName,
+                engagement: try await Self.engagementFields(ParticipantForm(), actor: actor, req: req)))
+    }
+
+    @Sendable func openEngagement(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let form = (try? req.content.decode(ParticipantForm.self)) ?? ParticipantForm()
+        do {
+            let engagement = try await EngagementService(req, actor: actor).open(for: id, form.terms)
+            return .redirect("/engagements/\(engagement.id!.uuidString)")
+        } catch ServiceError.invalid(let problems) {
+            let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .manageEngagements)
+            return try await req.page(
+                "engagements/new", titleKey: "engagement_new_title",
+                EngagementFormBody(
+                    participantID: id.uuidString, name: participant.preferredName,
+                    engagement: try await Self.engagementFields(form, actor: actor, req: req)),
+                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: Access history
+
+    struct HistoryRow: Encodable, Sendable {
+        let when: String
+        let who: String
+        let what: String
+        let denied: Bool
+    }
+
+    struct HistoryBody: Encodable, Sendable {
+        let id: String
+        let rows: [HistoryRow]
+        let previousLink: String?
+        let nextLink: String?
+    }
+
+    @Sendable func accessHistory(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let page = max(1, min((try? req.query.get(Int.self, at: "page")) ?? 1, 10_000))
+        let (rows, hasMore) = try await ParticipantService(req, actor: actor).accessHistory(id, page: page)
+        let base = "/participants/\(id.uuidString)/access-history?page="
+        return try await req.page(
+            "participants/history", titleKey: "history_title",
+            HistoryBody(
+                id: id.uuidString,
+                rows: rows.map { row in
+                    HistoryRow(
+                        when: req.dateTime(row.when, organization: actor.organization),
+                        who: row.who.isEmpty
+                            ? req.t("history_someone")
+                            : row.who + (row.role.map { " (" + req.t("role_" + $0) + ")" } ?? ""),
+                        what: req.t(AccessHistory.messageKey(action: row.action, outcome: row.outcome)),
+                        denied: row.outcome != "success")
+                },
+                previousLink: page > 1 ? base + String(page - 1) : nil, nextLink: hasMore ? base + String(page + 1) : nil
+            ))
+    }
+}

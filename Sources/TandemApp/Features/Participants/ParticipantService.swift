@@ -1,0 +1,263 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Participants: creating, reading, changing, removing and finding them, and inviting them
+/// to sign in. Every operation checks `ParticipantAccess`, goes through the tenant scope,
+/// and writes the audit trail; callers never do either themselves.
+struct ParticipantService {
+    let req: Request
+    let scope: TenantScope
+
+    init(_ req: Request, actor: Actor) {
+        self.req = req
+        self.scope = TenantScope(actor: actor, db: req.db)
+    }
+
+    var actor: Actor { scope.actor }
+
+    /// A participant with their engagements and coaches, as the actor may see it.
+    struct Record: Sendable {
+        let participant: Participant
+        let engagements: [EngagementService.Summary]
+        let relation: ParticipantRelation
+        let hasSignIn: Bool
+
+        func can(_ role: Role, _ action: ParticipantAction) -> Bool {
+            ParticipantAccess.can(role, action, relation)
+        }
+    }
+
+    func audit(
+        _ action: String, outcome: AuditLog.Outcome = .success, participant: UUID?, subjectType: String? = nil,
+        subject: UUID? = nil
+    ) async throws {
+        try await req.audit(
+            action, outcome: outcome, actor: actor.userID, organization: actor.organizationID,
+            subjectType: subjectType ?? "participant", subject: subject ?? participant, participant: participant)
+    }
+
+    /// Loads a participant and checks that the actor may do `action`; denials are audited.
+    func authorized(_ id: UUID, _ action: ParticipantAction) async throws -> (Participant, ParticipantRelation) {
+        guard let participant = try await scope.participant(id) else { throw ServiceError.notFound }
+        let relation = try await scope.relation(to: participant)
+        guard ParticipantAccess.can(actor.role, action, relation) else {
+            try await audit("participant.\(action.rawValue)", outcome: .denied, participant: id)
+            throw ServiceError.denied
+        }
+        return (participant, relation)
+    }
+
+    static func today(_ req: Request) -> CalendarDate { CalendarDate(Date(), in: .current) }
+
+    /// Creates a participant together with their first engagement, in one transaction.
+    /// A coach becomes the engagement's primary coach; others name one. Audited.
+    func create(_ profile: ParticipantProfile, engagement terms: EngagementService.Terms) async throws -> (
+        Participant, Engagement
+    ) {
+        guard ParticipantAccess.can(actor.role, .create, .none) else {
+            try await audit("participant.create", outcome: .denied, participant: nil)
+            throw ServiceError.denied
+        }
+        let profile = profile.normalized()
+        let engagements = EngagementService(req, actor: actor)
+        var problems = profile.problems(today: Self.today(req))
+        let checked = try await engagements.check(terms, problems: &problems)
+        guard problems.isEmpty, let checked else { throw ServiceError.invalid(problems) }
+        let organizationID = actor.organizationID
+        let (participant, engagement) = try await req.db.transaction { db in
+            let participant = Participant(organizationID: organizationID, profile: profile)
+            try await participant.create(on: db)
+            try await Self.index(participant, on: db)
+            let engagement = try await EngagementService.insert(checked, for: participant, on: db)
+            return (participant, engagement)
+        }
+        try await audit("participant.create", participant: participant.id)
+        try await audit(
+            "engagement.create", participant: participant.id, subjectType: "engagement", subject: engagement.id)
+        return (participant, engagement)
+    }
+
+    /// Replaces the search terms of a participant's names.
+    static func index(_ participant: Participant, on db: any Database) async throws {
+        try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == participant.id!).delete()
+        let terms = NameSearch.terms(of: [participant.preferredName, participant.legalName])
+        for term in terms {
+            try await ParticipantSearchTerm(
+                organizationID: participant.$organization.id, participantID: participant.id!,
+                term: String(term.prefix(120)), sortName: participant.sortName
+            ).create(on: db)
+        }
+    }
+
+    /// The participant's record with their engagements. Audited as a view.
+    func record(_ id: UUID) async throws -> Record {
+        let (participant, relation) = try await authorized(id, .view)
+        let engagements = try await EngagementService(req, actor: actor).summaries(of: participant)
+        try await audit("participant.view", participant: id)
+        return Record(
+            participant: participant, engagements: engagements, relation: relation,
+            hasSignIn: participant.$user.id != nil)
+    }
+
+    /// The signed-in participant's own record, if they have one.
+    func ownRecordID() async throws -> UUID? {
+        try await scope.participants().filter(\.$user.$id == actor.userID).first()?.id
+    }
+
+    /// Changes the profile. Audited.
+    func update(_ id: UUID, profile: ParticipantProfile) async throws -> Participant {
+        let (participant, _) = try await authorized(id, .update)
+        let profile = profile.normalized()
+        let problems = profile.problems(today: Self.today(req))
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        try await req.db.transaction { db in
+            participant.apply(profile)
+            try await participant.save(on: db)
+            try await Self.index(participant, on: db)
+        }
+        try await audit("participant.update", participant: id)
+        return participant
+    }
+
+    /// Removes the participant with their engagements, signatures and pending invitations.
+    /// The audit trail keeps the fact (ids only). Admins only.
+    func delete(_ id: UUID) async throws {
+        let (participant, _) = try await authorized(id, .delete)
+        try await req.db.transaction { db in
+            let engagementIDs = try await Engagement.query(on: db).filter(\.$participant.$id == id).all(\.$id)
+            if !engagementIDs.isEmpty {
+                try await AgreementSignature.query(on: db).filter(\.$engagement.$id ~~ engagementIDs).delete()
+                try await EngagementCoach.query(on: db).filter(\.$engagement.$id ~~ engagementIDs).delete()
+                try await Engagement.query(on: db).filter(\.$id ~~ engagementIDs).delete()
+            }
+            try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == id).delete()
+            try await OneTimeLink.query(on: db).filter(\.$participant.$id == id).delete()
+            try await participant.delete(on: db)
+        }
+        try await audit("participant.delete", participant: id)
+    }
+
+    /// A one-time link for the participant to make a sign-in (or use the one they have) and
+    /// see their own record. Audited.
+    func inviteToSignIn(_ id: UUID, email: String) async throws -> String {
+        let (participant, _) = try await authorized(id, .inviteToSignIn)
+        if participant.$user.id != nil { throw ServiceError.conflict("error_participant_has_sign_in") }
+        if let key = FieldRules.email(email) { throw ServiceError.invalid([("email", key)]) }
+        let normalized = FieldRules.normalizedEmail(email)
+        if let existing = try await User.query(on: req.db).filter(\.$email == normalized).first(),
+            try await scope.memberships().filter(\.$user.$id == existing.id!).first() != nil
+        {
+            throw ServiceError.invalid([("email", "error_already_member")])
+        }
+        let token = try await req.accounts.invite(
+            email: normalized, role: .participant, organizationID: actor.organizationID, by: actor.userID,
+            participantID: id)
+        try await audit("participant.invite", participant: id)
+        return token
+    }
+
+    struct SearchRow: Sendable {
+        let id: UUID
+        let name: String
+        let pronouns: String
+    }
+
+    /// Participants in the actor's reach whose names start with each word of `query`
+    /// (case and accents ignored), a page at a time; everyone in reach when the query is empty.
+    /// Audited as one search, without the words searched for.
+    func search(_ query: String, page: Int, pageSize: Int = 25) async throws -> (rows: [SearchRow], hasMore: Bool) {
+        let reach = ParticipantAccess.reach(of: actor.role)
+        guard reach == .organization || reach == .ownEngagements else {
+            try await audit("participant.search", outcome: .denied, participant: nil)
+            throw ServiceError.denied
+        }
+        let words = NameSearch.queryWords(query)
+        let ids = try await scope.findParticipants(
+            words: words, coachedOnly: reach == .ownEngagements, offset: (page - 1) * pageSize, limit: pageSize + 1)
+        var seen = Set<UUID>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        let found = try await scope.participants().filter(\.$id ~~ Array(unique.prefix(pageSize))).all()
+        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
+        let rows = unique.prefix(pageSize).compactMap { id in
+            byID[id].map { SearchRow(id: id, name: $0.preferredName, pronouns: $0.pronouns) }
+        }
+        try await audit("participant.search", participant: nil, subjectType: "search")
+        return (rows, ids.count > pageSize)
+    }
+
+    struct HistoryRow: Sendable {
+        let when: Date
+        let who: String
+        let role: String?
+        let action: String
+        let outcome: String
+    }
+
+    /// Who looked at or changed a participant's record, newest first: for the person
+    /// themself (and admins). Reading it is itself recorded.
+    func accessHistory(_ id: UUID, page: Int, pageSize: Int = 50) async throws -> (rows: [HistoryRow], hasMore: Bool)
+    {
+        _ = try await authorized(id, .viewAccessHistory)
+        let events = try await AuditEvent.query(on: req.db).filter(\.$participantID == id)
+            .filter(\.$organizationID == actor.organizationID).sort(\.$sequence, .descending)
+            .range(((page - 1) * pageSize)..<(page * pageSize + 1)).all()
+        let actorIDs = Set(events.compactMap(\.actorID))
+        let users = try await User.query(on: req.db).filter(\.$id ~~ Array(actorIDs)).all()
+        let names = Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0.displayName) })
+        let roles = try await scope.memberships().filter(\.$user.$id ~~ Array(actorIDs)).all()
+        let roleOf = Dictionary(roles.map { ($0.$user.id, $0.role.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let rows = events.prefix(pageSize).map { event in
+            HistoryRow(
+                when: event.occurredAt, who: event.actorID.flatMap { names[$0] } ?? "",
+                role: event.actorID.flatMap { roleOf[$0] }, action: event.action, outcome: event.outcome)
+        }
+        try await audit("participant.access_history", participant: id)
+        return (Array(rows), events.count > pageSize)
+    }
+}
+
+extension TenantScope {
+    /// Participant ids whose name terms start with every word, in the order of the first
+    /// word's matching term (an index walk), or by sort name when there are no words.
+    /// `coachedOnly` keeps the people of the actor's own engagements.
+    func findParticipants(words: [String], coachedOnly: Bool, offset: Int, limit: Int) async throws -> [UUID] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let org = organizationID
+        var query: SQLQueryString
+        if let first = words.first {
+            query = """
+                SELECT t.participant_id AS id FROM participant_search_terms t \
+                WHERE t.organization_id = \(bind: org) AND t.term >= \(bind: first) \
+                AND t.term < \(bind: NameSearch.upperBound(of: first))
+                """
+            for word in words.dropFirst() {
+                query.appendInterpolation(
+                    unsafeRaw: " AND t.participant_id IN (SELECT s.participant_id FROM participant_search_terms s WHERE s.organization_id = ")
+                query.appendInterpolation(bind: org)
+                query.appendInterpolation(unsafeRaw: " AND s.term >= ")
+                query.appendInterpolation(bind: word)
+                query.appendInterpolation(unsafeRaw: " AND s.term < ")
+                query.appendInterpolation(bind: NameSearch.upperBound(of: word))
+                query.appendInterpolation(unsafeRaw: ")")
+            }
+        } else {
+            query = "SELECT t.id AS id FROM participants t WHERE t.organization_id = \(bind: org)"
+        }
+        if coachedOnly {
+            query.appendInterpolation(
+                unsafeRaw: " AND \(words.isEmpty ? "t.id" : "t.participant_id") IN (SELECT e.participant_id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id WHERE c.coach_id = ")
+            query.appendInterpolation(bind: actor.userID)
+            query.appendInterpolation(unsafeRaw: " AND c.organization_id = ")
+            query.appendInterpolation(bind: org)
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        query.appendInterpolation(
+            unsafeRaw: words.isEmpty ? " ORDER BY t.sort_name, t.id" : " ORDER BY t.term, t.sort_name, t.participant_id")
+        query.appendInterpolation(unsafeRaw: " LIMIT \(limit) OFFSET \(offset)")
+        struct Row: Decodable { let id: UUID }
+        return try await sql.raw(query).all(decoding: Row.self).map(\.id)
+    }
+}

@@ -1,0 +1,18 @@
+import Fluent
+import SQLKit
+
+/// Fluent's schema builder makes tables and unique constraints but no plain indexes;
+/// SQLKit's index builder writes the same statement for SQLite and PostgreSQL.
+extension Database {
+    func createIndex(_ name: String, on table: String, _ columns: String...) async throws {
+        guard let sql = self as? any SQLDatabase else { return }
+        var builder = sql.create(index: name).on(table)
+        for column in columns { builder = builder.column(column) }
+        try await builder.run()
+    }
+
+    func dropIndex(_ name: String) async throws {
+        guard let sql = self as? any SQLDatabase else { return }
+        try await sql.drop(index: name).run()
+    }
+}

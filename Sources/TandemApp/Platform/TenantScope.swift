@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Who is acting, in which organization, whether through a page or the API.
+struct Actor: Sendable {
+    let user: User
+    let organization: Organization
+    let role: Role
+
+    var userID: UUID { user.id! }
+    var organizationID: UUID { organization.id! }
+}
+
+extension SignedIn {
+    var actor: Actor { Actor(user: user, organization: organization, role: role) }
+}
+
+/// The one way to reach an organization's participant data. Every query of tenant data
+/// starts here, already bound to the actor's organization, so a query that is not scoped
+/// stands out in review. Whether the actor may see a record is decided afterwards by
+/// `ParticipantAccess` from the relation this scope reports.
+struct TenantScope: Sendable {
+    let actor: Actor
+    let db: any Database
+
+    var organizationID: UUID { actor.organizationID }
+
+    func participants() -> QueryBuilder<Participant> {
+        Participant.query(on: db).filter(\.$organization.$id == organizationID)
+    }
+
+    func searchTerms() -> QueryBuilder<ParticipantSearchTerm> {
+        ParticipantSearchTerm.query(on: db).filter(\.$organizationID == organizationID)
+    }
+
+    func engagements() -> QueryBuilder<Engagement> {
+        Engagement.query(on: db).filter(\.$organizationID == organizationID)
+    }
+
+    func engagementCoaches() -> QueryBuilder<EngagementCoach> {
+        EngagementCoach.query(on: db).filter(\.$organizationID == organizationID)
+    }
+
+    func agreementVersions() -> QueryBuilder<AgreementVersion> {
+        AgreementVersion.query(on: db).filter(\.$organizationID == organizationID)
+    }
+
+    func signatures() -> QueryBuilder<AgreementSignature> {
+        AgreementSignature.query(on: db).filter(\.$organizationID == organizationID)
+    }
+
+    func memberships() -> QueryBuilder<Membership> {
+        Membership.query(on: db).filter(\.$organization.$id == organizationID)
+    }
+
+    /// The participant with `id` in this organization, or nil (another organization's
+    /// records are as good as absent).
+    func participant(_ id: UUID) async throws -> Participant? {
+        try await participants().filter(\.$id == id).first()
+    }
+
+    func engagement(_ id: UUID) async throws -> Engagement? {
+        try await engagements().filter(\.$id == id).first()
+    }
+
+    /// The ids of the engagements the actor coaches, narrowed to `among` when given.
+    func coachedEngagementIDs(among: [UUID]? = nil) async throws -> Set<UUID> {
+        var query = engagementCoaches().filter(\.$coach.$id == actor.userID)
+        if let among { query = query.filter(\.$engagement.$id ~~ among) }
+        return Set(try await query.all(\.$engagement.$id))
+    }
+
+    /// How the actor stands to a participant: their own record, or coach of any of their engagements.
+    func relation(to participant: Participant) async throws -> ParticipantRelation {
+        let isSelf = participant.$user.id != nil && participant.$user.id == actor.userID
+        guard actor.role == .coach || actor.role.isStaff else { return ParticipantRelation(isSelf: isSelf) }
+        let coached =
+            try await engagementCoaches().filter(\.$coach.$id == actor.userID)
+            .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
+            .filter(Engagement.self, \.$participant.$id == participant.id!).first() != nil
+        return ParticipantRelation(isSelf: isSelf, isTheirCoach: coached)
+    }
+
+    /// How the actor stands to one engagement: the participant's own, or one of its coaches.
+    func relation(to engagement: Engagement, of participant: Participant) async throws -> ParticipantRelation {
+        let isSelf = participant.$user.id != nil && participant.$user.id == actor.userID
+        let coached =
+            try await engagementCoaches().filter(\.$engagement.$id == engagement.id!)
+            .filter(\.$coach.$id == actor.userID).first() != nil
+        return ParticipantRelation(isSelf: isSelf, isTheirCoach: coached)
+    }
+}

@@ -1,0 +1,88 @@
+/// What someone may do with one participant's records.
+public enum ParticipantAction: String, Sendable, CaseIterable {
+    /// Read the profile, engagements and agreement.
+    case view
+    /// Add a new participant (with their first engagement).
+    case create
+    /// Change the profile.
+    case update
+    /// Remove the participant and everything recorded about them.
+    case delete
+    /// Open another engagement, or change an engagement's status.
+    case manageEngagements
+    /// Change who coaches an engagement.
+    case reassign
+    /// Sign the agreement as the coach.
+    case signAsCoach
+    /// Sign the agreement as the participant, from their own account.
+    case signAsParticipant
+    /// Record the participant's signature given in person on the coach's screen.
+    case recordInPersonSignature
+    /// Give the participant a link to sign in.
+    case inviteToSignIn
+    /// See who looked at or changed the record.
+    case viewAccessHistory
+}
+
+/// How the actor stands to one participant (or, for engagement actions, to one engagement).
+public struct ParticipantRelation: Sendable, Hashable {
+    /// The record is the actor's own.
+    public var isSelf: Bool
+    /// The actor is one of the coaches of the engagement in question (for record-level
+    /// actions, of any of the participant's engagements).
+    public var isTheirCoach: Bool
+
+    public init(isSelf: Bool = false, isTheirCoach: Bool = false) {
+        self.isSelf = isSelf
+        self.isTheirCoach = isTheirCoach
+    }
+
+    public static let none = ParticipantRelation()
+    public static let own = ParticipantRelation(isSelf: true)
+    public static let coach = ParticipantRelation(isTheirCoach: true)
+}
+
+/// Who may do what with a participant's records: admins and supervisors across their
+/// organization, a coach only for the people of their own engagements, a participant only
+/// for themself. Family members and partners see nothing until consent allows it.
+public enum ParticipantAccess {
+    public static func can(_ role: Role, _ action: ParticipantAction, _ relation: ParticipantRelation) -> Bool {
+        switch role {
+        case .admin, .supervisor:
+            switch action {
+            case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn: return true
+            case .delete, .viewAccessHistory: return role == .admin
+            case .signAsCoach, .recordInPersonSignature: return relation.isTheirCoach
+            case .signAsParticipant: return false
+            }
+        case .coach:
+            switch action {
+            case .create: return true
+            case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn:
+                return relation.isTheirCoach
+            case .delete, .reassign, .signAsParticipant, .viewAccessHistory: return false
+            }
+        case .participant:
+            switch action {
+            case .view, .signAsParticipant, .viewAccessHistory: return relation.isSelf
+            default: return false
+            }
+        case .family, .partner:
+            return false
+        }
+    }
+
+    /// Whose records a role's lists and searches cover.
+    public enum Reach: Sendable, Equatable {
+        case organization, ownEngagements, ownRecord, nothing
+    }
+
+    public static func reach(of role: Role) -> Reach {
+        switch role {
+        case .admin, .supervisor: .organization
+        case .coach: .ownEngagements
+        case .participant: .ownRecord
+        case .family, .partner: .nothing
+        }
+    }
+}

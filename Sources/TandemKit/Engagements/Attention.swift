@@ -1,0 +1,43 @@
+import Foundation
+
+/// Signals on a caseload that a person may need a coach's attention. Later features add
+/// their own (a check-in asking to be contacted); each is a message key for the caseload.
+public enum AttentionSignal: String, Sendable, CaseIterable {
+    case noRecentContact = "attention_no_recent_contact"
+
+    /// Days without contact after which an open engagement is flagged.
+    public static let contactGapDays = 14
+
+    public static func signals(status: EngagementStatus, lastContact: Date?, now: Date) -> [AttentionSignal] {
+        var found: [AttentionSignal] = []
+        if status == .active, let lastContact,
+            now.timeIntervalSince(lastContact) > Double(contactGapDays) * 86_400
+        {
+            found.append(.noRecentContact)
+        }
+        return found
+    }
+}
+
+/// The contract for engagement an organization starts with until an admin writes its own.
+public enum AgreementDefaults {
+    public static let text = """
+        This agreement is between you and your coach. It describes how we will work together.
+
+        What coaching is: recovery coaching is a partnership focused on your goals and strengths. \
+        Your coach is not a therapist, doctor or sponsor, and does not diagnose or treat. Every \
+        pathway to recovery is respected, and any positive change counts.
+
+        What you can expect from your coach: to listen without judgement, to keep to the times you \
+        agree, to help you find resources and support, and to keep what you share private except \
+        where the law requires otherwise or someone's safety is at immediate risk.
+
+        What your coach asks of you: to be honest about what you want to work on, to let your coach \
+        know if you cannot make a session, and to tell your coach if something is not working for you.
+
+        Privacy: your records are kept by the organization, and you decide who else may see them. You \
+        may ask to see who has looked at your record at any time.
+
+        Ending: either of you may end coaching at any time. You are always welcome back.
+        """
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// What a participant's profile holds. There is no diagnosis field, by design: recovery
+/// coaching is non-clinical, and the person owns how they describe their recovery.
+public struct ParticipantProfile: Equatable, Sendable {
+    public var preferredName: String
+    public var legalName: String
+    public var pronouns: String
+    public var dateOfBirth: String
+    public var phone: String
+    public var email: String
+    public var language: String
+    public var contactMethods: [String]
+    public var safeContactTimes: String
+    public var pathways: [String]
+    public var pathwayOther: String
+    public var recoveryStartDate: String
+    public var strengths: String
+    public var emergencyContactName: String
+    public var emergencyContactRelationship: String
+    public var emergencyContactPhone: String
+
+    public init(
+        preferredName: String = "", legalName: String = "", pronouns: String = "", dateOfBirth: String = "",
+        phone: String = "", email: String = "", language: String = "en", contactMethods: [String] = [],
+        safeContactTimes: String = "", pathways: [String] = [], pathwayOther: String = "",
+        recoveryStartDate: String = "", strengths: String = "", emergencyContactName: String = "",
+        emergencyContactRelationship: String = "", emergencyContactPhone: String = ""
+    ) {
+        self.preferredName = preferredName
+        self.legalName = legalName
+        self.pronouns = pronouns
+        self.dateOfBirth = dateOfBirth
+        self.phone = phone
+        self.email = email
+        self.language = language
+        self.contactMethods = contactMethods
+        self.safeContactTimes = safeContactTimes
+        self.pathways = pathways
+        self.pathwayOther = pathwayOther
+        self.recoveryStartDate = recoveryStartDate
+        self.strengths = strengths
+        self.emergencyContactName = emergencyContactName
+        self.emergencyContactRelationship = emergencyContactRelationship
+        self.emergencyContactPhone = emergencyContactPhone
+    }
+
+    /// The longest each free-text field may be.
+    public static let limits: [String: Int] = [
+        "preferred_name": 120, "legal_name": 200, "pronouns": 40, "safe_contact_times": 500, "pathway_other": 120,
+        "strengths": 2000, "emergency_contact_name": 120, "emergency_contact_relationship": 60,
+    ]
+
+    /// The same profile with surrounding space trimmed, e-mail lower-cased and list values
+    /// in their usual order.
+    public func normalized() -> ParticipantProfile {
+        func trim(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var copy = self
+        copy.preferredName = trim(preferredName)
+        copy.legalName = trim(legalName)
+        copy.pronouns = trim(pronouns)
+        copy.dateOfBirth = trim(dateOfBirth)
+        copy.phone = trim(phone)
+        copy.email = FieldRules.normalizedEmail(email)
+        copy.language = trim(language)
+        copy.safeContactTimes = trim(safeContactTimes)
+        copy.pathwayOther = trim(pathwayOther)
+        copy.recoveryStartDate = trim(recoveryStartDate)
+        copy.strengths = trim(strengths)
+        copy.emergencyContactName = trim(emergencyContactName)
+        copy.emergencyContactRelationship = trim(emergencyContactRelationship)
+        copy.emergencyContactPhone = trim(emergencyContactPhone)
+        let methods = ValueList.parse(contactMethods, as: ContactMethod.self)
+        copy.contactMethods = methods.values.map(\.rawValue) + methods.unknown
+        let paths = ValueList.parse(pathways, as: RecoveryPathway.self)
+        copy.pathways = paths.values.map(\.rawValue) + paths.unknown
+        if !copy.pathways.contains(RecoveryPathway.other.rawValue) { copy.pathwayOther = "" }
+        return copy
+    }
+
+    /// Each field at fault with the message key that says why; empty when the profile may be saved.
+    /// Call on a normalized profile. `today` bounds the dates: none may be in the future.
+    public func problems(today: CalendarDate) -> [(field: String, key: String)] {
+        var found: [(String, String)] = []
+        if let key = FieldRules.name(preferredName, maximum: Self.limits["preferred_name"]!) {
+            found.append(("preferred_name", key))
+        }
+        let texts: [(String, String)] = [
+            ("legal_name", legalName), ("pronouns", pronouns), ("safe_contact_times", safeContactTimes),
+            ("pathway_other", pathwayOther), ("strengths", strengths),
+            ("emergency_contact_name", emergencyContactName),
+            ("emergency_contact_relationship", emergencyContactRelationship),
+        ]
+        for (field, value) in texts {
+            if value.count > Self.limits[field]! {
+                found.append((field, "error_text_too_long"))
+            } else if value.unicodeScalars.contains(where: { Self.forbidden($0) }) {
+                found.append((field, "error_text_invalid"))
+            }
+        }
+        for (field, value) in [("date_of_birth", dateOfBirth), ("recovery_start_date", recoveryStartDate)]
+        where !value.isEmpty {
+            guard let date = CalendarDate(value) else {
+                found.append((field, "error_date_invalid"))
+                continue
+            }
+            if date > today { found.append((field, "error_date_future")) }
+        }
+        for (field, value) in [("phone", phone), ("emergency_contact_phone", emergencyContactPhone)]
+        where !value.isEmpty {
+            if let key = FieldRules.phoneLine(value) { found.append((field, key)) }
+        }
+        if !email.isEmpty, let key = FieldRules.email(email) { found.append(("email", key)) }
+        if Language(rawValue: language) == nil { found.append(("language", "error_value_invalid")) }
+        if !ValueList.parse(contactMethods, as: ContactMethod.self).unknown.isEmpty {
+            found.append(("contact_methods", "error_value_invalid"))
+        }
+        if !ValueList.parse(pathways, as: RecoveryPathway.self).unknown.isEmpty {
+            found.append(("pathways", "error_value_invalid"))
+        }
+        return found
+    }
+
+    /// Control characters other than line breaks and tabs have no place in what people type.
+    public static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
+        CharacterSet.controlCharacters.contains(scalar) && !["\n", "\r", "\t"].contains(scalar)
+    }
+}

@@ -1,0 +1,224 @@
+import Fluent
+import Foundation
+import TandemKit
+import Testing
+import VaporTesting
+
+@testable import TandemApp
+
+extension Application {
+    /// Adds a participant with one engagement coached by `coach`, straight into the database.
+    @discardableResult
+    func makeParticipant(
+        _ name: String, in organization: Organization, coach: User, service: ServiceType = .recoveryCoaching,
+        status: EngagementStatus = .active, legalName: String = "", user: User? = nil
+    ) async throws -> (Participant, Engagement) {
+        let participant = Participant(
+            organizationID: organization.id!, profile: ParticipantProfile(preferredName: name, legalName: legalName))
+        participant.$user.id = user?.id
+        try await participant.create(on: db)
+        try await ParticipantService.index(participant, on: db)
+        let engagement = try await EngagementService.insert(
+            .init(
+                organizationID: organization.id!, serviceType: service, referralSource: .self, funding: .grant,
+                startDate: CalendarDate("2026-01-05")!, status: status, primaryCoachID: coach.id!),
+            for: participant, on: db)
+        return (participant, engagement)
+    }
+}
+
+/// The whole form a coach fills in to add someone.
+func newParticipantForm(_ name: String, extra: [(String, String)] = []) -> [(String, String)] {
+    [
+        ("preferred_name", name), ("legal_name", ""), ("pronouns", "they/them"), ("date_of_birth", "1991-04-12"),
+        ("phone", "555-0142"), ("email", ""), ("language", "es"), ("contact_methods[]", "text"),
+        ("contact_methods[]", "phone"), ("safe_contact_times", "Weekday evenings"), ("pathways[]", "smart"),
+        ("pathways[]", "medication"), ("pathway_other", ""), ("recovery_start_date", "2025-11-02"),
+        ("strengths", "Cooking, patience"), ("emergency_contact_name", "Ana"),
+        ("emergency_contact_relationship", "Sister"), ("emergency_contact_phone", "555-0199"),
+        ("service_type", "peer_recovery_support"), ("referral_source", "treatment_center"),
+        ("funding", "medicaid_insurance"), ("start_date", "2026-02-01"), ("status", "active"),
+    ] + extra
+}
+
+@Suite("Participants")
+struct ParticipantTests {
+    @Test("a coach adds a participant with a first engagement and finds them on the caseload")
+    func create() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let browser = TestBrowser(app)
+            try await browser.signIn(coach)
+            let response = try await browser.post(
+                "/participants", pairs: newParticipantForm("José Álvarez"), tokenFrom: "/participants/new")
+            #expect(response.status == .seeOther)
+            let participant = try #require(try await Participant.query(on: app.db).first())
+            #expect(response.location == "/participants/\(participant.id!.uuidString)?created=1")
+            #expect(participant.pathways == "smart,medication" && participant.contactMethods == "phone,text")
+            #expect(participant.language == "es" && participant.dateOfBirth == "1991-04-12")
+            let engagement = try #require(try await Engagement.query(on: app.db).with(\.$coaches).first())
+            #expect(engagement.serviceType == .peerRecoverySupport && engagement.status == .active)
+            #expect(engagement.coaches.map(\.$coach.id) == [coach.user.id] && engagement.coaches[0].isPrimary)
+            let record = try await browser.get(response.location!)
+            #expect(record.status == .ok && record.body.string.contains("José Álvarez"))
+            #expect(record.body.string.contains("SMART Recovery"))
+            let home = try await browser.get("/")
+            #expect(element("caseload", in: home.body.string) != nil)
+            #expect(home.body.string.contains("José Álvarez"))
+            let audit = try await AuditEvent.query(on: app.db).filter(\.$participantID == participant.id!).all()
+                .map(\.action)
+            #expect(audit.contains("participant.create") && audit.contains("participant.view"))
+            #expect(audit.contains("engagement.create"))
+        }
+    }
+
+    @Test("bad input names each field and saves nothing")
+    func invalid() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let browser = TestBrowser(app)
+            try await browser.signIn(coach)
+            var form = newParticipantForm("").filter { !["date_of_birth", "service_type", "pathways[]"].contains($0.0) }
+            form += [("date_of_birth", "2199-01-01"), ("service_type", "therapy"), ("pathways[]", "diagnosis")]
+            let response = try await browser.post("/participants", pairs: form, tokenFrom: "/participants/new")
+            #expect(response.status == .unprocessableEntity)
+            let html = response.body.string
+            for field in ["preferred_name", "date_of_birth", "service_type", "pathways"] {
+                #expect(html.contains("href=\"#\(field)\""), "\(field)")
+            }
+            #expect(try await Participant.query(on: app.db).count() == 0)
+            #expect(try await Engagement.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a coach reaches only the people of their own engagements; other organizations see nothing")
+    func scoping() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let other = try await app.addMember(.coach, to: admin.organization, email: "other@example.org")
+            let family = try await app.addMember(.family, to: admin.organization, email: "family@example.org")
+            let elsewhere = try await app.makeOrganization("Elsewhere", email: "admin@elsewhere.org")
+            let (participant, engagement) = try await app.makeParticipant(
+                "Jamie Okafor", in: admin.organization, coach: coach.user)
+            let paths = [
+                "/participants/\(participant.id!.uuidString)", "/participants/\(participant.id!.uuidString)/edit",
+                "/engagements/\(engagement.id!.uuidString)", "/engagements/\(engagement.id!.uuidString)/agreement",
+            ]
+            let browser = TestBrowser(app)
+            try await browser.signIn(other)
+            for path in paths {
+                let response = try await browser.get(path)
+                #expect(response.status == .forbidden, "\(path)")
+                #expect(!response.body.string.contains("Okafor"))
+            }
+            #expect(!(try await browser.get("/participants?q=jam")).body.string.contains("Okafor"))
+            #expect(!(try await browser.get("/")).body.string.contains("Okafor"))
+            let familyBrowser = TestBrowser(app)
+            try await familyBrowser.signIn(family)
+            for path in paths { #expect(try await familyBrowser.get(path).status == .forbidden, "\(path)") }
+            let foreign = TestBrowser(app)
+            try await foreign.signIn(elsewhere)
+            for path in paths { #expect(try await foreign.get(path).status == .notFound, "\(path)") }
+            let denied = try await AuditEvent.query(on: app.db).filter(\.$outcome == "denied")
+                .filter(\.$participantID == participant.id!).count()
+            #expect(denied >= 4)
+        }
+    }
+
+    @Test("name search ignores case and accents, matches word starts, and pages")
+    func search() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let other = try await app.addMember(.coach, to: admin.organization, email: "other@example.org")
+            try await app.makeParticipant("José Álvarez", in: admin.organization, coach: coach.user)
+            try await app.makeParticipant("Joseph Lee", in: admin.organization, coach: other.user)
+            try await app.makeParticipant(
+                "Sam", in: admin.organization, coach: coach.user, legalName: "Samantha O'Brien-Núñez")
+            for index in 0..<30 {
+                try await app.makeParticipant(
+                    "Alex Number\(String(format: "%02d", index))", in: admin.organization, coach: coach.user)
+            }
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            func names(_ query: String) async throws -> String {
+                try await browser.get("/participants?q=\(query)").body.string
+            }
+            let jose = try await names("JOSE")
+            #expect(jose.contains("José Álvarez") && jose.contains("Joseph Lee"))
+            #expect(try await names("alv").contains("José Álvarez"))
+            #expect(!(try await names("lvarez")).contains("José Álvarez"))
+            #expect(try await names("nunez").contains(">Sam<"))
+            #expect(try await names("obri").contains(">Sam<"))
+            #expect(try await names("jos%20alv").contains("José Álvarez"))
+            #expect(!(try await names("jos%20alv")).contains("Joseph Lee"))
+            let first = try await names("alex")
+            #expect(first.components(separatedBy: "Alex Number").count - 1 == 25)
+            #expect(first.contains("rel=\"next\""))
+            let second = try await browser.get("/participants?q=alex&page=2").body.string
+            #expect(second.components(separatedBy: "Alex Number").count - 1 == 5)
+            #expect(second.contains("Alex Number29") && !second.contains("rel=\"next\""))
+            let coachBrowser = TestBrowser(app)
+            try await coachBrowser.signIn(coach)
+            let scoped = try await coachBrowser.get("/participants?q=jose").body.string
+            #expect(scoped.contains("José Álvarez") && !scoped.contains("Joseph Lee"))
+        }
+    }
+
+    @Test("an admin deletes a participant with everything about them; a coach may not")
+    func delete() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (participant, _) = try await app.makeParticipant("Mei Chen", in: admin.organization, coach: coach.user)
+            let path = "/participants/\(participant.id!.uuidString)/delete"
+            let coachBrowser = TestBrowser(app)
+            try await coachBrowser.signIn(coach)
+            #expect(try await coachBrowser.post(path, ["confirm": "yes"], tokenFrom: "/").status == .forbidden)
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            #expect(try await browser.post(path, [:], tokenFrom: path).status == .unprocessableEntity)
+            #expect(try await browser.post(path, ["confirm": "yes"], tokenFrom: path).status == .seeOther)
+            #expect(try await Participant.query(on: app.db).count() == 0)
+            #expect(try await Engagement.query(on: app.db).count() == 0)
+            #expect(try await ParticipantSearchTerm.query(on: app.db).count() == 0)
+            #expect(
+                try await AuditEvent.query(on: app.db).filter(\.$action == "participant.delete")
+                    .filter(\.$participantID == participant.id!).filter(\.$outcome == "success").count() == 1)
+        }
+    }
+
+    @Test("an invited participant signs in to their own record, sees their coach and access history")
+    func invitation() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (participant, _) = try await app.makeParticipant("Keisha", in: admin.organization, coach: coach.user)
+            let (someoneElse, _) = try await app.makeParticipant("Eli", in: admin.organization, coach: coach.user)
+            let record = "/participants/\(participant.id!.uuidString)"
+            let coachBrowser = TestBrowser(app)
+            try await coachBrowser.signIn(coach)
+            let invited = try await coachBrowser.post(
+                record + "/invite", ["email": "keisha@example.org"], tokenFrom: record)
+            let link = try #require(element("invite-link", in: invited.body.string))
+            let path = String(link[link.range(of: "/invite/")!.lowerBound...])
+            let browser = TestBrowser(app)
+            let accepted = try await browser.post(
+                path, ["display_name": "Keisha M", "password": testPassword], tokenFrom: path)
+            #expect(accepted.status == .seeOther)
+            let linked = try #require(try await Participant.find(participant.id, on: app.db))
+            #expect(linked.$user.id != nil)
+            let home = try await browser.get("/").body.string
+            #expect(element("my-coaches", in: home)?.contains("Member coach") == true)
+            #expect(try await browser.get(record).status == .ok)
+            #expect(try await browser.get("/participants/\(someoneElse.id!.uuidString)").status == .forbidden)
+            #expect(try await browser.get("/participants").status == .forbidden)
+            let history = try await browser.get(record + "/access-history")
+            #expect(history.status == .ok && history.body.string.contains("Member coach"))
+            #expect(try await coachBrowser.get(record + "/access-history").status == .forbidden)
+        }
+    }
+}

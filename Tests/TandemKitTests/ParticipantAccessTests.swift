@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+@testable import TandemKit
+
+@Suite("Participant access policy")
+struct ParticipantAccessTests {
+    typealias Case = (role: Role, relation: ParticipantRelation, allowed: Set<ParticipantAction>)
+
+    static let everything = Set(ParticipantAction.allCases)
+    static let staffWide: Set<ParticipantAction> = [
+        .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn,
+    ]
+    static let coachOwn: Set<ParticipantAction> = [
+        .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
+    ]
+
+    /// The whole table: each role in each relation, and exactly what it allows.
+    static let table: [Case] = [
+        (.admin, .none, staffWide.union([.delete, .viewAccessHistory])),
+        (.admin, .coach, everything.subtracting([.signAsParticipant])),
+        (.supervisor, .none, staffWide),
+        (.supervisor, .coach, staffWide.union([.signAsCoach, .recordInPersonSignature])),
+        (.coach, .none, [.create]),
+        (.coach, .coach, coachOwn),
+        (.coach, .own, [.create]),
+        (.participant, .none, []),
+        (.participant, .coach, []),
+        (.participant, .own, [.view, .signAsParticipant, .viewAccessHistory]),
+        (.family, .none, []),
+        (.family, .own, []),
+        (.family, .coach, []),
+        (.partner, .none, []),
+        (.partner, .own, []),
+        (.partner, .coach, []),
+    ]
+
+    @Test("matches the table for every role, relation and action", arguments: 0..<table.count)
+    func row(index: Int) {
+        let row = Self.table[index]
+        for action in ParticipantAction.allCases {
+            #expect(
+                ParticipantAccess.can(row.role, action, row.relation) == row.allowed.contains(action),
+                "\(row.role) \(row.relation) \(action)")
+        }
+    }
+
+    @Test("lists reach the organization, a coach's own engagements, one's own record, or nothing")
+    func reach() {
+        #expect(ParticipantAccess.reach(of: .admin) == .organization)
+        #expect(ParticipantAccess.reach(of: .supervisor) == .organization)
+        #expect(ParticipantAccess.reach(of: .coach) == .ownEngagements)
+        #expect(ParticipantAccess.reach(of: .participant) == .ownRecord)
+        #expect(ParticipantAccess.reach(of: .family) == .nothing)
+        #expect(ParticipantAccess.reach(of: .partner) == .nothing)
+    }
+}
+
+@Suite("Engagement status")
+struct EngagementStatusTests {
+    @Test("moves only along the allowed paths")
+    func moves() {
+        let allowed: Set<String> = [
+            "referred>active", "referred>closed", "active>paused", "active>completed", "active>closed",
+            "paused>active", "paused>completed", "paused>closed",
+        ]
+        for from in EngagementStatus.allCases {
+            for to in EngagementStatus.allCases {
+                #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from)>\(to)")
+            }
+        }
+        #expect(!EngagementStatus.completed.isOpen && !EngagementStatus.closed.isOpen)
+    }
+
+    @Test("closing needs a reason; other moves do not")
+    func closing() {
+        #expect(StatusChange.problem(from: .active, to: .closed, reason: nil) == "error_close_reason_missing")
+        #expect(StatusChange.problem(from: .active, to: .closed, reason: .moved) == nil)
+        #expect(StatusChange.problem(from: .paused, to: .active, reason: nil) == nil)
+        #expect(StatusChange.problem(from: .completed, to: .active, reason: nil) == "error_status_move")
+    }
+}
+
+@Suite("Name search")
+struct NameSearchTests {
+    @Test(
+        "folds case, accents and punctuation",
+        arguments: [
+            ("José", "jose"), ("ÁLVAREZ", "alvarez"), ("Müller", "muller"), ("Straße", "strasse"),
+            ("Ørsted", "orsted"), ("Łukasz", "lukasz"), ("O'Brien", "obrien"), ("Nguyễn", "nguyen"), ("李", "李"),
+        ])
+    func fold(input: String, expected: String) {
+        #expect(NameSearch.fold(input) == expected)
+    }
+
+    @Test("names give a term per word, and parts of joined words")
+    func terms() {
+        #expect(NameSearch.terms(of: ["Jamie  Okafor", "Jamie Okafor-Smith"]) == ["jamie", "okafor", "okaforsmith", "smith"])
+        #expect(NameSearch.terms(of: ["", "  "]).isEmpty)
+    }
+
+    @Test("query words are folded and bounded")
+    func query() {
+        #expect(NameSearch.queryWords("  JOSÉ  ál ") == ["jose", "al"])
+        #expect(NameSearch.queryWords("a b c d e") == ["a", "b", "c", "d"])
+        #expect(NameSearch.queryWords("%_'") == [])
+    }
+
+    @Test("the upper bound follows every string with the prefix")
+    func upperBound() {
+        #expect(NameSearch.upperBound(of: "oka") == "okb")
+        for term in ["oka", "okafor", "okaz", "oka\u{10FFFF}"] {
+            #expect(term >= "oka" && term.unicodeScalars.lexicographicallyPrecedes(NameSearch.upperBound(of: "oka").unicodeScalars))
+        }
+        #expect(!("okb" < NameSearch.upperBound(of: "oka")))
+    }
+}
+
+@Suite("Participant profile")
+struct ParticipantProfileTests {
+    static let today = CalendarDate("2026-06-15")!
+
+    @Test("a plain profile is fine")
+    func valid() {
+        let profile = ParticipantProfile(
+            preferredName: " Jamie ", dateOfBirth: "1990-02-28", phone: "555-0100", email: " Jamie@Example.org ",
+            contactMethods: ["text", "phone"], pathways: ["smart", "twelve_step"], recoveryStartDate: "2026-06-15"
+        ).normalized()
+        #expect(profile.problems(today: Self.today).isEmpty)
+        #expect(profile.preferredName == "Jamie" && profile.email == "jamie@example.org")
+        #expect(profile.contactMethods == ["phone", "text"])
+        #expect(profile.pathways == ["twelve_step", "smart"])
+    }
+
+    @Test(
+        "bad values name their field",
+        arguments: [
+            (ParticipantProfile(preferredName: ""), "preferred_name"),
+            (ParticipantProfile(preferredName: "A", dateOfBirth: "1990-02-30"), "date_of_birth"),
+            (ParticipantProfile(preferredName: "A", dateOfBirth: "19900101"), "date_of_birth"),
+            (ParticipantProfile(preferredName: "A", recoveryStartDate: "2026-06-16"), "recovery_start_date"),
+            (ParticipantProfile(preferredName: "A", phone: "call me"), "phone"),
+            (ParticipantProfile(preferredName: "A", email: "nope"), "email"),
+            (ParticipantProfile(preferredName: "A", language: "fr"), "language"),
+            (ParticipantProfile(preferredName: "A", contactMethods: ["fax"]), "contact_methods"),
+            (ParticipantProfile(preferredName: "A", pathways: ["diagnosis"]), "pathways"),
+            (ParticipantProfile(preferredName: "A", strengths: String(repeating: "x", count: 2001)), "strengths"),
+            (ParticipantProfile(preferredName: "A", pronouns: "she\u{0}her"), "pronouns"),
+        ])
+    func invalid(profile: ParticipantProfile, field: String) {
+        let problems = profile.normalized().problems(today: Self.today)
+        #expect(problems.map(\.field) == [field])
+    }
+
+    @Test("the other pathway's words are kept only with the other pathway")
+    func pathwayOther() {
+        #expect(ParticipantProfile(preferredName: "A", pathways: ["smart"], pathwayOther: "x").normalized().pathwayOther == "")
+        #expect(ParticipantProfile(preferredName: "A", pathways: ["other"], pathwayOther: "x").normalized().pathwayOther == "x")
+    }
+
+    @Test("calendar dates parse strictly")
+    func dates() {
+        #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDate("2023-02-29") == nil)
+        #expect(CalendarDate("1899-12-31") == nil)
+        #expect(CalendarDate("2024-1-01") == nil)
+        #expect(CalendarDate("２０２４-01-01") == nil)
+    }
+}
+
+@Suite("Attention signals")
+struct AttentionSignalTests {
+    @Test("an active engagement without contact for more than 14 days is flagged")
+    func noRecentContact() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let day = 86_400.0
+        #expect(AttentionSignal.signals(status: .active, lastContact: now - 15 * day, now: now) == [.noRecentContact])
+        #expect(AttentionSignal.signals(status: .active, lastContact: now - 13 * day, now: now).isEmpty)
+        #expect(AttentionSignal.signals(status: .paused, lastContact: now - 30 * day, now: now).isEmpty)
+        #expect(AttentionSignal.signals(status: .active, lastContact: nil, now: now).isEmpty)
+    }
+}
+
+@Suite("Access history wording")
+struct AccessHistoryTests {
+    @Test(
+        "actions read as plain verbs",
+        arguments: [
+            ("participant.view", "success", "history_viewed"), ("agreement.view", "success", "history_viewed"),
+            ("participant.create", "success", "history_added"),
+            ("engagement.create", "success", "history_engagement_opened"),
+            ("engagement.reassign", "success", "history_changed"), ("agreement.sign", "success", "history_signed"),
+            ("participant.view", "denied", "history_refused"), ("something.else", "success", "history_other"),
+        ])
+    func wording(action: String, outcome: String, key: String) {
+        #expect(AccessHistory.messageKey(action: action, outcome: outcome) == key)
+    }
+}
