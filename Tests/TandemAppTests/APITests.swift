@@ -184,7 +184,14 @@ struct APITests {
                 try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
             #expect(doc["openapi"] as? String == "3.1.0")
             let paths = try #require(doc["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/tokens", "/tokens/{tokenId}", "/me"])
+            #expect(
+                Set(paths.keys) == [
+                    "/tokens", "/tokens/{tokenId}", "/me", "/participants", "/participants/{participantId}",
+                    "/participants/{participantId}/access-history", "/participants/{participantId}/engagements",
+                    "/engagements", "/engagements/{engagementId}", "/engagements/{engagementId}/status",
+                    "/engagements/{engagementId}/coaches", "/engagements/{engagementId}/agreement",
+                    "/engagements/{engagementId}/signatures",
+                ])
         }
     }
 

@@ -93,7 +93,7 @@ struct PlatformTests {
             let browser = TestBrowser(app)
             try await browser.post("/signin", ["email": admin.email, "password": "wrong one!"], tokenFrom: "/signin")
             try await browser.signIn(admin)
-            try await browser.post("/signout", [:], tokenFrom: "/")
+            try await browser.post("/signout", [:], tokenFrom: "/account/security")
             let events = try await AuditEvent.query(on: app.db).sort(\.$sequence).all()
             #expect(events.map(\.action) == ["signin.password", "signin", "signout"])
             #expect(events.map(\.outcome) == ["failure", "success", "success"])

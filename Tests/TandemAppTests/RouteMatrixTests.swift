@@ -81,3 +81,110 @@ struct RouteMatrixTests {
         }
     }
 }
+
+/// Every route that touches one participant's data, HTML and API, tried by everyone who
+/// must not reach it: a user of another organization, a coach not on the engagement, a
+/// participant looking at someone else, a family member and a partner. Each gets 403 or
+/// 404, the record's name never appears, and nothing changes. Routes come from the route
+/// table; a new one without a sample request fails the test until it is given one.
+@Suite("Authorization matrix for participant data")
+struct ParticipantRouteMatrixTests {
+    /// A plausible request body for each unsafe route, so a refusal comes from the access check.
+    static let forms: [String: [(String, String)]] = [
+        "POST /participants/:participantID": newParticipantForm("Changed").filter { !$0.0.hasPrefix("service") },
+        "POST /participants/:participantID/delete": [("confirm", "yes")],
+        "POST /participants/:participantID/invite": [("email", "new@example.org")],
+        "POST /participants/:participantID/engagements": [
+            ("service_type", "sober_escort"), ("referral_source", "court"), ("funding", "grant"),
+        ],
+        "POST /engagements/:engagementID/status": [("status", "paused")],
+        "POST /engagements/:engagementID/coaches": [("primary_coach", "SELF")],
+        "POST /engagements/:engagementID/signatures": [("signer", "coach"), ("typed_name", "X"), ("version", "1")],
+    ]
+    static let json: [String: String] = [
+        "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
+        "POST /api/v1/participants/:participantId/engagements":
+            #"{"serviceType":"sober_escort","referralSource":"court","funding":"grant"}"#,
+        "POST /api/v1/engagements/:engagementId/status": #"{"status":"paused"}"#,
+        "PUT /api/v1/engagements/:engagementId/coaches": #"{"primaryCoachId":"SELF"}"#,
+        "POST /api/v1/engagements/:engagementId/signatures": #"{"signer":"coach","typedName":"X","version":1}"#,
+    ]
+
+    @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
+    func outsiders() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (person, engagement) = try await app.makeParticipant(
+                "Secret Person", in: admin.organization, coach: coach.user)
+            let outsiders = [
+                try await app.makeOrganization("Elsewhere", email: "admin@elsewhere.org"),
+                try await app.addMember(.coach, to: admin.organization, email: "stranger@example.org"),
+                try await app.addMember(.participant, to: admin.organization, email: "other@example.org"),
+                try await app.addMember(.family, to: admin.organization, email: "family@example.org"),
+                try await app.addMember(.partner, to: admin.organization, email: "partner@example.org"),
+            ]
+            try await app.makeParticipant("Someone Else", in: admin.organization, coach: coach.user, user: outsiders[2].user)
+            let routes = app.routes.all.filter { route in
+                route.path.contains { component in
+                    if case .parameter(let name) = component {
+                        return ["participantID", "engagementID", "participantId", "engagementId"].contains(name)
+                    }
+                    return false
+                }
+            }
+            #expect(routes.count >= 24)
+            func path(_ route: Route) -> String {
+                "/"
+                    + route.path.map { component -> String in
+                        if case .parameter(let name) = component {
+                            return name.lowercased().hasPrefix("participant")
+                                ? person.id!.uuidString : engagement.id!.uuidString
+                        }
+                        return component.description
+                    }.joined(separator: "/")
+            }
+            for outsider in outsiders {
+                let browser = TestBrowser(app)
+                try await browser.signIn(outsider)
+                let csrf = try await browser.token(from: "/account/security")
+                let client = try await APIClient.signIn(app, outsider)
+                let who = "\(outsider.email)"
+                for route in routes {
+                    let key = RouteMatrixTests.key(route)
+                    let target = path(route)
+                    let response: TestingHTTPResponse
+                    if target.hasPrefix("/api/") {
+                        var body: String?
+                        if route.method != .GET && route.method != .DELETE {
+                            body = try #require(Self.json[key], "add a sample body for \(key)")
+                                .replacingOccurrences(of: "SELF", with: outsider.user.id!.uuidString)
+                        }
+                        response = try await client.send(route.method, String(target.dropFirst("/api/v1".count)), json: body).0
+                    } else if route.method == .GET {
+                        response = try await browser.get(target)
+                    } else {
+                        let fields = try #require(Self.forms[key], "add a sample form for \(key)")
+                            .map { ($0.0, $0.1 == "SELF" ? outsider.user.id!.uuidString : $0.1) }
+                        response = try await browser.post(target, pairs: fields + [("_csrf", csrf)], tokenFrom: "/account/security")
+                    }
+                    #expect([403, 404].contains(response.status.code), "\(who) \(key) → \(response.status)")
+                    #expect(!response.body.string.contains("Secret Person"), "\(who) \(key)")
+                }
+                for list in ["/", "/participants?q=secret", "/participants"] {
+                    #expect(!(try await browser.get(list)).body.string.contains("Secret Person"), "\(who) \(list)")
+                }
+                for list in ["/participants?q=secret", "/engagements?status=all"] {
+                    #expect(!(try await client.send(.GET, list)).0.body.string.contains("Secret Person"), "\(who) \(list)")
+                }
+            }
+            let unchanged = try #require(try await Participant.find(person.id, on: app.db))
+            #expect(unchanged.preferredName == "Secret Person" && unchanged.$user.id == nil)
+            #expect(try await Engagement.find(engagement.id, on: app.db)?.status == .active)
+            #expect(try await Engagement.query(on: app.db).count() == 2)
+            #expect(try await EngagementCoach.query(on: app.db).count() == 2)
+            #expect(try await AgreementSignature.query(on: app.db).count() == 0)
+            #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
+        }
+    }
+}

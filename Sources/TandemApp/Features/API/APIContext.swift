@@ -37,16 +37,32 @@ struct APIRequestMiddleware: AsyncMiddleware {
                 throw APIProblem(status: .payloadTooLarge, reason: "The request body is larger than \(limit) bytes.")
             }
         }
+        // Every operation but signing in needs a token: refuse before reading the body, so an
+        // anonymous caller learns nothing from validation messages.
+        if !(request.method == .POST && request.url.path == "/api/v1/tokens") {
+            _ = try await request.bearerUser()
+        }
         return try await APIRequestContext.$current.withValue(request) {
             try await next.respond(to: request)
         }
     }
 }
 
+private struct BearerKey: StorageKey {
+    typealias Value = (User, ApiToken)
+}
+
 extension Request {
     /// The user behind the bearer token of this request; 401 for a missing, unknown,
     /// expired or revoked token.
     func bearerUser() async throws -> (User, ApiToken) {
+        if let known = storage[BearerKey.self] { return known }
+        let found = try await lookUpBearer()
+        storage[BearerKey.self] = found
+        return found
+    }
+
+    private func lookUpBearer() async throws -> (User, ApiToken) {
         let challenge: HTTPHeaders = ["WWW-Authenticate": "Bearer"]
         guard let bearer = headers.bearerAuthorization?.token, !bearer.isEmpty, bearer.count <= 200 else {
             throw APIProblem(

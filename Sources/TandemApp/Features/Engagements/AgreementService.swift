@@ -87,16 +87,29 @@ struct AgreementService {
     }
 
     func state(of engagement: Engagement) async throws -> State {
+        try await states(of: [engagement])[engagement.id!]!
+    }
+
+    /// The agreement state of several engagements with two queries, for lists.
+    func states(of engagements: [Engagement]) async throws -> [UUID: State] {
         let current = try await current()
-        let all = try await scope.signatures().filter(\.$engagement.$id == engagement.id!).sort(\.$signedAt).all()
-        let views = all.map {
-            SignatureView(
-                signer: $0.signer, name: $0.typedName, signedAt: $0.signedAt, version: $0.version,
-                inPerson: $0.signer == .participant && $0.$signerUser.id == nil, signerUserID: $0.$signerUser.id)
+        let ids = engagements.compactMap(\.id)
+        let all =
+            ids.isEmpty
+            ? [] : try await scope.signatures().filter(\.$engagement.$id ~~ ids).sort(\.$signedAt).all()
+        let byEngagement = Dictionary(grouping: all, by: { $0.$engagement.id })
+        var result: [UUID: State] = [:]
+        for id in ids {
+            let views = (byEngagement[id] ?? []).map {
+                SignatureView(
+                    signer: $0.signer, name: $0.typedName, signedAt: $0.signedAt, version: $0.version,
+                    inPerson: $0.signer == .participant && $0.$signerUser.id == nil, signerUserID: $0.$signerUser.id)
+            }
+            result[id] = State(
+                current: current, signatures: views.filter { $0.version == current.version },
+                earlier: views.filter { $0.version != current.version })
         }
-        return State(
-            current: current, signatures: views.filter { $0.version == current.version },
-            earlier: views.filter { $0.version != current.version })
+        return result
     }
 
     /// The agreement of one engagement for reading or printing. Audited as a view.

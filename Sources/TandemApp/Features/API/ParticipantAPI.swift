@@ -1,0 +1,337 @@
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import TandemKit
+import Vapor
+
+/// The participant, engagement and agreement operations of the API: decode, call the same
+/// services the pages use, encode. Access checks and audit happen in the services.
+extension APIHandler {
+    typealias Schemas = Components.Schemas
+
+    func listParticipants(_ input: Operations.listParticipants.Input) async throws
+        -> Operations.listParticipants.Output
+    {
+        try await api { req, actor in
+            let page = max(1, min(input.query.page ?? 1, 10_000))
+            let (rows, hasMore) = try await ParticipantService(req, actor: actor).search(
+                String((input.query.q ?? "").prefix(100)), page: page)
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            items: rows.map {
+                                .init(id: $0.id.uuidString, preferredName: $0.name, pronouns: $0.pronouns)
+                            }, page: page, hasMore: hasMore))))
+        }
+    }
+
+    func createParticipant(_ input: Operations.createParticipant.Input) async throws
+        -> Operations.createParticipant.Output
+    {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let created = try await Idempotency(req: req, userID: actor.userID).run(
+                key: input.headers.Idempotency_hyphen_Key, operation: "createParticipant", body: body
+            ) {
+                let (participant, _) = try await ParticipantService(req, actor: actor).create(
+                    Self.profile(body.profile), engagement: Self.terms(body.engagement))
+                return try await Self.participant(participant.id!, req: req, actor: actor, audited: false)
+            }
+            return .created(.init(body: .json(created)))
+        }
+    }
+
+    func getParticipant(_ input: Operations.getParticipant.Input) async throws -> Operations.getParticipant.Output {
+        try await api { req, actor in
+            .ok(.init(body: .json(try await Self.participant(try Self.uuid(input.path.participantId, "participantId"), req: req, actor: actor))))
+        }
+    }
+
+    func updateParticipant(_ input: Operations.updateParticipant.Input) async throws
+        -> Operations.updateParticipant.Output
+    {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let id = try Self.uuid(input.path.participantId, "participantId")
+            _ = try await ParticipantService(req, actor: actor).update(id, profile: Self.profile(body))
+            return .ok(.init(body: .json(try await Self.participant(id, req: req, actor: actor, audited: false))))
+        }
+    }
+
+    func deleteParticipant(_ input: Operations.deleteParticipant.Input) async throws
+        -> Operations.deleteParticipant.Output
+    {
+        try await api { req, actor in
+            try await ParticipantService(req, actor: actor).delete(
+                try Self.uuid(input.path.participantId, "participantId"))
+            return .noContent(.init())
+        }
+    }
+
+    func getAccessHistory(_ input: Operations.getAccessHistory.Input) async throws
+        -> Operations.getAccessHistory.Output
+    {
+        try await api { req, actor in
+            let page = max(1, min(input.query.page ?? 1, 10_000))
+            let (rows, hasMore) = try await ParticipantService(req, actor: actor).accessHistory(
+                try Self.uuid(input.path.participantId, "participantId"), page: page)
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            items: rows.map {
+                                .init(
+                                    at: $0.when, who: $0.who, role: $0.role, action: $0.action,
+                                    outcome: .init(rawValue: $0.outcome) ?? .success)
+                            }, page: page, hasMore: hasMore))))
+        }
+    }
+
+    func openEngagement(_ input: Operations.openEngagement.Input) async throws -> Operations.openEngagement.Output {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let participantID = try Self.uuid(input.path.participantId, "participantId")
+            let opened = try await Idempotency(req: req, userID: actor.userID).run(
+                key: input.headers.Idempotency_hyphen_Key, operation: "openEngagement:\(participantID)", body: body
+            ) {
+                let engagement = try await EngagementService(req, actor: actor).open(
+                    for: participantID, Self.terms(body))
+                return try await Self.engagements([engagement], req: req, actor: actor)[0]
+            }
+            return .created(.init(body: .json(opened)))
+        }
+    }
+
+    func listEngagements(_ input: Operations.listEngagements.Input) async throws -> Operations.listEngagements.Output {
+        try await api { req, actor in
+            var filter = EngagementService.CaseloadFilter()
+            filter.status = input.query.status?.rawValue ?? "open"
+            filter.serviceType = input.query.serviceType.flatMap { ServiceType(rawValue: $0.rawValue) }
+            if let coach = input.query.coachId { filter.coachID = try Self.uuid(coach, "coachId") }
+            filter.page = max(1, min(input.query.page ?? 1, 10_000))
+            let (rows, hasMore) = try await EngagementService(req, actor: actor).caseload(filter)
+            let items = try await Self.engagements(
+                rows.map(\.summary.engagement), req: req, actor: actor,
+                names: Dictionary(
+                    rows.map { ($0.summary.engagement.id!, $0.participantName) }, uniquingKeysWith: { a, _ in a }),
+                summaries: rows.map(\.summary))
+            return .ok(.init(body: .json(.init(items: items, page: filter.page, hasMore: hasMore))))
+        }
+    }
+
+    func getEngagement(_ input: Operations.getEngagement.Input) async throws -> Operations.getEngagement.Output {
+        try await api { req, actor in
+            let detail = try await EngagementService(req, actor: actor).detail(
+                try Self.uuid(input.path.engagementId, "engagementId"))
+            return .ok(
+                .init(
+                    body: .json(
+                        Self.engagement(
+                            detail.summary, participantName: detail.participant.preferredName, state: detail.agreement))))
+        }
+    }
+
+    func changeEngagementStatus(_ input: Operations.changeEngagementStatus.Input) async throws
+        -> Operations.changeEngagementStatus.Output
+    {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let engagement = try await EngagementService(req, actor: actor).changeStatus(
+                try Self.uuid(input.path.engagementId, "engagementId"), to: body.status.rawValue,
+                reason: body.closeReason?.rawValue ?? "")
+            return .ok(.init(body: .json(try await Self.engagements([engagement], req: req, actor: actor)[0])))
+        }
+    }
+
+    func assignCoaches(_ input: Operations.assignCoaches.Input) async throws -> Operations.assignCoaches.Output {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let summary = try await EngagementService(req, actor: actor).reassign(
+                try Self.uuid(input.path.engagementId, "engagementId"), primary: body.primaryCoachId,
+                others: body.otherCoachIds ?? [])
+            return .ok(.init(body: .json(try await Self.engagements([summary.engagement], req: req, actor: actor)[0])))
+        }
+    }
+
+    func getAgreement(_ input: Operations.getAgreement.Input) async throws -> Operations.getAgreement.Output {
+        try await api { req, actor in
+            let (engagement, _, state) = try await AgreementService(req, actor: actor).document(
+                try Self.uuid(input.path.engagementId, "engagementId"))
+            return .ok(.init(body: .json(Self.agreement(engagement, state))))
+        }
+    }
+
+    func signAgreement(_ input: Operations.signAgreement.Input) async throws -> Operations.signAgreement.Output {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let id = try Self.uuid(input.path.engagementId, "engagementId")
+            let signed = try await Idempotency(req: req, userID: actor.userID).run(
+                key: input.headers.Idempotency_hyphen_Key, operation: "signAgreement:\(id)", body: body
+            ) {
+                let service = AgreementService(req, actor: actor)
+                try await service.sign(
+                    id, as: AgreementService.Signing(rawValue: body.signer.rawValue) ?? .coach,
+                    typedName: body.typedName, version: body.version)
+                guard let engagement = try await service.scope.engagement(id) else { throw ServiceError.notFound }
+                return Self.agreement(engagement, try await service.state(of: engagement))
+            }
+            return .created(.init(body: .json(signed)))
+        }
+    }
+}
+
+// MARK: - Shared pieces
+
+extension APIHandler {
+    static let unsupported = APIProblem(status: .unsupportedMediaType, reason: "Send application/json.")
+
+    /// Runs an operation for the bearer token's user in their organization, turning service
+    /// refusals into problem documents with English field messages.
+    func api<Output>(_ body: (Request, Actor) async throws -> Output) async throws -> Output {
+        let req = try APIRequestContext.request()
+        let actor = try await req.apiActor()
+        do {
+            return try await body(req, actor)
+        } catch let error as ServiceError {
+            throw Self.problem(error, req: req)
+        }
+    }
+
+    static func problem(_ error: ServiceError, req: Request) -> APIProblem {
+        let english = req.tandem.messages[.en]?.messages ?? [:]
+        switch error {
+        case .notFound: return APIProblem(status: .notFound, reason: "No such record.")
+        case .denied: return APIProblem(status: .forbidden, reason: "You may not do this with this record.")
+        case .invalid(let problems):
+            return APIProblem(
+                status: .unprocessableEntity, reason: "Some fields are not valid.",
+                fields: problems.map { .init(field: camelCase($0.field), message: english[$0.key] ?? $0.key) })
+        case .conflict(let key):
+            return APIProblem(status: .conflict, reason: english[key] ?? key)
+        }
+    }
+
+    static func camelCase(_ field: String) -> String {
+        let parts = field.split(separator: "_")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
+
+    static func uuid(_ text: String, _ field: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw APIProblem(
+                status: .badRequest, reason: "\(field) is not a UUID.", fields: [.init(field: field, message: "Give a UUID.")])
+        }
+        return id
+    }
+
+    static func profile(_ api: Schemas.ParticipantProfile) -> ParticipantProfile {
+        ParticipantProfile(
+            preferredName: api.preferredName, legalName: api.legalName ?? "", pronouns: api.pronouns ?? "",
+            dateOfBirth: api.dateOfBirth ?? "", phone: api.phone ?? "", email: api.email ?? "",
+            language: api.language?.rawValue ?? "en", contactMethods: api.contactMethods?.map(\.rawValue) ?? [],
+            safeContactTimes: api.safeContactTimes ?? "", pathways: api.pathways?.map(\.rawValue) ?? [],
+            pathwayOther: api.pathwayOther ?? "", recoveryStartDate: api.recoveryStartDate ?? "",
+            strengths: api.strengths ?? "", emergencyContactName: api.emergencyContactName ?? "",
+            emergencyContactRelationship: api.emergencyContactRelationship ?? "",
+            emergencyContactPhone: api.emergencyContactPhone ?? "")
+    }
+
+    static func apiProfile(_ profile: ParticipantProfile) -> Schemas.ParticipantProfile {
+        .init(
+            preferredName: profile.preferredName, legalName: profile.legalName, pronouns: profile.pronouns,
+            dateOfBirth: profile.dateOfBirth, phone: profile.phone, email: profile.email,
+            language: .init(rawValue: profile.language), contactMethods: profile.contactMethods.compactMap(Schemas.ContactMethod.init(rawValue:)),
+            safeContactTimes: profile.safeContactTimes, pathways: profile.pathways.compactMap(Schemas.RecoveryPathway.init(rawValue:)),
+            pathwayOther: profile.pathwayOther, recoveryStartDate: profile.recoveryStartDate,
+            strengths: profile.strengths, emergencyContactName: profile.emergencyContactName,
+            emergencyContactRelationship: profile.emergencyContactRelationship,
+            emergencyContactPhone: profile.emergencyContactPhone)
+    }
+
+    static func terms(_ api: Schemas.EngagementInput) -> EngagementService.Terms {
+        EngagementService.Terms(
+            serviceType: api.serviceType.rawValue, referralSource: api.referralSource.rawValue,
+            funding: api.funding.rawValue, startDate: api.startDate ?? "", status: api.status?.rawValue ?? "active",
+            primaryCoachID: api.primaryCoachId ?? "")
+    }
+
+    /// A participant as the API shows it; reading it is audited unless the caller just wrote it.
+    static func participant(_ id: UUID, req: Request, actor: Actor, audited: Bool = true) async throws
+        -> Schemas.Participant
+    {
+        let service = ParticipantService(req, actor: actor)
+        let participant: Participant
+        let summaries: [EngagementService.Summary]
+        if audited {
+            let record = try await service.record(id)
+            (participant, summaries) = (record.participant, record.engagements)
+        } else {
+            (participant, _) = try await service.authorized(id, .view)
+            summaries = try await EngagementService(req, actor: actor).summaries(of: participant)
+        }
+        let states = try await AgreementService(req, actor: actor).states(of: summaries.map(\.engagement))
+        return .init(
+            id: id.uuidString, profile: apiProfile(participant.profile), hasSignIn: participant.$user.id != nil,
+            engagements: summaries.map {
+                engagement($0, participantName: participant.preferredName, state: states[$0.engagement.id!]!)
+            })
+    }
+
+    static func engagements(
+        _ engagements: [Engagement], req: Request, actor: Actor, names: [UUID: String] = [:],
+        summaries known: [EngagementService.Summary]? = nil
+    ) async throws -> [Schemas.Engagement] {
+        let summaries: [EngagementService.Summary]
+        if let known {
+            summaries = known
+        } else {
+            summaries = try await EngagementService(req, actor: actor).summaries(engagements)
+        }
+        let states = try await AgreementService(req, actor: actor).states(of: engagements)
+        return summaries.map { engagement($0, participantName: names[$0.engagement.id!], state: states[$0.engagement.id!]!) }
+    }
+
+    static func engagement(
+        _ summary: EngagementService.Summary, participantName: String?, state: AgreementService.State
+    ) -> Schemas.Engagement {
+        let engagement = summary.engagement
+        return .init(
+            id: engagement.id!.uuidString, participantId: engagement.$participant.id.uuidString,
+            participantName: participantName, serviceType: .init(rawValue: engagement.serviceType.rawValue)!,
+            status: .init(rawValue: engagement.status.rawValue)!,
+            closeReason: engagement.closeReason.flatMap { .init(rawValue: $0.rawValue) },
+            referralSource: .init(rawValue: engagement.referralSource.rawValue)!,
+            funding: .init(rawValue: engagement.funding.rawValue)!, startDate: engagement.startDate,
+            endDate: engagement.endDate,
+            coaches: summary.coaches.map { .init(id: $0.id.uuidString, name: $0.name, primary: $0.isPrimary) },
+            agreement: .init(
+                version: state.current.version, complete: state.complete, signatures: state.signatures.map(signature)),
+            attention: AttentionSignal.signals(status: engagement.status, lastContact: engagement.lastContactAt, now: Date())
+                .map { String($0.rawValue.dropFirst("attention_".count)) })
+    }
+
+    static func signature(_ view: AgreementService.SignatureView) -> Schemas.Signature {
+        .init(
+            signer: view.signer == .participant ? .participant : .coach, typedName: view.name, signedAt: view.signedAt,
+            version: view.version, inPerson: view.inPerson)
+    }
+
+    static func agreement(_ engagement: Engagement, _ state: AgreementService.State) -> Schemas.Agreement {
+        .init(
+            engagementId: engagement.id!.uuidString, version: state.current.version, text: state.current.text,
+            complete: state.complete, signatures: state.signatures.map(signature))
+    }
+}
+
+extension Request {
+    /// The bearer token's user acting in their first organization.
+    func apiActor() async throws -> Actor {
+        let (user, _) = try await bearerUser()
+        guard
+            let membership = try await Membership.query(on: db).filter(\.$user.$id == user.id!)
+                .with(\.$organization).sort(\.$createdAt).first()
+        else { throw APIProblem(status: .forbidden, reason: "This account belongs to no organization.") }
+        return Actor(user: user, organization: membership.organization, role: membership.role)
+    }
+}
