@@ -208,7 +208,16 @@ def test_demo_prints_sign_ins_that_work_and_labels_pages(data_dir):
         home = opener.open(server.base_url + "/signin", data=form).read().decode()
         assert "Rosa Delgado" in home
         assert "demo-banner" in home
+        assert 'id="caseload"' in home and "Jamie Okafor" in home, home
         assert Path(data_dir, "demo.sqlite").exists() and not Path(data_dir, "tandem.sqlite").exists()
+        with sqlite3.connect(Path(data_dir) / "demo.sqlite") as db:
+            services = {row[0] for row in db.execute("SELECT DISTINCT service_type FROM engagements")}
+            coaches = db.execute("SELECT COUNT(DISTINCT coach_id) FROM engagement_coaches").fetchone()[0]
+        assert services == {
+            "recovery_coaching", "peer_recovery_support", "sober_companion", "sober_escort",
+            "family_recovery_coaching", "virtual_coaching",
+        }
+        assert coaches >= 4
     finally:
         assert server.stop() == 0
 

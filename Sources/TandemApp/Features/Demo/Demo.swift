@@ -27,6 +27,8 @@ enum Demo {
         Person(name: "Eli Brandt", email: "eli@demo.tandem.test", role: .participant, language: "en"),
         Person(name: "Mei Chen", email: "mei@demo.tandem.test", role: .participant, language: "en"),
         Person(name: "Andre Fontaine", email: "andre@demo.tandem.test", role: .coach, language: "en"),
+        Person(name: "Grace Whitehorse", email: "grace@demo.tandem.test", role: .coach, language: "en"),
+        Person(name: "Sam Ortiz", email: "sam@demo.tandem.test", role: .coach, language: "es"),
     ]
 
     /// The demo always uses its own SQLite file, rebuilt from nothing, so it can never
@@ -51,11 +53,13 @@ enum Demo {
         let hash = try await app.password.async.hash(PasswordDigest.prepare(password))
         let organization = Organization(name: organizationName)
         try await organization.create(on: app.db)
+        var users: [String: User] = [:]
         var lines = ["Demo of \(organizationName) (fictional people). Sign in with any of these, password \(password):"]
         for person in people {
             let user = User(
                 email: person.email, displayName: person.name, passwordHash: hash, language: person.language)
             try await user.create(on: app.db)
+            users[person.email] = user
             try await Membership(userID: user.id!, organizationID: organization.id!, role: person.role).create(
                 on: app.db)
             if [.admin, .supervisor, .coach, .participant, .family, .partner].contains(person.role),
@@ -64,6 +68,7 @@ enum Demo {
                 lines.append("  \(person.role.rawValue): \(person.email)")
             }
         }
+        try await DemoCaseloads.populate(organization: organization, users: users, on: app.db)
         return lines
     }
 }

@@ -68,7 +68,7 @@ struct EngagementService {
         let status = EngagementStatus(rawValue: terms.status)
         if status != .referred && status != .active { problems.append(("status", "error_choose_one")) }
         let trimmedDate = terms.startDate.trimmingCharacters(in: .whitespaces)
-        let start = trimmedDate.isEmpty ? ParticipantService.today(req) : CalendarDate(trimmedDate)
+        let start = trimmedDate.isEmpty ? ParticipantService.today(in: actor.organization) : CalendarDate(trimmedDate)
         if start == nil { problems.append(("start_date", "error_date_invalid")) }
         var coach: UUID? = actor.role == .coach ? actor.userID : UUID(uuidString: terms.primaryCoachID)
         if let chosen = coach, !(try await staff().contains(where: { $0.id == chosen })) { coach = nil }
@@ -196,7 +196,7 @@ struct EngagementService {
         let previous = engagement.status
         let updated = try await scope.engagements().filter(\.$id == id).filter(\.$status == previous)
             .set(\.$status, to: status).set(\.$closeReason, to: status == .closed ? reason : nil)
-            .set(\.$endDate, to: status.isOpen ? "" : ParticipantService.today(req).description)
+            .set(\.$endDate, to: status.isOpen ? "" : ParticipantService.today(in: actor.organization).description)
             .set(\.$updatedAt, to: Date()).update()
         _ = updated
         guard let fresh = try await scope.engagement(id), fresh.status == status else {

@@ -104,7 +104,7 @@ struct ParticipantController: RouteCollection {
                 SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == chosenCoach)
             },
             choosesCoach: actor.role != .coach,
-            startDate: form.start_date ?? ParticipantService.today(req).description)
+            startDate: form.start_date ?? ParticipantService.today(in: actor.organization).description)
     }
 
     static func formBody(

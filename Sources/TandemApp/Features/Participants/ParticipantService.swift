@@ -50,7 +50,12 @@ struct ParticipantService {
         return (participant, relation)
     }
 
-    static func today(_ req: Request) -> CalendarDate { CalendarDate(Date(), in: .current) }
+    /// Today in the organization's time zone: dates people enter are checked against it.
+    static func today(in organization: Organization) -> CalendarDate { day(Date(), in: organization) }
+
+    static func day(_ instant: Date, in organization: Organization) -> CalendarDate {
+        CalendarDate(instant, in: TimeZone(identifier: organization.timeZone) ?? .current)
+    }
 
     /// Creates a participant together with their first engagement, in one transaction.
     /// A coach becomes the engagement's primary coach; others name one. Audited.
@@ -63,7 +68,7 @@ struct ParticipantService {
         }
         let profile = profile.normalized()
         let engagements = EngagementService(req, actor: actor)
-        var problems = profile.problems(today: Self.today(req))
+        var problems = profile.problems(today: Self.today(in: actor.organization))
         let checked = try await engagements.check(terms, problems: &problems)
         guard problems.isEmpty, let checked else { throw ServiceError.invalid(problems) }
         let organizationID = actor.organizationID
@@ -111,7 +116,7 @@ struct ParticipantService {
     func update(_ id: UUID, profile: ParticipantProfile) async throws -> Participant {
         let (participant, _) = try await authorized(id, .update)
         let profile = profile.normalized()
-        let problems = profile.problems(today: Self.today(req))
+        let problems = profile.problems(today: Self.today(in: actor.organization))
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         try await req.db.transaction { db in
             participant.apply(profile)
