@@ -52,6 +52,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(SeedCommand(), as: "seed")
 }
 
 extension Application {

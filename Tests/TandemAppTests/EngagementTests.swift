@@ -22,11 +22,14 @@ struct EngagementTests {
             #expect(try await browser.post(path + "/status", ["status": "active"], tokenFrom: path).status == .seeOther)
             #expect(try await browser.post(path + "/status", ["status": "paused"], tokenFrom: path).status == .seeOther)
             let unreasoned = try await browser.post(path + "/status", ["status": "closed"], tokenFrom: path)
-            #expect(unreasoned.status == .unprocessableEntity && unreasoned.body.string.contains("href=\"#close_reason\""))
+            #expect(
+                unreasoned.status == .unprocessableEntity && unreasoned.body.string.contains("href=\"#close_reason\""))
             #expect(try await Engagement.find(engagement.id, on: app.db)?.status == .paused)
             #expect(
-                try await browser.post(path + "/status", ["status": "closed", "close_reason": "moved"], tokenFrom: path)
-                    .status == .seeOther)
+                try await browser.post(
+                    path + "/status", ["status": "closed", "close_reason": "moved"], tokenFrom: path
+                )
+                .status == .seeOther)
             let closed = try #require(try await Engagement.find(engagement.id, on: app.db))
             #expect(closed.status == .closed && closed.closeReason == .moved && !closed.endDate.isEmpty)
             #expect(try await browser.post(path + "/status", ["status": "active"], tokenFrom: path).status == .conflict)
@@ -49,15 +52,19 @@ struct EngagementTests {
             let rosaBrowser = TestBrowser(app)
             try await rosaBrowser.signIn(rosa)
             #expect(
-                try await rosaBrowser.post(path + "/coaches", ["primary_coach": andre.user.id!.uuidString], tokenFrom: path)
-                    .status == .forbidden)
+                try await rosaBrowser.post(
+                    path + "/coaches", ["primary_coach": andre.user.id!.uuidString], tokenFrom: path
+                )
+                .status == .forbidden)
             let browser = TestBrowser(app)
             try await browser.signIn(supervisor)
             let all = try await browser.get("/").body.string
             #expect(all.contains("Keisha Monroe"))
             #expect(
-                try await browser.post(path + "/coaches", ["primary_coach": participant.user.id!.uuidString], tokenFrom: path)
-                    .status == .unprocessableEntity)
+                try await browser.post(
+                    path + "/coaches", ["primary_coach": participant.user.id!.uuidString], tokenFrom: path
+                )
+                .status == .unprocessableEntity)
             let moved = try await browser.post(
                 path + "/coaches", pairs: [("primary_coach", andre.user.id!.uuidString)], tokenFrom: path)
             #expect(moved.status == .seeOther)
@@ -114,19 +121,24 @@ struct EngagementTests {
             let page = try await coachBrowser.get(path).body.string
             #expect(page.contains("name=\"signer\" value=\"coach\""))
             #expect(
-                try await coachBrowser.post(path + "/signatures", ["signer": "coach", "typed_name": " ", "version": "1"], tokenFrom: path)
-                    .status == .unprocessableEntity)
+                try await coachBrowser.post(
+                    path + "/signatures", ["signer": "coach", "typed_name": " ", "version": "1"], tokenFrom: path
+                )
+                .status == .unprocessableEntity)
             #expect(
                 try await coachBrowser.post(
-                    path + "/signatures", ["signer": "participant", "typed_name": "Forged", "version": "1"], tokenFrom: path
+                    path + "/signatures", ["signer": "participant", "typed_name": "Forged", "version": "1"],
+                    tokenFrom: path
                 ).status == .forbidden)
             #expect(
                 try await coachBrowser.post(
-                    path + "/signatures", ["signer": "coach", "typed_name": "Casey Coach", "version": "1"], tokenFrom: path
+                    path + "/signatures", ["signer": "coach", "typed_name": "Casey Coach", "version": "1"],
+                    tokenFrom: path
                 ).status == .seeOther)
             #expect(
                 try await coachBrowser.post(
-                    path + "/signatures", ["signer": "coach", "typed_name": "Casey Coach", "version": "1"], tokenFrom: path
+                    path + "/signatures", ["signer": "coach", "typed_name": "Casey Coach", "version": "1"],
+                    tokenFrom: path
                 ).status == .conflict)
             let participant = TestBrowser(app)
             try await participant.signIn(member)
@@ -178,7 +190,8 @@ struct EngagementTests {
             try await browser.signIn(coach)
             #expect(
                 try await browser.post(
-                    path + "/signatures", ["signer": "participant_in_person", "typed_name": "Eli Brandt", "version": "1"],
+                    path + "/signatures",
+                    ["signer": "participant_in_person", "typed_name": "Eli Brandt", "version": "1"],
                     tokenFrom: path
                 ).status == .seeOther)
             let signature = try #require(try await AgreementSignature.query(on: app.db).first())
@@ -197,10 +210,15 @@ struct EngagementTests {
             let path = "/participants/\(person.id!.uuidString)/engagements"
             let browser = TestBrowser(app)
             try await browser.signIn(coach)
-            #expect(try await browser.post(path, ["service_type": "x"], tokenFrom: path + "/new").status == .unprocessableEntity)
+            #expect(
+                try await browser.post(path, ["service_type": "x"], tokenFrom: path + "/new").status
+                    == .unprocessableEntity)
             let opened = try await browser.post(
                 path,
-                ["service_type": "sober_companion", "referral_source": "court", "funding": "private_pay", "status": "referred"],
+                [
+                    "service_type": "sober_companion", "referral_source": "court", "funding": "private_pay",
+                    "status": "referred",
+                ],
                 tokenFrom: path + "/new")
             #expect(opened.status == .seeOther)
             #expect(try await Engagement.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 2)

@@ -54,7 +54,9 @@ struct ParticipantAPITests {
             let (misused, problem) = try await client.send(
                 .POST, "/participants", json: newParticipantJSON.replacingOccurrences(of: "Ana", with: "Eva"),
                 headers: key)
-            #expect(misused.status == .unprocessableEntity && (problem["detail"] as? String)?.contains("Idempotency") == true)
+            #expect(
+                misused.status == .unprocessableEntity
+                    && (problem["detail"] as? String)?.contains("Idempotency") == true)
             let (_, noKey) = try await client.send(.POST, "/participants", json: newParticipantJSON)
             #expect(noKey["id"] as? String != id)
             #expect(try await Participant.query(on: app.db).count() == 2)
@@ -92,7 +94,8 @@ struct ParticipantAPITests {
                 "Jamie", in: admin.organization, coach: coach.user, user: member.user)
             let path = "/engagements/\(engagement.id!.uuidString)"
             let coachClient = try await APIClient.signIn(app, coach)
-            let (paused, pausedBody) = try await coachClient.send(.POST, path + "/status", json: #"{"status":"paused"}"#)
+            let (paused, pausedBody) = try await coachClient.send(
+                .POST, path + "/status", json: #"{"status":"paused"}"#)
             #expect(paused.status == .ok && pausedBody["status"] as? String == "paused")
             let (refused, _) = try await coachClient.send(.POST, path + "/status", json: #"{"status":"referred"}"#)
             #expect(refused.status == .conflict)
@@ -118,7 +121,9 @@ struct ParticipantAPITests {
             let adminClient = try await APIClient.signIn(app, admin)
             let (moved, movedBody) = try await adminClient.send(
                 .PUT, path + "/coaches", json: "{\"primaryCoachId\":\"\(other.user.id!.uuidString)\"}")
-            #expect(moved.status == .ok && (movedBody["coaches"] as? [[String: Any]])?.first?["name"] as? String == "Member coach")
+            #expect(
+                moved.status == .ok
+                    && (movedBody["coaches"] as? [[String: Any]])?.first?["name"] as? String == "Member coach")
             #expect(try await coachClient.send(.GET, "/participants/\(person.id!.uuidString)").0.status == .forbidden)
             let (history, entries) = try await participantClient.send(
                 .GET, "/participants/\(person.id!.uuidString)/access-history")
@@ -136,7 +141,8 @@ struct ParticipantAPITests {
             let family = try await app.addMember(.family, to: admin.organization, email: "f@example.org")
             let partner = try await app.addMember(.partner, to: admin.organization, email: "pa@example.org")
             let elsewhere = try await app.makeOrganization("Elsewhere", email: "admin@elsewhere.org")
-            let (person, engagement) = try await app.makeParticipant("Secret Name", in: admin.organization, coach: coach.user)
+            let (person, engagement) = try await app.makeParticipant(
+                "Secret Name", in: admin.organization, coach: coach.user)
             try await app.makeParticipant("Other", in: admin.organization, coach: coach.user, user: otherPerson.user)
             let pid = person.id!.uuidString
             let eid = engagement.id!.uuidString

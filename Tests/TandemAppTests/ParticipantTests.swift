@@ -80,7 +80,9 @@ struct ParticipantTests {
             let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
             let browser = TestBrowser(app)
             try await browser.signIn(coach)
-            var form = newParticipantForm("").filter { !["date_of_birth", "service_type", "pathways[]"].contains($0.0) }
+            var form = newParticipantForm("").filter {
+                !["date_of_birth", "service_type", "pathways[]"].contains($0.0)
+            }
             form += [("date_of_birth", "2199-01-01"), ("service_type", "therapy"), ("pathways[]", "diagnosis")]
             let response = try await browser.post("/participants", pairs: form, tokenFrom: "/participants/new")
             #expect(response.status == .unprocessableEntity)

@@ -124,7 +124,8 @@ struct ParticipantRouteMatrixTests {
                 try await app.addMember(.family, to: admin.organization, email: "family@example.org"),
                 try await app.addMember(.partner, to: admin.organization, email: "partner@example.org"),
             ]
-            try await app.makeParticipant("Someone Else", in: admin.organization, coach: coach.user, user: outsiders[2].user)
+            try await app.makeParticipant(
+                "Someone Else", in: admin.organization, coach: coach.user, user: outsiders[2].user)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
@@ -160,13 +161,16 @@ struct ParticipantRouteMatrixTests {
                             body = try #require(Self.json[key], "add a sample body for \(key)")
                                 .replacingOccurrences(of: "SELF", with: outsider.user.id!.uuidString)
                         }
-                        response = try await client.send(route.method, String(target.dropFirst("/api/v1".count)), json: body).0
+                        response = try await client.send(
+                            route.method, String(target.dropFirst("/api/v1".count)), json: body
+                        ).0
                     } else if route.method == .GET {
                         response = try await browser.get(target)
                     } else {
                         let fields = try #require(Self.forms[key], "add a sample form for \(key)")
                             .map { ($0.0, $0.1 == "SELF" ? outsider.user.id!.uuidString : $0.1) }
-                        response = try await browser.post(target, pairs: fields + [("_csrf", csrf)], tokenFrom: "/account/security")
+                        response = try await browser.post(
+                            target, pairs: fields + [("_csrf", csrf)], tokenFrom: "/account/security")
                     }
                     #expect([403, 404].contains(response.status.code), "\(who) \(key) → \(response.status)")
                     #expect(!response.body.string.contains("Secret Person"), "\(who) \(key)")
@@ -175,7 +179,8 @@ struct ParticipantRouteMatrixTests {
                     #expect(!(try await browser.get(list)).body.string.contains("Secret Person"), "\(who) \(list)")
                 }
                 for list in ["/participants?q=secret", "/engagements?status=all"] {
-                    #expect(!(try await client.send(.GET, list)).0.body.string.contains("Secret Person"), "\(who) \(list)")
+                    #expect(
+                        !(try await client.send(.GET, list)).0.body.string.contains("Secret Person"), "\(who) \(list)")
                 }
             }
             let unchanged = try #require(try await Participant.find(person.id, on: app.db))

@@ -95,7 +95,10 @@ struct NameSearchTests {
 
     @Test("names give a term per word, and parts of joined words")
     func terms() {
-        #expect(NameSearch.terms(of: ["Jamie  Okafor", "Jamie Okafor-Smith"]) == ["jamie", "okafor", "okaforsmith", "smith"])
+        #expect(
+            NameSearch.terms(of: ["Jamie  Okafor", "Jamie Okafor-Smith"]) == [
+                "jamie", "okafor", "okaforsmith", "smith",
+            ])
         #expect(NameSearch.terms(of: ["", "  "]).isEmpty)
     }
 
@@ -110,7 +113,9 @@ struct NameSearchTests {
     func upperBound() {
         #expect(NameSearch.upperBound(of: "oka") == "okb")
         for term in ["oka", "okafor", "okaz", "oka\u{10FFFF}"] {
-            #expect(term >= "oka" && term.unicodeScalars.lexicographicallyPrecedes(NameSearch.upperBound(of: "oka").unicodeScalars))
+            #expect(
+                term >= "oka"
+                    && term.unicodeScalars.lexicographicallyPrecedes(NameSearch.upperBound(of: "oka").unicodeScalars))
         }
         #expect(!("okb" < NameSearch.upperBound(of: "oka")))
     }
@@ -154,8 +159,12 @@ struct ParticipantProfileTests {
 
     @Test("the other pathway's words are kept only with the other pathway")
     func pathwayOther() {
-        #expect(ParticipantProfile(preferredName: "A", pathways: ["smart"], pathwayOther: "x").normalized().pathwayOther == "")
-        #expect(ParticipantProfile(preferredName: "A", pathways: ["other"], pathwayOther: "x").normalized().pathwayOther == "x")
+        #expect(
+            ParticipantProfile(preferredName: "A", pathways: ["smart"], pathwayOther: "x").normalized().pathwayOther
+                == "")
+        #expect(
+            ParticipantProfile(preferredName: "A", pathways: ["other"], pathwayOther: "x").normalized().pathwayOther
+                == "x")
     }
 
     @Test("calendar dates parse strictly")
@@ -194,5 +203,18 @@ struct AccessHistoryTests {
         ])
     func wording(action: String, outcome: String, key: String) {
         #expect(AccessHistory.messageKey(action: action, outcome: outcome) == key)
+    }
+}
+
+@Suite("Seed plan")
+struct SeedPlanTests {
+    @Test("the same seed gives the same people, whatever the range")
+    func deterministic() {
+        let plan = SeedPlan(seed: 42)
+        #expect(plan.people(0..<50) == SeedPlan(seed: 42).people(0..<50))
+        #expect(plan.people(10..<20) == Array(plan.people(0..<20)[10...]))
+        #expect(plan.people(0..<50) != SeedPlan(seed: 43).people(0..<50))
+        let services = Set(plan.people(0..<500).map(\.serviceType))
+        #expect(services == Set(ServiceType.allCases))
     }
 }

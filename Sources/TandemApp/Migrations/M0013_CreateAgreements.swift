@@ -17,7 +17,8 @@ struct M0013_CreateAgreements: AsyncMigration {
             .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
             .field("engagement_id", .uuid, .required, .references("engagements", "id", onDelete: .cascade))
             .field(
-                "agreement_version_id", .uuid, .required, .references("agreement_versions", "id", onDelete: .restrict))
+                "agreement_version_id", .uuid, .required, .references("agreement_versions", "id", onDelete: .restrict)
+            )
             .field("version", .int, .required)
             .field("signer", .string, .required)
             .field("signer_key", .string, .required)

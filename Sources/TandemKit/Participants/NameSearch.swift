@@ -69,7 +69,8 @@ public enum NameSearch {
 
     /// The key people are listed by: folded preferred name, then the original for ties.
     public static func sortKey(_ name: String) -> String {
-        String((name.split(whereSeparator: { $0.isWhitespace }).map { fold(String($0)) }.joined(separator: " "))
-            .prefix(120))
+        String(
+            (name.split(whereSeparator: { $0.isWhitespace }).map { fold(String($0)) }.joined(separator: " "))
+                .prefix(120))
     }
 }

@@ -44,7 +44,11 @@ extension APIHandler {
 
     func getParticipant(_ input: Operations.getParticipant.Input) async throws -> Operations.getParticipant.Output {
         try await api { req, actor in
-            .ok(.init(body: .json(try await Self.participant(try Self.uuid(input.path.participantId, "participantId"), req: req, actor: actor))))
+            .ok(
+                .init(
+                    body: .json(
+                        try await Self.participant(
+                            try Self.uuid(input.path.participantId, "participantId"), req: req, actor: actor))))
         }
     }
 
@@ -128,7 +132,8 @@ extension APIHandler {
                 .init(
                     body: .json(
                         Self.engagement(
-                            detail.summary, participantName: detail.participant.preferredName, state: detail.agreement))))
+                            detail.summary, participantName: detail.participant.preferredName, state: detail.agreement))
+                ))
         }
     }
 
@@ -220,7 +225,8 @@ extension APIHandler {
     static func uuid(_ text: String, _ field: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else {
             throw APIProblem(
-                status: .badRequest, reason: "\(field) is not a UUID.", fields: [.init(field: field, message: "Give a UUID.")])
+                status: .badRequest, reason: "\(field) is not a UUID.",
+                fields: [.init(field: field, message: "Give a UUID.")])
         }
         return id
     }
@@ -241,8 +247,10 @@ extension APIHandler {
         .init(
             preferredName: profile.preferredName, legalName: profile.legalName, pronouns: profile.pronouns,
             dateOfBirth: profile.dateOfBirth, phone: profile.phone, email: profile.email,
-            language: .init(rawValue: profile.language), contactMethods: profile.contactMethods.compactMap(Schemas.ContactMethod.init(rawValue:)),
-            safeContactTimes: profile.safeContactTimes, pathways: profile.pathways.compactMap(Schemas.RecoveryPathway.init(rawValue:)),
+            language: .init(rawValue: profile.language),
+            contactMethods: profile.contactMethods.compactMap(Schemas.ContactMethod.init(rawValue:)),
+            safeContactTimes: profile.safeContactTimes,
+            pathways: profile.pathways.compactMap(Schemas.RecoveryPathway.init(rawValue:)),
             pathwayOther: profile.pathwayOther, recoveryStartDate: profile.recoveryStartDate,
             strengths: profile.strengths, emergencyContactName: profile.emergencyContactName,
             emergencyContactRelationship: profile.emergencyContactRelationship,
@@ -289,7 +297,9 @@ extension APIHandler {
             summaries = try await EngagementService(req, actor: actor).summaries(engagements)
         }
         let states = try await AgreementService(req, actor: actor).states(of: engagements)
-        return summaries.map { engagement($0, participantName: names[$0.engagement.id!], state: states[$0.engagement.id!]!) }
+        return summaries.map {
+            engagement($0, participantName: names[$0.engagement.id!], state: states[$0.engagement.id!]!)
+        }
     }
 
     static func engagement(
@@ -307,8 +317,10 @@ extension APIHandler {
             coaches: summary.coaches.map { .init(id: $0.id.uuidString, name: $0.name, primary: $0.isPrimary) },
             agreement: .init(
                 version: state.current.version, complete: state.complete, signatures: state.signatures.map(signature)),
-            attention: AttentionSignal.signals(status: engagement.status, lastContact: engagement.lastContactAt, now: Date())
-                .map { String($0.rawValue.dropFirst("attention_".count)) })
+            attention: AttentionSignal.signals(
+                status: engagement.status, lastContact: engagement.lastContactAt, now: Date()
+            )
+            .map { String($0.rawValue.dropFirst("attention_".count)) })
     }
 
     static func signature(_ view: AgreementService.SignatureView) -> Schemas.Signature {

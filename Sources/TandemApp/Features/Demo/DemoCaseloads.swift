@@ -153,7 +153,8 @@ enum DemoCaseloads {
         var records: [Participant] = []
         for person in people {
             let profile = ParticipantProfile(
-                preferredName: person.name, pronouns: person.pronouns, phone: "555-01\(String(format: "%02d", records.count))",
+                preferredName: person.name, pronouns: person.pronouns,
+                phone: "555-01\(String(format: "%02d", records.count))",
                 language: person.language, contactMethods: ["text", "phone"], safeContactTimes: "Weekdays after 5 pm",
                 pathways: person.pathways.map(\.rawValue),
                 pathwayOther: person.pathways.contains(.other) ? "Al-Anon and a parents' group" : "",
@@ -175,7 +176,8 @@ enum DemoCaseloads {
                     status: support.status, primaryCoachID: coach.id!),
                 for: participant, on: db)
             if !support.status.isOpen {
-                engagement.endDate = ParticipantService.day(now.addingTimeInterval(-86_400), in: organization).description
+                engagement.endDate =
+                    ParticipantService.day(now.addingTimeInterval(-86_400), in: organization).description
                 engagement.closeReason = support.status == .closed ? .moved : nil
             }
             engagement.lastContactAt = support.lastContactDaysAgo.map { now.addingTimeInterval(-Double($0) * 86_400) }

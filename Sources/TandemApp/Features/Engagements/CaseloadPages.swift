@@ -59,7 +59,8 @@ enum CaseloadPages {
         let statuses =
             [SelectOption(value: "open", label: req.t("caseload_open"), selected: filter.status == "open")]
             + EngagementStatus.allCases.map {
-                SelectOption(value: $0.rawValue, label: req.t("status_" + $0.rawValue), selected: filter.status == $0.rawValue)
+                SelectOption(
+                    value: $0.rawValue, label: req.t("status_" + $0.rawValue), selected: filter.status == $0.rawValue)
             } + [SelectOption(value: "all", label: req.t("caseload_all"), selected: filter.status == "all")]
         let body = Body(
             name: actor.user.displayName,
@@ -73,7 +74,9 @@ enum CaseloadPages {
                     attention: row.attention.map { req.t($0.rawValue) })
             },
             statuses: statuses,
-            services: [SelectOption(value: "", label: req.t("caseload_all_services"), selected: filter.serviceType == nil)]
+            services: [
+                SelectOption(value: "", label: req.t("caseload_all_services"), selected: filter.serviceType == nil)
+            ]
                 + req.options(ServiceType.self, prefix: "service_", selected: filter.serviceType?.rawValue),
             coaches: [SelectOption(value: "", label: req.t("caseload_all_coaches"), selected: filter.coachID == nil)]
                 + staff.map {

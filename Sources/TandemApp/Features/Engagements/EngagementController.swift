@@ -120,7 +120,8 @@ struct EngagementController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
         return try await req.page(
-            "engagements/show", titleKey: "engagement_title", try await body(try req.id("engagementID"), actor: actor, req: req))
+            "engagements/show", titleKey: "engagement_title",
+            try await body(try req.id("engagementID"), actor: actor, req: req))
     }
 
     struct StatusForm: Content {

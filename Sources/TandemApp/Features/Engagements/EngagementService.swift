@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -264,33 +265,34 @@ struct EngagementService {
             throw ServiceError.denied
         }
         let coach = reach == .ownEngagements ? actor.userID : filter.coachID
-        var query = scope.engagements().join(Participant.self, on: \Engagement.$participant.$id == \Participant.$id)
-        if let coach {
-            query = query.join(EngagementCoach.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
-                .filter(EngagementCoach.self, \.$coach.$id == coach)
-        }
+        var statuses: [EngagementStatus]?
         switch filter.status {
-        case "all": break
-        case "open": query = query.filter(\.$status ~~ EngagementStatus.allCases.filter(\.isOpen))
+        case "all": statuses = nil
+        case "open": statuses = EngagementStatus.allCases.filter(\.isOpen)
         default:
-            if let status = EngagementStatus(rawValue: filter.status) { query = query.filter(\.$status == status) }
+            statuses =
+                EngagementStatus(rawValue: filter.status).map { [$0] } ?? EngagementStatus.allCases.filter(\.isOpen)
         }
-        if let service = filter.serviceType { query = query.filter(\.$serviceType == service) }
         let start = (filter.page - 1) * filter.pageSize
-        let engagements = try await query.sort(Participant.self, \.$sortName).sort(\.$createdAt)
-            .range(start..<(start + filter.pageSize + 1)).all()
-        let shown = Array(engagements.prefix(filter.pageSize))
+        let ids = try await scope.caseloadEngagementIDs(
+            coach: coach, statuses: statuses, service: filter.serviceType, offset: start, limit: filter.pageSize + 1)
+        let page = Array(ids.prefix(filter.pageSize))
+        let found = try await scope.engagements().filter(\.$id ~~ page)
+            .join(Participant.self, on: \Engagement.$participant.$id == \Participant.$id).all()
+        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
+        let shown = page.compactMap { byID[$0] }
         let summaries = try await summaries(shown)
         let now = Date()
         let rows = try zip(shown, summaries).map { engagement, summary in
             CaseloadRow(
                 summary: summary, participantName: try engagement.joined(Participant.self).preferredName,
-                attention: AttentionSignal.signals(status: engagement.status, lastContact: engagement.lastContactAt, now: now))
+                attention: AttentionSignal.signals(
+                    status: engagement.status, lastContact: engagement.lastContactAt, now: now))
         }
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)
-        return (rows, engagements.count > filter.pageSize)
+        return (rows, ids.count > filter.pageSize)
     }
 
     /// The engagements of the signed-in participant's own record, with coaches and agreements.
@@ -302,5 +304,46 @@ struct EngagementService {
         let summaries = try await summaries(of: participant)
         try await ParticipantService(req, actor: actor).audit("participant.view", participant: participant.id)
         return (participant, summaries)
+    }
+}
+
+extension TenantScope {
+    /// The ids of one page of a caseload, ordered by the participant's name. A coach's
+    /// caseload starts from their own engagement list (small, indexed); the whole
+    /// organization's walks participants in name order, so a page costs a page, not the table.
+    func caseloadEngagementIDs(
+        coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int
+    ) async throws -> [UUID] {
+        if let coach {
+            let mine = try await engagementCoaches().filter(\.$coach.$id == coach).all(\.$engagement.$id)
+            guard !mine.isEmpty else { return [] }
+            var query = engagements().filter(\.$id ~~ mine)
+                .join(Participant.self, on: \Engagement.$participant.$id == \Participant.$id)
+            if let statuses { query = query.filter(\.$status ~~ statuses) }
+            if let service { query = query.filter(\.$serviceType == service) }
+            return try await query.sort(Participant.self, \.$sortName).sort(Participant.self, \.$id)
+                .sort(\.$createdAt).range(offset..<(offset + limit)).all(\.$id)
+        }
+        guard let sql = db as? any SQLDatabase else { return [] }
+        var query: SQLQueryString = """
+            SELECT e.id AS id FROM participants p JOIN engagements e ON e.participant_id = p.id \
+            WHERE p.organization_id = \(bind: organizationID)
+            """
+        if let statuses {
+            query.appendInterpolation(unsafeRaw: " AND e.status IN (")
+            for (index, status) in statuses.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: status.rawValue)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        if let service {
+            query.appendInterpolation(unsafeRaw: " AND e.service_type = ")
+            query.appendInterpolation(bind: service.rawValue)
+        }
+        query.appendInterpolation(
+            unsafeRaw: " ORDER BY p.sort_name, p.id, e.created_at LIMIT \(limit) OFFSET \(offset)")
+        struct Row: Decodable { let id: UUID }
+        return try await sql.raw(query).all(decoding: Row.self).map(\.id)
     }
 }

@@ -52,7 +52,9 @@ struct ParticipantController: RouteCollection {
         let (rows, hasMore) = try await ParticipantService(req, actor: actor).search(text, page: page)
         func link(_ page: Int) -> String {
             var parts = ["page=\(page)"]
-            if !text.isEmpty { parts.insert("q=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: 0) }
+            if !text.isEmpty {
+                parts.insert("q=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: 0)
+            }
             return "/participants?" + parts.joined(separator: "&")
         }
         return try await req.page(
@@ -121,7 +123,8 @@ struct ParticipantController: RouteCollection {
         ]
         return FormBody(
             action: action, isNew: isNew, cancel: cancel, v: values,
-            languages: req.options(Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
+            languages: req.options(
+                Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
             contactMethods: req.checks(ContactMethod.self, prefix: "contact_", checked: form.contact_methods ?? []),
             pathways: req.checks(RecoveryPathway.self, prefix: "pathway_", checked: form.pathways ?? []),
             engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil)
@@ -280,7 +283,8 @@ struct ParticipantController: RouteCollection {
         let flags = (try? req.query.decode(ShowQuery.self)) ?? ShowQuery()
         return ShowBody(
             id: id.uuidString, name: participant.preferredName, pronouns: participant.pronouns,
-            details: Self.details(participant, req: req), engagements: Self.engagementRows(record.engagements, req: req),
+            details: Self.details(participant, req: req),
+            engagements: Self.engagementRows(record.engagements, req: req),
             canEdit: record.can(actor.role, .update), canDelete: record.can(actor.role, .delete),
             canOpenEngagement: record.can(actor.role, .manageEngagements),
             canInvite: record.can(actor.role, .inviteToSignIn) && !record.hasSignIn,
@@ -429,7 +433,8 @@ struct ParticipantController: RouteCollection {
                         what: req.t(AccessHistory.messageKey(action: row.action, outcome: row.outcome)),
                         denied: row.outcome != "success")
                 },
-                previousLink: page > 1 ? base + String(page - 1) : nil, nextLink: hasMore ? base + String(page + 1) : nil
+                previousLink: page > 1 ? base + String(page - 1) : nil,
+                nextLink: hasMore ? base + String(page + 1) : nil
             ))
     }
 }

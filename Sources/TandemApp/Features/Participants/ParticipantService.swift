@@ -203,8 +203,7 @@ struct ParticipantService {
 
     /// Who looked at or changed a participant's record, newest first: for the person
     /// themself (and admins). Reading it is itself recorded.
-    func accessHistory(_ id: UUID, page: Int, pageSize: Int = 50) async throws -> (rows: [HistoryRow], hasMore: Bool)
-    {
+    func accessHistory(_ id: UUID, page: Int, pageSize: Int = 50) async throws -> (rows: [HistoryRow], hasMore: Bool) {
         _ = try await authorized(id, .viewAccessHistory)
         let events = try await AuditEvent.query(on: req.db).filter(\.$participantID == id)
             .filter(\.$organizationID == actor.organizationID).sort(\.$sequence, .descending)
@@ -230,37 +229,48 @@ extension TenantScope {
     /// `coachedOnly` keeps the people of the actor's own engagements.
     func findParticipants(words: [String], coachedOnly: Bool, offset: Int, limit: Int) async throws -> [UUID] {
         guard let sql = db as? any SQLDatabase else { return [] }
-        let org = organizationID
         var query: SQLQueryString
-        if let first = words.first {
+        if coachedOnly {
+            // A coach's own people are few: start from them, not from the organization's index.
+            let mine = try await engagementCoaches().filter(\.$coach.$id == actor.userID)
+                .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
+                .all(Engagement.self, \.$participant.$id)
+            let people = Array(Set(mine))
+            guard !people.isEmpty else { return [] }
+            if words.isEmpty {
+                return try await participants().filter(\.$id ~~ people).sort(\.$sortName).sort(\.$id)
+                    .range(offset..<(offset + limit)).all(\.$id)
+            }
+            query = "SELECT t.participant_id AS id FROM participant_search_terms t WHERE t.participant_id IN ("
+            for (index, person) in people.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: person)
+            }
+            query.appendInterpolation(unsafeRaw: ") AND t.term >= ")
+            query.appendInterpolation(bind: words[0])
+            query.appendInterpolation(unsafeRaw: " AND t.term < ")
+            query.appendInterpolation(bind: NameSearch.upperBound(of: words[0]))
+        } else if let first = words.first {
             query = """
                 SELECT t.participant_id AS id FROM participant_search_terms t \
-                WHERE t.organization_id = \(bind: org) AND t.term >= \(bind: first) \
+                WHERE t.organization_id = \(bind: organizationID) AND t.term >= \(bind: first) \
                 AND t.term < \(bind: NameSearch.upperBound(of: first))
                 """
-            for word in words.dropFirst() {
-                query.appendInterpolation(
-                    unsafeRaw: " AND t.participant_id IN (SELECT s.participant_id FROM participant_search_terms s WHERE s.organization_id = ")
-                query.appendInterpolation(bind: org)
-                query.appendInterpolation(unsafeRaw: " AND s.term >= ")
-                query.appendInterpolation(bind: word)
-                query.appendInterpolation(unsafeRaw: " AND s.term < ")
-                query.appendInterpolation(bind: NameSearch.upperBound(of: word))
-                query.appendInterpolation(unsafeRaw: ")")
-            }
         } else {
-            query = "SELECT t.id AS id FROM participants t WHERE t.organization_id = \(bind: org)"
+            return try await participants().sort(\.$sortName).sort(\.$id).range(offset..<(offset + limit)).all(\.$id)
         }
-        if coachedOnly {
+        // Every further word must begin one of the same person's terms too.
+        for word in words.dropFirst() {
             query.appendInterpolation(
-                unsafeRaw: " AND \(words.isEmpty ? "t.id" : "t.participant_id") IN (SELECT e.participant_id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id WHERE c.coach_id = ")
-            query.appendInterpolation(bind: actor.userID)
-            query.appendInterpolation(unsafeRaw: " AND c.organization_id = ")
-            query.appendInterpolation(bind: org)
+                unsafeRaw:
+                    " AND EXISTS (SELECT 1 FROM participant_search_terms s WHERE s.participant_id = t.participant_id AND s.term >= "
+            )
+            query.appendInterpolation(bind: word)
+            query.appendInterpolation(unsafeRaw: " AND s.term < ")
+            query.appendInterpolation(bind: NameSearch.upperBound(of: word))
             query.appendInterpolation(unsafeRaw: ")")
         }
-        query.appendInterpolation(
-            unsafeRaw: words.isEmpty ? " ORDER BY t.sort_name, t.id" : " ORDER BY t.term, t.sort_name, t.participant_id")
+        query.appendInterpolation(unsafeRaw: " ORDER BY t.term, t.sort_name, t.participant_id")
         query.appendInterpolation(unsafeRaw: " LIMIT \(limit) OFFSET \(offset)")
         struct Row: Decodable { let id: UUID }
         return try await sql.raw(query).all(decoding: Row.self).map(\.id)
