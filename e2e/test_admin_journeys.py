@@ -61,8 +61,9 @@ def sign_in(driver, base_url: str, email: str, password: str, name: str = "signi
 
 def assert_signed_in_home(driver, display_name: str, name: str) -> None:
     wait(driver).until(lambda d: path_of(d) == "/")
-    heading = visible(driver, "h1").text
-    assert display_name in heading, f"h1 on / is {heading!r}, expected it to contain {display_name!r}"
+    assert visible(driver, "h1").text.strip(), "no heading on /"
+    menu = visible(driver, ".account-menu").text
+    assert display_name in menu, f"the account menu on / reads {menu!r}, expected {display_name!r}"
     check_page(driver, name)
 
 

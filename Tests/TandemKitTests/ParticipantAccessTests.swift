@@ -160,10 +160,10 @@ struct ParticipantProfileTests {
     @Test("the other pathway's words are kept only with the other pathway")
     func pathwayOther() {
         #expect(
-            ParticipantProfile(preferredName: "A", pathways: ["smart"], pathwayOther: "x").normalized().pathwayOther
+            ParticipantProfile(preferredName: "A", pathways: ["smart"], pathwayOther: "x").effectivePathwayOther
                 == "")
         #expect(
-            ParticipantProfile(preferredName: "A", pathways: ["other"], pathwayOther: "x").normalized().pathwayOther
+            ParticipantProfile(preferredName: "A", pathways: ["other"], pathwayOther: "x").effectivePathwayOther
                 == "x")
     }
 
@@ -216,5 +216,19 @@ struct SeedPlanTests {
         #expect(plan.people(0..<50) != SeedPlan(seed: 43).people(0..<50))
         let services = Set(plan.people(0..<500).map(\.serviceType))
         #expect(services == Set(ServiceType.allCases))
+    }
+}
+
+@Suite("Participant profile sizes")
+struct ParticipantProfileSizeTests {
+    @Test("sizes count what was sent, spaces included, and each field is named once")
+    func sizes() {
+        let padded = ParticipantProfile(preferredName: " " + String(repeating: "a", count: 120))
+        #expect(padded.allProblems(today: CalendarDate("2026-01-01")!).map(\.field) == ["preferred_name"])
+        let lists = ParticipantProfile(preferredName: "A", contactMethods: Array(repeating: "text", count: 11))
+        #expect(lists.sizeProblems().map(\.field) == ["contact_methods"])
+        #expect(
+            ParticipantProfile(preferredName: "A", phone: "555-0100").allProblems(today: CalendarDate("2026-01-01")!)
+                .isEmpty)
     }
 }

@@ -18,7 +18,6 @@ struct M0012_CreateEngagements: AsyncMigration {
             .field("updated_at", .datetime)
             .create()
         try await database.createIndex("engagements_participant", on: "engagements", "participant_id")
-        try await database.createIndex("engagements_org_status", on: "engagements", "organization_id", "status")
 
         try await database.schema("engagement_coaches")
             .id()

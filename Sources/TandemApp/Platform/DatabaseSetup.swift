@@ -38,5 +38,18 @@ extension Application {
             try await db.raw("PRAGMA busy_timeout = 5000").run()
             try await db.raw("PRAGMA foreign_keys = ON").run()
         }
+        try await refreshPlannerStatistics()
+    }
+
+    /// Refreshes SQLite's table statistics, sampling at most a few thousand rows of each
+    /// index so it stays quick on any size. Without them the planner can prefer an index on
+    /// the organization (every row of a single-organization database) over the primary key,
+    /// and a page of 60 engagements would read the whole table.
+    func refreshPlannerStatistics() async throws {
+        guard !tandemSettings.usesPostgres,
+            let db = databases.database(.sqlite, logger: logger, on: eventLoopGroup.next()) as? any SQLDatabase
+        else { return }
+        try await db.raw("PRAGMA analysis_limit = 2000").run()
+        try await db.raw("ANALYZE").run()
     }
 }

@@ -45,11 +45,42 @@ public struct ParticipantProfile: Equatable, Sendable {
         self.emergencyContactPhone = emergencyContactPhone
     }
 
+    /// The person's own words for their pathway, kept only while "other" is among the pathways.
+    public var effectivePathwayOther: String {
+        pathways.contains(RecoveryPathway.other.rawValue) ? pathwayOther : ""
+    }
+
     /// The longest each free-text field may be.
     public static let limits: [String: Int] = [
         "preferred_name": 120, "legal_name": 200, "pronouns": 40, "safe_contact_times": 500, "pathway_other": 120,
-        "strengths": 2000, "emergency_contact_name": 120, "emergency_contact_relationship": 60,
+        "strengths": 2000, "emergency_contact_name": 120, "emergency_contact_relationship": 60, "phone": 30,
+        "email": 254, "emergency_contact_phone": 30,
     ]
+
+    /// Sizes checked on what was sent, before spaces are trimmed, so the limits mean the
+    /// same in a form, the API and its published schema.
+    public func sizeProblems() -> [(field: String, key: String)] {
+        let texts: [(String, String)] = [
+            ("preferred_name", preferredName), ("legal_name", legalName), ("pronouns", pronouns),
+            ("safe_contact_times", safeContactTimes), ("pathway_other", pathwayOther), ("strengths", strengths),
+            ("emergency_contact_name", emergencyContactName),
+            ("emergency_contact_relationship", emergencyContactRelationship), ("phone", phone), ("email", email),
+            ("emergency_contact_phone", emergencyContactPhone),
+        ]
+        var found = texts.filter { $0.1.count > Self.limits[$0.0]! }.map { (field: $0.0, key: "error_text_too_long") }
+        if contactMethods.count > 10 { found.append(("contact_methods", "error_value_invalid")) }
+        if pathways.count > 20 { found.append(("pathways", "error_value_invalid")) }
+        return found
+    }
+
+    /// Every problem of a profile as sent: sizes first, then the rules on its normalized form.
+    public func allProblems(today: CalendarDate) -> [(field: String, key: String)] {
+        var found = sizeProblems()
+        for problem in normalized().problems(today: today) where !found.contains(where: { $0.field == problem.field }) {
+            found.append(problem)
+        }
+        return found
+    }
 
     /// The same profile with surrounding space trimmed, e-mail lower-cased and list values
     /// in their usual order.
@@ -74,7 +105,6 @@ public struct ParticipantProfile: Equatable, Sendable {
         copy.contactMethods = methods.values.map(\.rawValue) + methods.unknown
         let paths = ValueList.parse(pathways, as: RecoveryPathway.self)
         copy.pathways = paths.values.map(\.rawValue) + paths.unknown
-        if !copy.pathways.contains(RecoveryPathway.other.rawValue) { copy.pathwayOther = "" }
         return copy
     }
 

@@ -13,15 +13,18 @@ struct Idempotency {
     /// A reservation older than this is taken to be from a request that never finished.
     static let abandonedAfter: TimeInterval = 60
 
+    /// Characters that pass through headers unchanged (no percent, comma or plus signs).
+    static let allowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:~/=-")
+
     func run<Result: Codable & Sendable>(
         key: String?, operation: String, body: some Encodable, _ create: () async throws -> Result
     ) async throws -> Result {
         guard let key else { return try await create() }
-        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
-        else {
+        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy(Self.allowed.contains) else {
             throw APIProblem(
-                status: .badRequest, reason: "Idempotency-Key has 1 to 255 visible ASCII characters.",
-                fields: [.init(field: "Idempotency-Key", message: "Use 1 to 255 visible ASCII characters.")])
+                status: .badRequest, reason: "Idempotency-Key has 1 to 255 of A-Z a-z 0-9 . _ : ~ / = -.",
+                fields: [.init(field: "Idempotency-Key", message: "Use 1 to 255 of A-Z a-z 0-9 . _ : ~ / = -.")])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -13,9 +13,14 @@ extension APIHandler {
         -> Operations.listParticipants.Output
     {
         try await api { req, actor in
-            let page = max(1, min(input.query.page ?? 1, 10_000))
-            let (rows, hasMore) = try await ParticipantService(req, actor: actor).search(
-                String((input.query.q ?? "").prefix(100)), page: page)
+            let page = try Self.page(input.query.page)
+            let query = input.query.q ?? ""
+            guard query.count <= 100 else {
+                throw APIProblem(
+                    status: .badRequest, reason: "q has at most 100 characters.",
+                    fields: [.init(field: "q", message: "Use at most 100 characters.")])
+            }
+            let (rows, hasMore) = try await ParticipantService(req, actor: actor).search(query, page: page)
             return .ok(
                 .init(
                     body: .json(
@@ -35,7 +40,7 @@ extension APIHandler {
                 key: input.headers.Idempotency_hyphen_Key, operation: "createParticipant", body: body
             ) {
                 let (participant, _) = try await ParticipantService(req, actor: actor).create(
-                    Self.profile(body.profile), engagement: Self.terms(body.engagement))
+                    Self.profile(body.profile), engagement: try Self.terms(body.engagement))
                 return try await Self.participant(participant.id!, req: req, actor: actor, audited: false)
             }
             return .created(.init(body: .json(created)))
@@ -77,7 +82,7 @@ extension APIHandler {
         -> Operations.getAccessHistory.Output
     {
         try await api { req, actor in
-            let page = max(1, min(input.query.page ?? 1, 10_000))
+            let page = try Self.page(input.query.page)
             let (rows, hasMore) = try await ParticipantService(req, actor: actor).accessHistory(
                 try Self.uuid(input.path.participantId, "participantId"), page: page)
             return .ok(
@@ -100,7 +105,7 @@ extension APIHandler {
                 key: input.headers.Idempotency_hyphen_Key, operation: "openEngagement:\(participantID)", body: body
             ) {
                 let engagement = try await EngagementService(req, actor: actor).open(
-                    for: participantID, Self.terms(body))
+                    for: participantID, try Self.terms(body))
                 return try await Self.engagements([engagement], req: req, actor: actor)[0]
             }
             return .created(.init(body: .json(opened)))
@@ -113,7 +118,7 @@ extension APIHandler {
             filter.status = input.query.status?.rawValue ?? "open"
             filter.serviceType = input.query.serviceType.flatMap { ServiceType(rawValue: $0.rawValue) }
             if let coach = input.query.coachId { filter.coachID = try Self.uuid(coach, "coachId") }
-            filter.page = max(1, min(input.query.page ?? 1, 10_000))
+            filter.page = try Self.page(input.query.page)
             let (rows, hasMore) = try await EngagementService(req, actor: actor).caseload(filter)
             let items = try await Self.engagements(
                 rows.map(\.summary.engagement), req: req, actor: actor,
@@ -222,6 +227,17 @@ extension APIHandler {
         return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
     }
 
+    /// A page number from the query: 1 when left out, 400 outside 1…10000.
+    static func page(_ value: Int?) throws -> Int {
+        guard let value else { return 1 }
+        guard (1...10_000).contains(value) else {
+            throw APIProblem(
+                status: .badRequest, reason: "page is from 1 to 10000.",
+                fields: [.init(field: "page", message: "Use a page from 1 to 10000.")])
+        }
+        return value
+    }
+
     static func uuid(_ text: String, _ field: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else {
             throw APIProblem(
@@ -257,8 +273,9 @@ extension APIHandler {
             emergencyContactPhone: profile.emergencyContactPhone)
     }
 
-    static func terms(_ api: Schemas.EngagementInput) -> EngagementService.Terms {
-        EngagementService.Terms(
+    static func terms(_ api: Schemas.EngagementInput) throws -> EngagementService.Terms {
+        if let coach = api.primaryCoachId { _ = try uuid(coach, "primaryCoachId") }
+        return EngagementService.Terms(
             serviceType: api.serviceType.rawValue, referralSource: api.referralSource.rawValue,
             funding: api.funding.rawValue, startDate: api.startDate ?? "", status: api.status?.rawValue ?? "active",
             primaryCoachID: api.primaryCoachId ?? "")

@@ -105,7 +105,7 @@ struct EngagementController: RouteCollection {
             staff: staff.map {
                 SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == primaryID)
             },
-            otherStaff: staff.map {
+            otherStaff: staff.filter { $0.id != primaryID }.map {
                 CheckOption(value: $0.id.uuidString, label: $0.name, checked: coachIDs.contains($0.id))
             },
             agreementVersion: agreement.current.version,

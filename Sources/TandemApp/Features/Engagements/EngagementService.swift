@@ -217,7 +217,7 @@ struct EngagementService {
             throw ServiceError.invalid([("primary_coach", "error_choose_one")])
         }
         let others = rawOthers.compactMap(UUID.init(uuidString:))
-        guard others.count == rawOthers.count, others.allSatisfy(staff.contains) else {
+        guard rawOthers.count <= 20, others.count == rawOthers.count, others.allSatisfy(staff.contains) else {
             throw ServiceError.invalid([("other_coaches", "error_choose_one")])
         }
         let organizationID = actor.organizationID

@@ -75,6 +75,7 @@ struct SeedCommand: AsyncCommand {
             done = range.upperBound
             if done % 10_000 == 0 || done == count { context.console.print("\(done) participants") }
         }
+        try await app.refreshPlannerStatistics()
         let seconds = Date().timeIntervalSince(started)
         context.console.print(
             "Seeded \(count) participants and \(coachCount) coaches in \(String(format: "%.1f", seconds)) s.")

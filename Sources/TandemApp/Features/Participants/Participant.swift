@@ -59,7 +59,7 @@ final class Participant: Model, @unchecked Sendable {
         contactMethods = profile.contactMethods.joined(separator: ",")
         safeContactTimes = profile.safeContactTimes
         pathways = profile.pathways.joined(separator: ",")
-        pathwayOther = profile.pathwayOther
+        pathwayOther = profile.effectivePathwayOther
         recoveryStartDate = profile.recoveryStartDate
         strengths = profile.strengths
         emergencyContactName = profile.emergencyContactName

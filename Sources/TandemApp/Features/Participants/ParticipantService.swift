@@ -66,9 +66,9 @@ struct ParticipantService {
             try await audit("participant.create", outcome: .denied, participant: nil)
             throw ServiceError.denied
         }
+        var problems = profile.allProblems(today: Self.today(in: actor.organization))
         let profile = profile.normalized()
         let engagements = EngagementService(req, actor: actor)
-        var problems = profile.problems(today: Self.today(in: actor.organization))
         let checked = try await engagements.check(terms, problems: &problems)
         guard problems.isEmpty, let checked else { throw ServiceError.invalid(problems) }
         let organizationID = actor.organizationID
@@ -115,9 +115,9 @@ struct ParticipantService {
     /// Changes the profile. Audited.
     func update(_ id: UUID, profile: ParticipantProfile) async throws -> Participant {
         let (participant, _) = try await authorized(id, .update)
-        let profile = profile.normalized()
-        let problems = profile.problems(today: Self.today(in: actor.organization))
+        let problems = profile.allProblems(today: Self.today(in: actor.organization))
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        let profile = profile.normalized()
         try await req.db.transaction { db in
             participant.apply(profile)
             try await participant.save(on: db)
