@@ -23,4 +23,6 @@ format:
 	swift format format --in-place --recursive Sources Tests
 
 bench:
-	@echo "Benchmarks live in bench/; run them from there. Nothing to run from make yet."
+	swift build -c release --product tandem
+	bench/startup.sh
+	bench/caseload.sh 100000

@@ -232,3 +232,14 @@ struct ParticipantProfileSizeTests {
                 .isEmpty)
     }
 }
+
+@Suite("Written dates")
+struct WrittenDateTests {
+    @Test("a calendar date reads naturally in each language")
+    func written() {
+        let english = MessageTable(messages: ["date_long": "{month} {day}, {year}", "month_3": "March"])
+        let spanish = MessageTable(messages: ["date_long": "{day} de {month} de {year}", "month_3": "marzo"])
+        #expect(CalendarDate("2026-03-03")!.written(english) == "March 3, 2026")
+        #expect(CalendarDate("2026-03-03")!.written(spanish) == "3 de marzo de 2026")
+    }
+}

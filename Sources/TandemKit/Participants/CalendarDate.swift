@@ -52,3 +52,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 }
+
+extension CalendarDate {
+    /// The date as people read it in `table`'s language ("March 3, 2026", "3 de marzo de 2026"),
+    /// from the `date_long` pattern and the `month_1` … `month_12` names.
+    public func written(_ table: MessageTable) -> String {
+        table.text("date_long", ["day": String(day), "month": table.text("month_\(month)"), "year": String(year)])
+    }
+}

@@ -92,21 +92,11 @@ extension Request {
 
     /// A short date and time in the organization's zone.
     func dateTime(_ date: Date, organization: Organization) -> String {
-        DateFormatter.tandemShort(language, timeZone: organization.timeZone).string(from: date)
+        DateTexts.shared.short(date, language: language, timeZone: organization.timeZone)
     }
 
     /// A calendar date as people read it, e.g. "March 3, 2026"; empty stays empty.
     func calendarDate(_ text: String) -> String {
-        guard let date = CalendarDate(text) else { return text }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language.rawValue)
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateStyle = .long
-        formatter.timeStyle = .none
-        var parts = DateComponents()
-        (parts.year, parts.month, parts.day) = (date.year, date.month, date.day)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: parts).map { formatter.string(from: $0) } ?? text
+        CalendarDate(text)?.written(messages) ?? text
     }
 }
