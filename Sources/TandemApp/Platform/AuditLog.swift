@@ -45,11 +45,19 @@ actor AuditLog {
         // Whole milliseconds, so the hashed time survives every database's precision.
         let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         try await database.transaction { db in
-            if usesPostgres, let sql = db as? any SQLDatabase {
+            guard let sql = db as? any SQLDatabase else { return }
+            if usesPostgres {
                 try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
             }
-            let last = try await AuditEvent.query(on: db).sort(\.$sequence, .descending).first()
+            // Only the two columns the next link needs: appends happen on every page view.
+            struct Tail: Decodable {
+                let sequence: Int64
+                let hash: String
+            }
+            let last = try await sql.raw("SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1")
+                .first(decoding: Tail.self)
             let event = AuditEvent()
+            event.id = UUID()
             event.sequence = (last?.sequence ?? 0) + 1
             event.occurredAt = now
             event.organizationID = organization
@@ -63,7 +71,18 @@ actor AuditLog {
             event.participantID = participant
             event.previousHash = last?.hash ?? AuditChain.genesis
             event.hash = AuditChain.hash(previous: event.previousHash, fields: Self.fields(of: event))
-            try await event.create(on: db)
+            try await sql.insert(into: AuditEvent.schema)
+                .columns(
+                    "id", "sequence", "occurred_at", "organization_id", "actor_id", "action", "subject_type",
+                    "subject_id", "outcome", "request_id", "client_address", "participant_id", "previous_hash", "hash"
+                )
+                .values(
+                    SQLBind(event.id!), SQLBind(event.sequence), SQLBind(event.occurredAt),
+                    SQLBind(event.organizationID),
+                    SQLBind(event.actorID), SQLBind(event.action), SQLBind(event.subjectType), SQLBind(event.subjectID),
+                    SQLBind(event.outcome), SQLBind(event.requestID), SQLBind(event.clientAddress),
+                    SQLBind(event.participantID), SQLBind(event.previousHash), SQLBind(event.hash)
+                ).run()
         }
     }
 

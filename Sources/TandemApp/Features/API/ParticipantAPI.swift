@@ -120,11 +120,12 @@ extension APIHandler {
             if let coach = input.query.coachId { filter.coachID = try Self.uuid(coach, "coachId") }
             filter.page = try Self.page(input.query.page)
             let (rows, hasMore) = try await EngagementService(req, actor: actor).caseload(filter)
+            let models = try await EngagementService(req, actor: actor).scope.engagements()
+                .filter(\.$id ~~ rows.map(\.engagementID)).all()
+            let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0) })
             let items = try await Self.engagements(
-                rows.map(\.summary.engagement), req: req, actor: actor,
-                names: Dictionary(
-                    rows.map { ($0.summary.engagement.id!, $0.participantName) }, uniquingKeysWith: { a, _ in a }),
-                summaries: rows.map(\.summary))
+                rows.compactMap { byID[$0.engagementID] }, req: req, actor: actor,
+                names: Dictionary(rows.map { ($0.engagementID, $0.participantName) }, uniquingKeysWith: { a, _ in a }))
             return .ok(.init(body: .json(.init(items: items, page: filter.page, hasMore: hasMore))))
         }
     }
@@ -304,15 +305,9 @@ extension APIHandler {
     }
 
     static func engagements(
-        _ engagements: [Engagement], req: Request, actor: Actor, names: [UUID: String] = [:],
-        summaries known: [EngagementService.Summary]? = nil
+        _ engagements: [Engagement], req: Request, actor: Actor, names: [UUID: String] = [:]
     ) async throws -> [Schemas.Engagement] {
-        let summaries: [EngagementService.Summary]
-        if let known {
-            summaries = known
-        } else {
-            summaries = try await EngagementService(req, actor: actor).summaries(engagements)
-        }
+        let summaries = try await EngagementService(req, actor: actor).summaries(engagements)
         let states = try await AgreementService(req, actor: actor).states(of: engagements)
         return summaries.map {
             engagement($0, participantName: names[$0.engagement.id!], state: states[$0.engagement.id!]!)

@@ -65,12 +65,11 @@ enum CaseloadPages {
         let body = Body(
             name: actor.user.displayName,
             rows: rows.map { row in
-                let engagement = row.summary.engagement
-                return Row(
-                    engagementID: engagement.id!.uuidString, participantID: engagement.$participant.id.uuidString,
-                    name: row.participantName, service: req.t("service_" + engagement.serviceType.rawValue),
-                    status: req.t("status_" + engagement.status.rawValue), statusRaw: engagement.status.rawValue,
-                    startDate: req.calendarDate(engagement.startDate), primaryCoach: row.summary.primary?.name ?? "",
+                Row(
+                    engagementID: row.engagementID.uuidString, participantID: row.participantID.uuidString,
+                    name: row.participantName, service: req.t("service_" + row.serviceType.rawValue),
+                    status: req.t("status_" + row.status.rawValue), statusRaw: row.status.rawValue,
+                    startDate: req.calendarDate(row.startDate), primaryCoach: row.primary?.name ?? "",
                     attention: row.attention.map { req.t($0.rawValue) })
             },
             statuses: statuses,

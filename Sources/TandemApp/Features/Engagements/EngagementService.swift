@@ -249,10 +249,19 @@ struct EngagementService {
         var pageSize: Int = 100
     }
 
+    /// One line of a caseload: read straight from the tables, without loading whole models,
+    /// because a page holds up to a hundred of them.
     struct CaseloadRow: Sendable {
-        let summary: Summary
+        let engagementID: UUID
+        let participantID: UUID
         let participantName: String
+        let serviceType: ServiceType
+        let status: EngagementStatus
+        let startDate: String
+        let coaches: [CoachName]
         let attention: [AttentionSignal]
+
+        var primary: CoachName? { coaches.first(where: \.isPrimary) }
     }
 
     /// A caseload: a coach's own engagements, or for supervisors and admins every coach's
@@ -276,19 +285,7 @@ struct EngagementService {
         let start = (filter.page - 1) * filter.pageSize
         let ids = try await scope.caseloadEngagementIDs(
             coach: coach, statuses: statuses, service: filter.serviceType, offset: start, limit: filter.pageSize + 1)
-        let page = Array(ids.prefix(filter.pageSize))
-        let found = try await scope.engagements().filter(\.$id ~~ page)
-            .join(Participant.self, on: \Engagement.$participant.$id == \Participant.$id).all()
-        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
-        let shown = page.compactMap { byID[$0] }
-        let summaries = try await summaries(shown)
-        let now = Date()
-        let rows = try zip(shown, summaries).map { engagement, summary in
-            CaseloadRow(
-                summary: summary, participantName: try engagement.joined(Participant.self).preferredName,
-                attention: AttentionSignal.signals(
-                    status: engagement.status, lastContact: engagement.lastContactAt, now: now))
-        }
+        let rows = try await scope.caseloadRows(Array(ids.prefix(filter.pageSize)), now: Date())
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)
@@ -345,5 +342,61 @@ extension TenantScope {
             unsafeRaw: " ORDER BY p.sort_name, p.id, e.created_at LIMIT \(limit) OFFSET \(offset)")
         struct Row: Decodable { let id: UUID }
         return try await sql.raw(query).all(decoding: Row.self).map(\.id)
+    }
+}
+
+extension TenantScope {
+    /// The caseload lines of `ids`, in that order, with their coaches' names: two queries
+    /// selecting only the columns shown.
+    func caseloadRows(_ ids: [UUID], now: Date) async throws -> [EngagementService.CaseloadRow] {
+        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [] }
+        struct Line: Decodable {
+            let id: UUID
+            let participant_id: UUID
+            let preferred_name: String
+            let service_type: String
+            let status: String
+            let start_date: String
+            let last_contact_at: Date?
+        }
+        struct Coach: Decodable {
+            let engagement_id: UUID
+            let coach_id: UUID
+            let is_primary: Bool
+            let display_name: String
+        }
+        var lines: SQLQueryString = """
+            SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
+            e.last_contact_at FROM engagements e JOIN participants p ON p.id = e.participant_id \
+            WHERE e.organization_id = \(bind: organizationID) AND e.id IN (
+            """
+        var coaches: SQLQueryString = """
+            SELECT c.engagement_id, c.coach_id, c.is_primary, u.display_name FROM engagement_coaches c \
+            JOIN users u ON u.id = c.coach_id WHERE c.organization_id = \(bind: organizationID) AND c.engagement_id IN (
+            """
+        for (index, id) in ids.enumerated() {
+            let separator = index == 0 ? "" : ", "
+            lines.appendInterpolation(unsafeRaw: separator)
+            lines.appendInterpolation(bind: id)
+            coaches.appendInterpolation(unsafeRaw: separator)
+            coaches.appendInterpolation(bind: id)
+        }
+        lines.appendInterpolation(unsafeRaw: ")")
+        coaches.appendInterpolation(unsafeRaw: ")")
+        let found = try await sql.raw(lines).all(decoding: Line.self)
+        let names = Dictionary(grouping: try await sql.raw(coaches).all(decoding: Coach.self), by: \.engagement_id)
+        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { id -> EngagementService.CaseloadRow? in
+            guard let line = byID[id], let service = ServiceType(rawValue: line.service_type),
+                let status = EngagementStatus(rawValue: line.status)
+            else { return nil }
+            let coaches = (names[id] ?? []).map {
+                EngagementService.CoachName(id: $0.coach_id, name: $0.display_name, isPrimary: $0.is_primary)
+            }.sorted { ($0.isPrimary ? 0 : 1, $0.name) < ($1.isPrimary ? 0 : 1, $1.name) }
+            return EngagementService.CaseloadRow(
+                engagementID: id, participantID: line.participant_id, participantName: line.preferred_name,
+                serviceType: service, status: status, startDate: line.start_date, coaches: coaches,
+                attention: AttentionSignal.signals(status: status, lastContact: line.last_contact_at, now: now))
+        }
     }
 }
