@@ -29,17 +29,23 @@ extension Request {
     var language: Language {
         get {
             if let chosen = storage[LanguageKey.self] { return chosen }
-            if let cookie = cookies[cookieName(Localizer.cookieName)]?.string, let lang = Language(rawValue: cookie) {
-                return lang
-            }
-            if let header = headers.first(name: .acceptLanguage),
-                let lang = Language.preferred(fromAcceptLanguage: header)
-            {
-                return lang
-            }
-            return .en
+            // Worked out once per request: a page asks for many messages.
+            let found = preferredLanguage()
+            storage[LanguageKey.self] = found
+            return found
         }
         set { storage[LanguageKey.self] = newValue }
+    }
+
+    private func preferredLanguage() -> Language {
+        if let cookie = cookies[cookieName(Localizer.cookieName)]?.string, let lang = Language(rawValue: cookie) {
+            return lang
+        }
+        if let header = headers.first(name: .acceptLanguage), let lang = Language.preferred(fromAcceptLanguage: header)
+        {
+            return lang
+        }
+        return .en
     }
 
     var messages: MessageTable { tandem.messages[language] ?? MessageTable(messages: [:]) }

@@ -306,26 +306,25 @@ struct EngagementService {
 
 extension TenantScope {
     /// The ids of one page of a caseload, ordered by the participant's name. A coach's
-    /// caseload starts from their own engagement list (small, indexed); the whole
+    /// caseload starts from their own engagement list (small, indexed by coach); the whole
     /// organization's walks participants in name order, so a page costs a page, not the table.
     func caseloadEngagementIDs(
         coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int
     ) async throws -> [UUID] {
-        if let coach {
-            let mine = try await engagementCoaches().filter(\.$coach.$id == coach).all(\.$engagement.$id)
-            guard !mine.isEmpty else { return [] }
-            var query = engagements().filter(\.$id ~~ mine)
-                .join(Participant.self, on: \Engagement.$participant.$id == \Participant.$id)
-            if let statuses { query = query.filter(\.$status ~~ statuses) }
-            if let service { query = query.filter(\.$serviceType == service) }
-            return try await query.sort(Participant.self, \.$sortName).sort(Participant.self, \.$id)
-                .sort(\.$createdAt).range(offset..<(offset + limit)).all(\.$id)
-        }
         guard let sql = db as? any SQLDatabase else { return [] }
-        var query: SQLQueryString = """
-            SELECT e.id AS id FROM participants p JOIN engagements e ON e.participant_id = p.id \
-            WHERE p.organization_id = \(bind: organizationID)
-            """
+        var query: SQLQueryString
+        if let coach {
+            query = """
+                SELECT e.id AS id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id \
+                JOIN participants p ON p.id = e.participant_id \
+                WHERE c.coach_id = \(bind: coach) AND c.organization_id = \(bind: organizationID)
+                """
+        } else {
+            query = """
+                SELECT e.id AS id FROM participants p JOIN engagements e ON e.participant_id = p.id \
+                WHERE p.organization_id = \(bind: organizationID)
+                """
+        }
         if let statuses {
             query.appendInterpolation(unsafeRaw: " AND e.status IN (")
             for (index, status) in statuses.enumerated() {
