@@ -37,10 +37,10 @@ struct FieldError: Encodable, Sendable {
     let message: String
 }
 
-/// The context of every page: the shell, the messages of the person's language, and the page's own data.
+/// The context of every page: the shell and the page's own data. Messages come from the
+/// `#t("key")` tag.
 struct Page<Body: Encodable & Sendable>: Encodable, Sendable {
     let shell: Shell
-    let t: [String: String]
     let p: Body
     let errors: [FieldError]
     let hasErrors: Bool
@@ -64,7 +64,7 @@ extension Request {
         var fieldErrors: [String: String] = [:]
         for error in errors where fieldErrors[error.field] == nil { fieldErrors[error.field] = error.message }
         let context = Page(
-            shell: shell, t: messages.messages, p: body, errors: errors, hasErrors: !errors.isEmpty,
+            shell: shell, p: body, errors: errors, hasErrors: !errors.isEmpty,
             fieldErrors: fieldErrors)
         let view = try await self.view.render(template, context)
         let response = try await view.encodeResponse(for: self)
