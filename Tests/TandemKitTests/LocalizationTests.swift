@@ -40,6 +40,9 @@ struct LocalizationTests {
         let table = MessageTable(messages: ["wait": "Wait {minutes} minutes"])
         #expect(table.text("wait", ["minutes": "4"]) == "Wait 4 minutes")
         #expect(table.text("nope") == "nope")
+        let many = MessageTable(messages: ["m": "{a} and {b}, {unknown} {a}{", "plain": "no braces"])
+        #expect(many.text("m", ["a": "1", "b": "2"]) == "1 and 2, {unknown} 1{")
+        #expect(many.text("plain", ["a": "1"]) == "no braces")
     }
 
     @Test(

@@ -38,10 +38,20 @@ public struct MessageTable: Sendable {
     /// The message for `key` with placeholders filled; the key itself when missing,
     /// so a gap shows up on screen and in tests instead of as blank space.
     public func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        guard var message = messages[key] else { return key }
-        for (name, value) in values {
-            message = message.replacingOccurrences(of: "{\(name)}", with: value)
+        guard let message = messages[key] else { return key }
+        guard !values.isEmpty, message.contains("{") else { return message }
+        // One pass over the message; pages fill many placeholders.
+        var result = ""
+        var rest = message[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else { break }
+            let name = String(rest[afterOpen..<close])
+            if let value = values[name] { result += value } else { result += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
         }
-        return message
+        result += rest
+        return result
     }
 }
