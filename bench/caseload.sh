@@ -2,7 +2,7 @@
 # Caseload page and name search on a statewide-sized database, release build, SQLite.
 #   swift build -c release --product tandem && bench/caseload.sh [PARTICIPANTS]
 # Seeds PARTICIPANTS (default 100000) people with `tandem seed` (60 engagements per coach),
-# then runs wrk (2 threads, 32 connections, 15 s each) against:
+# then runs wrk (2 threads, 32 connections, 15 s each; then 1 connection, 5 s) against:
 #   - a coach's caseload page (GET /, 60 engagements),
 #   - name search by a coach (GET /participants?q=…, their own people),
 #   - name search by a supervisor across the whole organization,
@@ -52,7 +52,10 @@ LUA
 run() {
     echo "== $1"
     shift
+    echo "-- 32 connections"
     wrk -t2 -c32 -d15s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+    echo "-- 1 connection (time of one request, no queue)"
+    wrk -t1 -c1 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
 }
 run "coach's caseload (GET /, 60 engagements)" -H "Cookie: $COACH" "$BASE/"
 run "name search, coach (own caseload)" -H "Cookie: $COACH" -s "$DATA/search.lua" "$BASE"

@@ -184,11 +184,9 @@ struct ParticipantService {
             words: words, coachedOnly: reach == .ownEngagements, offset: (page - 1) * pageSize, limit: pageSize + 1)
         var seen = Set<UUID>()
         let unique = ids.filter { seen.insert($0).inserted }
-        let found = try await scope.participants().filter(\.$id ~~ Array(unique.prefix(pageSize))).all()
-        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
-        let rows = unique.prefix(pageSize).compactMap { id in
-            byID[id].map { SearchRow(id: id, name: $0.preferredName, pronouns: $0.pronouns) }
-        }
+        let found = try await scope.searchRows(Array(unique.prefix(pageSize)))
+        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = unique.prefix(pageSize).compactMap { byID[$0] }
         try await audit("participant.search", participant: nil, subjectType: "search")
         return (rows, ids.count > pageSize)
     }
@@ -224,6 +222,28 @@ struct ParticipantService {
 }
 
 extension TenantScope {
+    /// The names of the participants with `ids`, reading only the columns a result list shows.
+    func searchRows(_ ids: [UUID]) async throws -> [ParticipantService.SearchRow] {
+        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [] }
+        var query: SQLQueryString = """
+            SELECT id, preferred_name, pronouns FROM participants \
+            WHERE organization_id = \(bind: organizationID) AND id IN (
+            """
+        for (index, id) in ids.enumerated() {
+            if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(bind: id)
+        }
+        query.appendInterpolation(unsafeRaw: ")")
+        struct Row: Decodable {
+            let id: UUID
+            let preferred_name: String
+            let pronouns: String
+        }
+        return try await sql.raw(query).all(decoding: Row.self).map {
+            ParticipantService.SearchRow(id: $0.id, name: $0.preferred_name, pronouns: $0.pronouns)
+        }
+    }
+
     /// Participant ids whose name terms start with every word, in the order of the first
     /// word's matching term (an index walk), or by sort name when there are no words.
     /// `coachedOnly` keeps the people of the actor's own engagements.
@@ -232,24 +252,24 @@ extension TenantScope {
         var query: SQLQueryString
         if coachedOnly {
             // A coach's own people are few: start from them, not from the organization's index.
-            let mine = try await engagementCoaches().filter(\.$coach.$id == actor.userID)
-                .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
-                .all(Engagement.self, \.$participant.$id)
-            let people = Array(Set(mine))
-            guard !people.isEmpty else { return [] }
-            if words.isEmpty {
-                return try await participants().filter(\.$id ~~ people).sort(\.$sortName).sort(\.$id)
-                    .range(offset..<(offset + limit)).all(\.$id)
+            let mine: SQLQueryString = """
+                SELECT e.participant_id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id \
+                WHERE c.coach_id = \(bind: actor.userID) AND c.organization_id = \(bind: organizationID)
+                """
+            guard let first = words.first else {
+                var everyone: SQLQueryString = "SELECT p.id AS id FROM participants p WHERE p.id IN ("
+                everyone.appendInterpolation(mine)
+                everyone.appendInterpolation(
+                    unsafeRaw: ") ORDER BY p.sort_name, p.id LIMIT \(limit) OFFSET \(offset)")
+                struct Row: Decodable { let id: UUID }
+                return try await sql.raw(everyone).all(decoding: Row.self).map(\.id)
             }
             query = "SELECT t.participant_id AS id FROM participant_search_terms t WHERE t.participant_id IN ("
-            for (index, person) in people.enumerated() {
-                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: person)
-            }
+            query.appendInterpolation(mine)
             query.appendInterpolation(unsafeRaw: ") AND t.term >= ")
-            query.appendInterpolation(bind: words[0])
+            query.appendInterpolation(bind: first)
             query.appendInterpolation(unsafeRaw: " AND t.term < ")
-            query.appendInterpolation(bind: NameSearch.upperBound(of: words[0]))
+            query.appendInterpolation(bind: NameSearch.upperBound(of: first))
         } else if let first = words.first {
             query = """
                 SELECT t.participant_id AS id FROM participant_search_terms t \
