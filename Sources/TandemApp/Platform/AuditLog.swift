@@ -5,16 +5,33 @@ import TandemKit
 import Vapor
 
 /// Appends to the hash-chained audit trail. Appends are serialized: within one process
-/// by chaining each append after the previous one (an actor alone would not do, since it
-/// lets other calls in while one awaits the database), across PostgreSQL processes by a
-/// transaction-scoped advisory lock.
+/// entries wait in a queue and are written in order by one writer, across PostgreSQL
+/// processes by a transaction-scoped advisory lock. Entries that arrive while a write is
+/// under way go together in the next transaction (group commit): one commit, and one sync
+/// to disk, for all of them, while every caller still returns only once its entry is stored.
 actor AuditLog {
     enum Outcome: String, Sendable {
         case success, failure, denied
     }
 
+    /// One entry before it has its place in the chain.
+    struct Entry: Sendable {
+        let action: String
+        let outcome: Outcome
+        let actor: UUID?
+        let organization: UUID?
+        let subjectType: String?
+        let subject: UUID?
+        let participant: UUID?
+        let requestID: String?
+        let clientAddress: String?
+    }
+
     private let usesPostgres: Bool
-    private var tail: Task<Void, Never>?
+    private var waiting: [(Entry, CheckedContinuation<Void, any Error>)] = []
+    private var writing = false
+    /// The most entries written in one transaction.
+    static let batchLimit = 200
 
     init(usesPostgres: Bool) {
         self.usesPostgres = usesPostgres
@@ -25,22 +42,35 @@ actor AuditLog {
         subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil, requestID: String?,
         clientAddress: String? = nil, on database: any Database
     ) async throws {
-        let previous = tail
-        let append = Task {
-            await previous?.value
-            try await self.append(
-                action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
-                subject: subject, participant: participant, requestID: requestID, clientAddress: clientAddress,
-                on: database)
+        let entry = Entry(
+            action: action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
+            subject: subject, participant: participant, requestID: requestID,
+            clientAddress: clientAddress.map { String($0.prefix(64)) })
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waiting.append((entry, continuation))
+            if !writing {
+                writing = true
+                Task { await self.drain(on: database) }
+            }
         }
-        tail = Task { _ = try? await append.value }
-        try await append.value
     }
 
-    private func append(
-        _ action: String, outcome: Outcome, actor: UUID?, organization: UUID?, subjectType: String?, subject: UUID?,
-        participant: UUID?, requestID: String?, clientAddress: String?, on database: any Database
-    ) async throws {
+    /// Writes what is waiting, batch after batch, until nothing is left.
+    private func drain(on database: any Database) async {
+        while !waiting.isEmpty {
+            let batch = Array(waiting.prefix(Self.batchLimit))
+            waiting.removeFirst(batch.count)
+            do {
+                try await write(batch.map(\.0), on: database)
+                for (_, continuation) in batch { continuation.resume() }
+            } catch {
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+        writing = false
+    }
+
+    private func write(_ entries: [Entry], on database: any Database) async throws {
         let usesPostgres = self.usesPostgres
         // Whole milliseconds, so the hashed time survives every database's precision.
         let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
@@ -49,40 +79,46 @@ actor AuditLog {
             if usesPostgres {
                 try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
             }
-            // Only the two columns the next link needs: appends happen on every page view.
+            // Only the two columns the next link needs.
             struct Tail: Decodable {
                 let sequence: Int64
                 let hash: String
             }
             let last = try await sql.raw("SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1")
                 .first(decoding: Tail.self)
-            let event = AuditEvent()
-            event.id = UUID()
-            event.sequence = (last?.sequence ?? 0) + 1
-            event.occurredAt = now
-            event.organizationID = organization
-            event.actorID = actor
-            event.action = action
-            event.subjectType = subjectType
-            event.subjectID = subject
-            event.outcome = outcome.rawValue
-            event.requestID = requestID
-            event.clientAddress = clientAddress.map { String($0.prefix(64)) }
-            event.participantID = participant
-            event.previousHash = last?.hash ?? AuditChain.genesis
-            event.hash = AuditChain.hash(previous: event.previousHash, fields: Self.fields(of: event))
-            try await sql.insert(into: AuditEvent.schema)
+            var sequence = last?.sequence ?? 0
+            var previous = last?.hash ?? AuditChain.genesis
+            let insert = sql.insert(into: AuditEvent.schema)
                 .columns(
                     "id", "sequence", "occurred_at", "organization_id", "actor_id", "action", "subject_type",
                     "subject_id", "outcome", "request_id", "client_address", "participant_id", "previous_hash", "hash"
                 )
-                .values(
+            for entry in entries {
+                let event = AuditEvent()
+                event.id = UUID()
+                sequence += 1
+                event.sequence = sequence
+                event.occurredAt = now
+                event.organizationID = entry.organization
+                event.actorID = entry.actor
+                event.action = entry.action
+                event.subjectType = entry.subjectType
+                event.subjectID = entry.subject
+                event.outcome = entry.outcome.rawValue
+                event.requestID = entry.requestID
+                event.clientAddress = entry.clientAddress
+                event.participantID = entry.participant
+                event.previousHash = previous
+                event.hash = AuditChain.hash(previous: previous, fields: Self.fields(of: event))
+                previous = event.hash
+                insert.values(
                     SQLBind(event.id!), SQLBind(event.sequence), SQLBind(event.occurredAt),
                     SQLBind(event.organizationID),
                     SQLBind(event.actorID), SQLBind(event.action), SQLBind(event.subjectType), SQLBind(event.subjectID),
                     SQLBind(event.outcome), SQLBind(event.requestID), SQLBind(event.clientAddress),
-                    SQLBind(event.participantID), SQLBind(event.previousHash), SQLBind(event.hash)
-                ).run()
+                    SQLBind(event.participantID), SQLBind(event.previousHash), SQLBind(event.hash))
+            }
+            try await insert.run()
         }
     }
 
