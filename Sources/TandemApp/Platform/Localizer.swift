@@ -23,6 +23,10 @@ private struct LanguageKey: StorageKey {
     typealias Value = Language
 }
 
+private struct MessagesKey: StorageKey {
+    typealias Value = MessageTable
+}
+
 extension Request {
     /// The language of this response: the person's choice (cookie, then account), else
     /// the browser's preference, else English.
@@ -34,7 +38,10 @@ extension Request {
             storage[LanguageKey.self] = found
             return found
         }
-        set { storage[LanguageKey.self] = newValue }
+        set {
+            storage[LanguageKey.self] = newValue
+            storage[MessagesKey.self] = nil
+        }
     }
 
     private func preferredLanguage() -> Language {
@@ -48,7 +55,14 @@ extension Request {
         return .en
     }
 
-    var messages: MessageTable { tandem.messages[language] ?? MessageTable(messages: [:]) }
+    /// The messages of this response's language, looked up once per request: a page asks
+    /// for hundreds, and reaching the application's storage takes a lock each time.
+    var messages: MessageTable {
+        if let known = storage[MessagesKey.self] { return known }
+        let table = tandem.messages[language] ?? MessageTable(messages: [:])
+        storage[MessagesKey.self] = table
+        return table
+    }
 
     func t(_ key: String, _ values: [String: String] = [:]) -> String {
         messages.text(key, values)
