@@ -100,3 +100,91 @@ extension Request {
         CalendarDate(text)?.written(messages) ?? text
     }
 }
+
+/// The participant form's page: the profile fields, and for a new participant the first
+/// engagement's fields.
+extension ParticipantController {
+    struct FormBody: Encodable, Sendable {
+        let action: String
+        let isNew: Bool
+        let cancel: String
+        let v: [String: String]
+        let languages: [SelectOption]
+        let contactMethods: [CheckOption]
+        let pathways: [CheckOption]
+        let engagement: EngagementFields?
+    }
+
+    /// The fields of a new engagement, shared by the new-participant and new-engagement pages.
+    struct EngagementFields: Encodable, Sendable {
+        let serviceTypes: [SelectOption]
+        let referralSources: [SelectOption]
+        let fundings: [SelectOption]
+        let statuses: [SelectOption]
+        let coaches: [SelectOption]
+        let choosesCoach: Bool
+        let startDate: String
+    }
+
+    static func engagementFields(_ form: ParticipantForm, actor: Actor, req: Request) async throws -> EngagementFields {
+        let staff = try await EngagementService(req, actor: actor).staff()
+        let chosenCoach = form.primary_coach ?? actor.userID.uuidString
+        return EngagementFields(
+            serviceTypes: req.options(ServiceType.self, prefix: "service_", selected: form.service_type, blank: true),
+            referralSources: req.options(
+                ReferralSource.self, prefix: "referral_", selected: form.referral_source, blank: true),
+            fundings: req.options(Funding.self, prefix: "funding_", selected: form.funding, blank: true),
+            statuses: [EngagementStatus.active, .referred].map {
+                SelectOption(
+                    value: $0.rawValue, label: req.t("status_" + $0.rawValue),
+                    selected: $0.rawValue == (form.status ?? "active"))
+            },
+            coaches: staff.map {
+                SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == chosenCoach)
+            },
+            choosesCoach: actor.role != .coach,
+            startDate: form.start_date ?? ParticipantService.today(in: actor.organization).description)
+    }
+
+    static func formBody(
+        _ form: ParticipantForm, action: String, isNew: Bool, cancel: String, actor: Actor, req: Request
+    ) async throws -> FormBody {
+        let values: [String: String] = [
+            "preferred_name": form.preferred_name ?? "", "legal_name": form.legal_name ?? "",
+            "pronouns": form.pronouns ?? "", "date_of_birth": form.date_of_birth ?? "", "phone": form.phone ?? "",
+            "email": form.email ?? "", "safe_contact_times": form.safe_contact_times ?? "",
+            "pathway_other": form.pathway_other ?? "", "recovery_start_date": form.recovery_start_date ?? "",
+            "strengths": form.strengths ?? "", "emergency_contact_name": form.emergency_contact_name ?? "",
+            "emergency_contact_relationship": form.emergency_contact_relationship ?? "",
+            "emergency_contact_phone": form.emergency_contact_phone ?? "",
+        ]
+        return FormBody(
+            action: action, isNew: isNew, cancel: cancel, v: values,
+            languages: req.options(
+                Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
+            contactMethods: req.checks(ContactMethod.self, prefix: "contact_", checked: form.contact_methods ?? []),
+            pathways: req.checks(RecoveryPathway.self, prefix: "pathway_", checked: form.pathways ?? []),
+            engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil)
+    }
+
+    static func form(from profile: ParticipantProfile) -> ParticipantForm {
+        var form = ParticipantForm()
+        form.preferred_name = profile.preferredName
+        form.legal_name = profile.legalName
+        form.pronouns = profile.pronouns
+        form.date_of_birth = profile.dateOfBirth
+        form.phone = profile.phone
+        form.email = profile.email
+        form.language = profile.language
+        form.contact_methods = profile.contactMethods
+        form.safe_contact_times = profile.safeContactTimes
+        form.pathways = profile.pathways
+        form.pathway_other = profile.pathwayOther
+        form.recovery_start_date = profile.recoveryStartDate
+        form.strengths = profile.strengths
+        form.emergency_contact_name = profile.emergencyContactName
+        form.emergency_contact_relationship = profile.emergencyContactRelationship
+        form.emergency_contact_phone = profile.emergencyContactPhone
+        return form
+    }
+}
