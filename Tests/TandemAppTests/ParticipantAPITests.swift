@@ -185,3 +185,66 @@ struct ParticipantAPITests {
         }
     }
 }
+
+@Suite("Idempotency-Key")
+struct IdempotencyTests {
+    @Test("a retry reads the record again: nothing after a delete, and only what the caller may still see")
+    func replayIsReadAgain() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let other = try await app.addMember(.coach, to: admin.organization, email: "other@example.org")
+            let client = try await APIClient.signIn(app, coach)
+            let key: HTTPHeaders = ["Idempotency-Key": "create-1"]
+            let (first, body) = try await client.send(.POST, "/participants", json: newParticipantJSON, headers: key)
+            #expect(first.status == .created)
+            let id = try #require(body["id"] as? String)
+            let engagementID = try #require((body["engagements"] as? [[String: Any]])?.first?["id"] as? String)
+            let stored = try #require(try await IdempotencyRecord.query(on: app.db).first())
+            #expect(stored.responseBody == id)
+
+            let adminClient = try await APIClient.signIn(app, admin)
+            let (moved, _) = try await adminClient.send(
+                .PUT, "/engagements/\(engagementID)/coaches",
+                json: "{\"primaryCoachId\":\"\(other.user.id!.uuidString)\"}")
+            #expect(moved.status == .ok)
+            let (noLonger, _) = try await client.send(.POST, "/participants", json: newParticipantJSON, headers: key)
+            #expect(noLonger.status == .forbidden && !noLonger.body.string.contains("Ana Núñez"))
+
+            #expect(try await adminClient.send(.DELETE, "/participants/\(id)").0.status == .noContent)
+            let (gone, _) = try await client.send(.POST, "/participants", json: newParticipantJSON, headers: key)
+            #expect(gone.status == .notFound && !gone.body.string.contains("Ana Núñez"))
+            #expect(try await Participant.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a refused create frees the key; a key reused for another request or malformed is refused")
+    func refusalsAndReservations() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let client = try await APIClient.signIn(app, coach)
+            let key: HTTPHeaders = ["Idempotency-Key": "k-2"]
+            let invalid = newParticipantJSON.replacingOccurrences(of: "1988-07-01", with: "2999-01-01")
+            #expect(
+                try await client.send(.POST, "/participants", json: invalid, headers: key).0.status
+                    == .unprocessableEntity)
+            #expect(try await IdempotencyRecord.query(on: app.db).count() == 0)
+            let reserved = IdempotencyRecord()
+            reserved.userID = coach.user.id!
+            reserved.key = "k-3"
+            reserved.operation = "createParticipant"
+            reserved.requestHash = "other"
+            reserved.responseStatus = 0
+            reserved.responseBody = ""
+            try await reserved.create(on: app.db)
+            let (busy, _) = try await client.send(
+                .POST, "/participants", json: newParticipantJSON, headers: ["Idempotency-Key": "k-3"])
+            #expect(busy.status == .unprocessableEntity)
+            #expect(
+                try await client.send(
+                    .POST, "/participants", json: newParticipantJSON, headers: ["Idempotency-Key": "bad key"]
+                ).0.status == .badRequest)
+        }
+    }
+}

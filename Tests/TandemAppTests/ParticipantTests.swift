@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Testing
 import VaporTesting
@@ -221,6 +222,62 @@ struct ParticipantTests {
             let history = try await browser.get(record + "/access-history")
             #expect(history.status == .ok && history.body.string.contains("Member coach"))
             #expect(try await coachBrowser.get(record + "/access-history").status == .forbidden)
+            let accepts = try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.accept").first()
+            #expect(accepts?.participantID == participant.id)
+        }
+    }
+
+    @Test("only the newest sign-in invitation for a record works")
+    func newestInvitation() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (participant, _) = try await app.makeParticipant("Jamie", in: admin.organization, coach: coach.user)
+            let record = "/participants/\(participant.id!.uuidString)"
+            let coachBrowser = TestBrowser(app)
+            try await coachBrowser.signIn(coach)
+            func invite(_ email: String) async throws -> String {
+                let page = try await coachBrowser.post(record + "/invite", ["email": email], tokenFrom: record)
+                let link = try #require(element("invite-link", in: page.body.string))
+                return String(link[link.range(of: "/invite/")!.lowerBound...])
+            }
+            let mistyped = try await invite("jamie@gmial.com")
+            let right = try await invite("jamie@gmail.com")
+            let stranger = TestBrowser(app)
+            let refused = try await stranger.post(
+                mistyped, ["display_name": "Not Jamie", "password": testPassword], tokenFrom: "/signin")
+            #expect(refused.status == .notFound)
+            #expect(try await Participant.find(participant.id, on: app.db)?.$user.id == nil)
+            let jamie = TestBrowser(app)
+            let accepted = try await jamie.post(
+                right, ["display_name": "Jamie", "password": testPassword], tokenFrom: right)
+            #expect(accepted.status == .seeOther)
+            #expect(try await Participant.find(participant.id, on: app.db)?.$user.id != nil)
+        }
+    }
+}
+
+@Suite("Name search terms")
+struct NameSearchStorageTests {
+    @Test("terms compare by code point on either database, so prefix ranges hold in any locale")
+    func codePointOrder() async throws {
+        try await withTandem { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            try await app.makeParticipant("Ana Lopez", in: admin.organization, coach: coach.user)
+            try await app.makeParticipant("Luis Ruiz", in: admin.organization, coach: coach.user)
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            #expect(try await browser.get("/participants?q=lopez").body.string.contains("Ana Lopez"))
+            #expect(try await browser.get("/participants?q=ruiz").body.string.contains("Luis Ruiz"))
+            if sql.dialect.name == "postgresql" {
+                struct Collation: Decodable { let collation_name: String? }
+                let column = try await sql.raw(
+                    "SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'participant_search_terms' AND column_name = 'term'"
+                ).first(decoding: Collation.self)
+                #expect(column?.collation_name == "C")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 struct M0011_CreateParticipants: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -30,11 +31,16 @@ struct M0011_CreateParticipants: AsyncMigration {
         try await database.createIndex("participants_org_sort", on: "participants", "organization_id", "sort_name")
         try await database.createIndex("participants_user", on: "participants", "user_id")
 
+        // Prefix search compares terms by code point (`term >= "lope" AND term < "lopf"`). SQLite
+        // does so already; PostgreSQL's language collations sort punctuation before letters, so
+        // the column gets the "C" collation there.
+        let usesPostgres = (database as? any SQLDatabase)?.dialect.name == "postgresql"
+        let termType: DatabaseSchema.DataType = usesPostgres ? .custom(SQLRaw(#"TEXT COLLATE "C""#)) : .string
         try await database.schema("participant_search_terms")
             .id()
             .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
             .field("participant_id", .uuid, .required, .references("participants", "id", onDelete: .cascade))
-            .field("term", .string, .required)
+            .field("term", termType, .required)
             .field("sort_name", .string, .required)
             .create()
         try await database.createIndex(

@@ -64,7 +64,15 @@ actor AuditLog {
                 try await write(batch.map(\.0), on: database)
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                // One entry's failure must not fail everyone who happened to arrive with it.
+                for (entry, continuation) in batch {
+                    do {
+                        try await write([entry], on: database)
+                        continuation.resume()
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
             }
         }
         writing = false

@@ -3,24 +3,29 @@ import Fluent
 import Foundation
 import Vapor
 
-/// `Idempotency-Key` on creates: the first request with a key reserves it, runs, and stores
-/// its answer; a retry with the same key and body gets that answer again; the same key with
-/// another body is refused (422), and a retry while the first is still running gets 409.
+/// `Idempotency-Key` on creates: the first request with a key reserves it, runs, and keeps
+/// the id of what it made; a retry with the same key and body reads that record again,
+/// through the same access check and audit as any read (so a record since deleted, or one
+/// the caller may no longer see, is not handed back), instead of creating a second one. The
+/// same key with another body is refused (422); a retry while the first is still running,
+/// or after it failed in a way that may have stored something, gets 409. Keys are kept a day.
 struct Idempotency {
     let req: Request
     let userID: UUID
 
-    /// A reservation older than this is taken to be from a request that never finished.
-    static let abandonedAfter: TimeInterval = 60
+    /// How long a key is remembered.
+    static let lifetime: TimeInterval = 24 * 3600
 
     /// Characters that pass through headers unchanged (no percent, comma or plus signs).
     static let allowed = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:~/=-")
 
-    func run<Result: Codable & Sendable>(
-        key: String?, operation: String, body: some Encodable, _ create: () async throws -> Result
+    /// Runs `create` once per key; `read` turns the stored id into the answer, first time and retries alike.
+    func run<Result: Sendable>(
+        key: String?, operation: String, body: some Encodable, create: () async throws -> UUID,
+        read: (UUID) async throws -> Result
     ) async throws -> Result {
-        guard let key else { return try await create() }
+        guard let key else { return try await read(try await create()) }
         guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy(Self.allowed.contains) else {
             throw APIProblem(
                 status: .badRequest, reason: "Idempotency-Key has 1 to 255 of A-Z a-z 0-9 . _ : ~ / = -.",
@@ -30,8 +35,8 @@ struct Idempotency {
         encoder.outputFormatting = .sortedKeys
         let digest = SHA256.hash(data: Data(operation.utf8) + (try encoder.encode(body)))
         let requestHash = digest.map { String(format: "%02x", $0) }.joined()
-        if let replay: Result = try await existing(key: key, operation: operation, requestHash: requestHash) {
-            return replay
+        if let id = try await existing(key: key, operation: operation, requestHash: requestHash) {
+            return try await read(id)
         }
         let record = IdempotencyRecord()
         record.userID = userID
@@ -44,44 +49,48 @@ struct Idempotency {
             try await record.create(on: req.db)
         } catch {
             // Another request reserved the key between our look and our insert.
-            if let replay: Result = try await existing(key: key, operation: operation, requestHash: requestHash) {
-                return replay
+            if let id = try await existing(key: key, operation: operation, requestHash: requestHash) {
+                return try await read(id)
             }
-            throw APIProblem(status: .conflict, reason: "A request with this Idempotency-Key is still running.")
+            throw Self.running
         }
-        let result: Result
+        let id: UUID
         do {
-            result = try await create()
-        } catch {
+            id = try await create()
+        } catch let refusal as ServiceError {
+            // Refused before anything was stored: the key may be used again.
             try? await record.delete(on: req.db)
-            throw error
+            throw refusal
         }
+        // Any other failure leaves the reservation: something may have been stored, and a
+        // retry must not make it twice.
         record.responseStatus = 201
-        record.responseBody = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        record.responseBody = id.uuidString
         try await record.save(on: req.db)
-        return result
+        return try await read(id)
     }
 
-    private func existing<Result: Decodable>(key: String, operation: String, requestHash: String) async throws
-        -> Result?
-    {
+    static let running = APIProblem(
+        status: .conflict,
+        reason: "A request with this Idempotency-Key is still running or did not finish; use a new key.")
+
+    /// The id a key produced, nil when the key is new (or expired), or a refusal.
+    private func existing(key: String, operation: String, requestHash: String) async throws -> UUID? {
         guard
             let found = try await IdempotencyRecord.query(on: req.db).filter(\.$userID == userID)
                 .filter(\.$key == key).first()
         else { return nil }
+        if Date().timeIntervalSince(found.createdAt ?? .distantPast) > Self.lifetime {
+            try await found.delete(on: req.db)
+            return nil
+        }
         guard found.operation == operation, found.requestHash == requestHash else {
             throw APIProblem(
                 status: .unprocessableEntity,
                 reason: "This Idempotency-Key was used with a different request.",
                 fields: [.init(field: "Idempotency-Key", message: "Use a new key for a new request.")])
         }
-        if found.responseStatus == 0 {
-            if Date().timeIntervalSince(found.createdAt ?? .distantPast) > Self.abandonedAfter {
-                try await found.delete(on: req.db)
-                return nil
-            }
-            throw APIProblem(status: .conflict, reason: "A request with this Idempotency-Key is still running.")
-        }
-        return try JSONDecoder().decode(Result.self, from: Data(found.responseBody.utf8))
+        guard found.responseStatus == 201, let id = UUID(uuidString: found.responseBody) else { throw Self.running }
+        return id
     }
 }

@@ -37,12 +37,12 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw Self.unsupported }
         return try await api { req, actor in
             let created = try await Idempotency(req: req, userID: actor.userID).run(
-                key: input.headers.Idempotency_hyphen_Key, operation: "createParticipant", body: body
-            ) {
-                let (participant, _) = try await ParticipantService(req, actor: actor).create(
-                    Self.profile(body.profile), engagement: try Self.terms(body.engagement))
-                return try await Self.participant(participant.id!, req: req, actor: actor, audited: false)
-            }
+                key: input.headers.Idempotency_hyphen_Key, operation: "createParticipant", body: body,
+                create: {
+                    try await ParticipantService(req, actor: actor).create(
+                        Self.profile(body.profile), engagement: try Self.terms(body.engagement)
+                    ).0.id!
+                }, read: { try await Self.participant($0, req: req, actor: actor) })
             return .created(.init(body: .json(created)))
         }
     }
@@ -102,12 +102,15 @@ extension APIHandler {
         return try await api { req, actor in
             let participantID = try Self.uuid(input.path.participantId, "participantId")
             let opened = try await Idempotency(req: req, userID: actor.userID).run(
-                key: input.headers.Idempotency_hyphen_Key, operation: "openEngagement:\(participantID)", body: body
-            ) {
-                let engagement = try await EngagementService(req, actor: actor).open(
-                    for: participantID, try Self.terms(body))
-                return try await Self.engagements([engagement], req: req, actor: actor)[0]
-            }
+                key: input.headers.Idempotency_hyphen_Key, operation: "openEngagement:\(participantID)", body: body,
+                create: {
+                    try await EngagementService(req, actor: actor).open(for: participantID, try Self.terms(body)).id!
+                },
+                read: { id in
+                    let detail = try await EngagementService(req, actor: actor).detail(id)
+                    return Self.engagement(
+                        detail.summary, participantName: detail.participant.preferredName, state: detail.agreement)
+                })
             return .created(.init(body: .json(opened)))
         }
     }
@@ -178,15 +181,17 @@ extension APIHandler {
         return try await api { req, actor in
             let id = try Self.uuid(input.path.engagementId, "engagementId")
             let signed = try await Idempotency(req: req, userID: actor.userID).run(
-                key: input.headers.Idempotency_hyphen_Key, operation: "signAgreement:\(id)", body: body
-            ) {
-                let service = AgreementService(req, actor: actor)
-                try await service.sign(
-                    id, as: AgreementService.Signing(rawValue: body.signer.rawValue) ?? .coach,
-                    typedName: body.typedName, version: body.version)
-                guard let engagement = try await service.scope.engagement(id) else { throw ServiceError.notFound }
-                return Self.agreement(engagement, try await service.state(of: engagement))
-            }
+                key: input.headers.Idempotency_hyphen_Key, operation: "signAgreement:\(id)", body: body,
+                create: {
+                    try await AgreementService(req, actor: actor).sign(
+                        id, as: AgreementService.Signing(rawValue: body.signer.rawValue) ?? .coach,
+                        typedName: body.typedName, version: body.version)
+                    return id
+                },
+                read: { engagementID in
+                    let (engagement, _, state) = try await AgreementService(req, actor: actor).document(engagementID)
+                    return Self.agreement(engagement, state)
+                })
             return .created(.init(body: .json(signed)))
         }
     }

@@ -186,8 +186,12 @@ struct AccountService {
             }
             try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)
             if let participantID = link.$participant.id {
-                try await Participant.query(on: db).filter(\.$id == participantID).filter(\.$user.$id == nil)
-                    .set(\.$user.$id, to: user.id).update()
+                // Only a record still without a sign-in; if another invitation was accepted
+                // first, this one is spent and nothing is joined.
+                let linked = try await (db as! any SQLDatabase).raw(
+                    "UPDATE participants SET user_id = \(bind: user.id!) WHERE id = \(bind: participantID) AND user_id IS NULL RETURNING id"
+                ).all()
+                if linked.isEmpty { throw LinkGone() }
             }
             return user
         }

@@ -55,7 +55,7 @@ struct InvitationController: RouteCollection {
                 checkExisting: Credentials.existingAccountCheck(req))
             try await req.audit(
                 "invitation.accept", actor: user.id, organization: link.$organization.id, subjectType: "user",
-                subject: user.id)
+                subject: user.id, participant: link.$participant.id)
             let response = Response.redirect("/")
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: link.$organization.id, awaitingSecondFactor: user.twoFactorEnabled,

@@ -195,11 +195,10 @@ struct EngagementService {
         }
         // Only one of two concurrent changes from the same status wins.
         let previous = engagement.status
-        let updated = try await scope.engagements().filter(\.$id == id).filter(\.$status == previous)
+        try await scope.engagements().filter(\.$id == id).filter(\.$status == previous)
             .set(\.$status, to: status).set(\.$closeReason, to: status == .closed ? reason : nil)
             .set(\.$endDate, to: status.isOpen ? "" : ParticipantService.today(in: actor.organization).description)
             .set(\.$updatedAt, to: Date()).update()
-        _ = updated
         guard let fresh = try await scope.engagement(id), fresh.status == status else {
             throw ServiceError.conflict("error_status_move")
         }

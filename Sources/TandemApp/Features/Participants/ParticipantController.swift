@@ -255,7 +255,9 @@ struct ParticipantController: RouteCollection {
     @Sendable func deleteForm(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
         let id = try req.id("participantID")
-        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .delete)
+        let service = ParticipantService(req, actor: actor)
+        let (participant, _) = try await service.authorized(id, .delete)
+        try await service.audit("participant.view", participant: id)
         return try await req.page(
             "participants/delete", titleKey: "participant_delete_title",
             DeleteBody(id: id.uuidString, name: participant.preferredName))
@@ -288,7 +290,9 @@ struct ParticipantController: RouteCollection {
     @Sendable func newEngagementForm(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
         let id = try req.id("participantID")
-        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .manageEngagements)
+        let service = ParticipantService(req, actor: actor)
+        let (participant, _) = try await service.authorized(id, .manageEngagements)
+        try await service.audit("participant.view", participant: id)
         return try await req.page(
             "engagements/new", titleKey: "engagement_new_title",
             EngagementFormBody(

@@ -157,6 +157,10 @@ struct ParticipantService {
         {
             throw ServiceError.invalid([("email", "error_already_member")])
         }
+        // Only the newest invitation for a record works, so a link sent to a mistyped address
+        // stops working when the right one is sent.
+        try await OneTimeLink.query(on: req.db).filter(\.$participant.$id == id).filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: Date()).update()
         let token = try await req.accounts.invite(
             email: normalized, role: .participant, organizationID: actor.organizationID, by: actor.userID,
             participantID: id)
