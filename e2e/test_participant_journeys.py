@@ -529,3 +529,103 @@ def test_caseload_filters_without_javascript(browser, fresh_server, people):
     assert not plain.find_elements(By.CSS_SELECTOR, "table#caseload"), "a caseload table with no closed engagements"
     assert visible(plain, "#caseload-empty").text.strip() == EN["caseload_empty"]
     check_page_without_scripts(plain, "caseload filtered: closed (empty)")
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Changing a record, an engagement's status and the agreement text, and deleting a record
+
+
+def test_change_status_agreement_and_delete(browser, fresh_server):
+    srv = fresh_server("changes")
+    perform_setup(browser, srv)
+    staff_home(browser, "caseload_all_title", "home after setup (changes server)")
+    participant_id = add_participant(
+        browser,
+        preferred_name="Renée Lafleur",
+        pronouns="she/her",
+        pathways=["moderation"],
+        contact_methods=["text"],
+        service="virtual_coaching",
+        referral="treatment_center",
+        funding="grant",
+        name="virtual coaching",
+    )
+
+    # Change the details: a wrong date is refused with a message at the field, then fixed.
+    click_and_wait_for_new_page(browser, visible(browser, "#edit-participant"))
+    visible(browser, "#strengths")
+    check_page(browser, "edit participant form")
+    field = browser.find_element(By.CSS_SELECTOR, "#date_of_birth")
+    browser.execute_script("arguments[0].type = 'text'", field)
+    field.clear()
+    field.send_keys("1990-02-30")
+    browser.find_element(By.CSS_SELECTOR, "#strengths").send_keys("Photography")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#save-participant"))
+    summary = visible(browser, ".error-summary").text
+    assert EN["error_date_invalid"] in summary, f"the error summary reads {summary!r}"
+    check_page(browser, "edit participant form with an error")
+    field = browser.find_element(By.CSS_SELECTOR, "#date_of_birth")
+    browser.execute_script("arguments[0].type = 'text'", field)
+    field.clear()
+    field.send_keys("1990-02-28")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#save-participant"))
+    wait(browser).until(lambda d: query_of(d).get("saved") == ["1"])
+    profile = text_of(browser, "#profile")
+    assert "Photography" in profile and "1990" in profile, f"the profile reads {profile!r}"
+    check_page(browser, "participant page after saving changes")
+
+    # Pause the engagement, then try to close it without a reason, then with one.
+    click_and_wait_for_new_page(browser, visible(browser, "table#engagements a[href^='/engagements/']"))
+    engagement_path = path_of(browser)
+
+    def move(status: str, reason: str | None = None) -> None:
+        Select(visible(browser, "#new-status")).select_by_value(status)
+        if reason is not None:
+            Select(browser.find_element(By.CSS_SELECTOR, "#close_reason")).select_by_value(reason)
+        click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#change-status"))
+
+    move("paused")
+    wait(browser).until(lambda d: text_of(d, "#engagement-status") == EN["status_paused"])
+    check_page(browser, "paused engagement")
+    move("closed")
+    summary = visible(browser, ".error-summary").text
+    assert EN["error_close_reason_missing"] in summary, f"closing without a reason shows {summary!r}"
+    check_page(browser, "closing without a reason")
+    move("closed", "transferred")
+    wait(browser).until(lambda d: text_of(d, "#engagement-status") == EN["status_closed"])
+    details = text_of(browser, "#engagement-details")
+    assert EN["close_reason_transferred"] in details, f"the closed engagement's details read {details!r}"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#change-status"), "a closed engagement can still change"
+    check_page(browser, "closed engagement")
+
+    # A new version of the agreement text.
+    browser.get(srv.base_url + "/admin/agreement")
+    text = visible(browser, "textarea#text")
+    check_page(browser, "agreement text page")
+    text.clear()
+    text.send_keys("We meet weekly.\n\nEither of us may end this at any time.")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#publish-agreement"))
+    saved = visible(browser, "main div.notice.success").text
+    assert saved.endswith("2"), f"after saving the notice reads {saved!r}"
+    versions = text_of(browser, "#agreement-versions")
+    assert f"{EN['agreement_version']} 2" in versions and f"{EN['agreement_version']} 1" in versions
+    check_page(browser, "agreement text saved as version 2")
+    browser.get(srv.base_url + engagement_path + "/agreement")
+    document = text_of(browser, "#agreement-document")
+    assert "We meet weekly." in document, f"the agreement page reads {document!r}"
+    check_page(browser, "agreement document, version 2")
+
+    # Delete the record: refused until confirmed, then gone from search and caseload.
+    browser.get(srv.base_url + f"/participants/{participant_id}/delete")
+    visible(browser, "#confirm")
+    check_page(browser, "delete participant confirmation")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert EN["error_confirm_delete"] in visible(browser, ".error-summary").text
+    check_page(browser, "delete without confirming")
+    tick(browser, "#confirm")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    wait(browser).until(lambda d: path_of(d) == "/participants")
+    visible(browser, "#no-results")
+    check_page(browser, "participants after the delete")
+    browser.get(srv.base_url + f"/participants/{participant_id}")
+    assert "Renée Lafleur" not in browser.page_source
