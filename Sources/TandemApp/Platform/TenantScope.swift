@@ -65,13 +65,6 @@ struct TenantScope: Sendable {
         try await engagements().filter(\.$id == id).first()
     }
 
-    /// The ids of the engagements the actor coaches, narrowed to `among` when given.
-    func coachedEngagementIDs(among: [UUID]? = nil) async throws -> Set<UUID> {
-        var query = engagementCoaches().filter(\.$coach.$id == actor.userID)
-        if let among { query = query.filter(\.$engagement.$id ~~ among) }
-        return Set(try await query.all(\.$engagement.$id))
-    }
-
     /// How the actor stands to a participant: their own record, or coach of any of their engagements.
     func relation(to participant: Participant) async throws -> ParticipantRelation {
         let isSelf = participant.$user.id != nil && participant.$user.id == actor.userID

@@ -21,10 +21,6 @@ public enum ValueList {
         return (Array(values), unknown)
     }
 
-    public static func stored<Value: RawRepresentable>(_ values: [Value]) -> String where Value.RawValue == String {
-        values.map(\.rawValue).joined(separator: ",")
-    }
-
     public static func split(_ stored: String) -> [String] {
         stored.split(separator: ",").map(String.init)
     }

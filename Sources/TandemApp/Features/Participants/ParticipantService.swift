@@ -107,11 +107,6 @@ struct ParticipantService {
             hasSignIn: participant.$user.id != nil)
     }
 
-    /// The signed-in participant's own record, if they have one.
-    func ownRecordID() async throws -> UUID? {
-        try await scope.participants().filter(\.$user.$id == actor.userID).first()?.id
-    }
-
     /// Changes the profile. Audited.
     func update(_ id: UUID, profile: ParticipantProfile) async throws -> Participant {
         let (participant, _) = try await authorized(id, .update)
