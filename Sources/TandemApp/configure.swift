@@ -26,7 +26,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(MetricsMiddleware(metrics: app.tandem.metrics))
     app.middleware.use(SecurityHeadersMiddleware(https: settings.secureCookies))
     app.middleware.use(TandemErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFCookieMiddleware())
     app.middleware.use(CSRFMiddleware())

@@ -107,6 +107,29 @@ struct EngagementTests {
         }
     }
 
+    @Test("names on the caseload and in the coach filter are escaped")
+    func caseloadEscapes() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            coach.user.displayName = "Rosa <b>&</b>"
+            try await coach.user.save(on: app.db)
+            try await app.makeParticipant("Al <script>x</script>", in: admin.organization, coach: coach.user)
+            let browser = TestBrowser(app)
+            try await browser.signIn(coach)
+            let own = try await browser.get("/").body.string
+            #expect(own.contains("Al &lt;script&gt;x&lt;/script&gt;") && !own.contains("<script>x"))
+            let supervisor = TestBrowser(app)
+            try await supervisor.signIn(admin)
+            let all = try await supervisor.get("/?coach=\(coach.user.id!.uuidString)").body.string
+            #expect(all.contains("Al &lt;script&gt;x&lt;/script&gt;"))
+            #expect(all.contains("<td data-label=\"Primary coach\">Rosa &lt;b&gt;&amp;&lt;/b&gt;</td>"))
+            #expect(
+                all.contains(
+                    "<option value=\"\(coach.user.id!.uuidString)\" selected>Rosa &lt;b&gt;&amp;&lt;/b&gt;</option>"))
+        }
+    }
+
     @Test("participant and coach each sign the current version; a new version asks for new signatures")
     func signing() async throws {
         try await withTandem { app in

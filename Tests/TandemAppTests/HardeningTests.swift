@@ -126,6 +126,23 @@ struct HardeningTests {
         }
     }
 
+    @Test("entries appended by another process in between are followed, not overwritten")
+    func auditAnotherWriter() async throws {
+        try await withTandem { app in
+            let ours = app.tandem.audit
+            try await ours.record("test.first", actor: nil, organization: nil, requestID: nil, on: app.db)
+            // Another process has its own writer, which knows nothing of ours.
+            let theirs = AuditLog(usesPostgres: app.tandem.settings.usesPostgres)
+            try await theirs.record("test.other", actor: nil, organization: nil, requestID: nil, on: app.db)
+            try await theirs.record("test.other", actor: nil, organization: nil, requestID: nil, on: app.db)
+            try await ours.record("test.second", actor: nil, organization: nil, requestID: nil, on: app.db)
+            let events = try await AuditEvent.query(on: app.db).sort(\.$sequence).all()
+            #expect(events.map(\.action) == ["test.first", "test.other", "test.other", "test.second"])
+            #expect(events.map(\.sequence) == [1, 2, 3, 4])
+            #expect(try await AuditLog.firstBrokenLink(on: app.db) == nil)
+        }
+    }
+
     @Test("a password change revokes the person's API tokens")
     func passwordChangeRevokesTokens() async throws {
         try await withTandem { app in

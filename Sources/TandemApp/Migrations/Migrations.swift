@@ -18,5 +18,6 @@ enum TandemMigrations {
         M0013_CreateAgreements(),
         M0014_LinkAuditAndInvitationsToParticipants(),
         M0015_CreateIdempotencyKeys(),
+        M0016_OrderParticipantsByNameAndID(),
     ]
 }

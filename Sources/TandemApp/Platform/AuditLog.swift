@@ -78,56 +78,94 @@ actor AuditLog {
         writing = false
     }
 
+    /// The chain's last link as this process last wrote it (SQLite only).
+    private var tail: Tail?
+
+    struct Tail: Sendable {
+        let sequence: Int64
+        let hash: String
+    }
+
     private func write(_ entries: [Entry], on database: any Database) async throws {
-        let usesPostgres = self.usesPostgres
         // Whole milliseconds, so the hashed time survives every database's precision.
         let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        try await database.transaction { db in
-            guard let sql = db as? any SQLDatabase else { return }
-            if usesPostgres {
+        if usesPostgres {
+            try await database.transaction { db in
+                guard let sql = db as? any SQLDatabase else { return }
                 try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
+                _ = try await Self.insert(entries, after: try await Self.readTail(sql), at: now, on: sql)
             }
-            // Only the two columns the next link needs.
-            struct Tail: Decodable {
-                let sequence: Int64
-                let hash: String
-            }
-            let last = try await sql.raw("SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1")
-                .first(decoding: Tail.self)
-            var sequence = last?.sequence ?? 0
-            var previous = last?.hash ?? AuditChain.genesis
-            let insert = sql.insert(into: AuditEvent.schema)
-                .columns(
-                    "id", "sequence", "occurred_at", "organization_id", "actor_id", "action", "subject_type",
-                    "subject_id", "outcome", "request_id", "client_address", "participant_id", "previous_hash", "hash"
-                )
-            for entry in entries {
-                let event = AuditEvent()
-                event.id = UUID()
-                sequence += 1
-                event.sequence = sequence
-                event.occurredAt = now
-                event.organizationID = entry.organization
-                event.actorID = entry.actor
-                event.action = entry.action
-                event.subjectType = entry.subjectType
-                event.subjectID = entry.subject
-                event.outcome = entry.outcome.rawValue
-                event.requestID = entry.requestID
-                event.clientAddress = entry.clientAddress
-                event.participantID = entry.participant
-                event.previousHash = previous
-                event.hash = AuditChain.hash(previous: previous, fields: Self.fields(of: event))
-                previous = event.hash
-                insert.values(
-                    SQLBind(event.id!), SQLBind(event.sequence), SQLBind(event.occurredAt),
-                    SQLBind(event.organizationID),
-                    SQLBind(event.actorID), SQLBind(event.action), SQLBind(event.subjectType), SQLBind(event.subjectID),
-                    SQLBind(event.outcome), SQLBind(event.requestID), SQLBind(event.clientAddress),
-                    SQLBind(event.participantID), SQLBind(event.previousHash), SQLBind(event.hash))
-            }
-            try await insert.run()
+            return
         }
+        guard let sql = database as? any SQLDatabase else { return }
+        // On SQLite one multi-row INSERT is already one atomic write, and this process is
+        // nearly always the only writer, so the last link is remembered instead of read in
+        // a transaction each time (one trip to the database instead of four). Another
+        // process that appended in between makes the sequence collide with its entry; the
+        // chain's end is then read again and the batch goes after it.
+        for attempt in 1...2 {
+            let after: Tail?
+            if let known = tail { after = known } else { after = try await Self.readTail(sql) }
+            do {
+                tail = try await Self.insert(entries, after: after, at: now, on: sql)
+                return
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt == 1 {
+                tail = nil
+            } catch {
+                tail = nil
+                throw error
+            }
+        }
+    }
+
+    private static func readTail(_ sql: any SQLDatabase) async throws -> Tail? {
+        // Only the two columns the next link needs.
+        struct Row: Decodable {
+            let sequence: Int64
+            let hash: String
+        }
+        return try await sql.raw("SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1")
+            .first(decoding: Row.self).map { Tail(sequence: $0.sequence, hash: $0.hash) }
+    }
+
+    /// Appends `entries` after `last` in one statement; returns the new last link.
+    private static func insert(_ entries: [Entry], after last: Tail?, at now: Date, on sql: any SQLDatabase)
+        async throws -> Tail
+    {
+        var sequence = last?.sequence ?? 0
+        var previous = last?.hash ?? AuditChain.genesis
+        let insert = sql.insert(into: AuditEvent.schema)
+            .columns(
+                "id", "sequence", "occurred_at", "organization_id", "actor_id", "action", "subject_type",
+                "subject_id", "outcome", "request_id", "client_address", "participant_id", "previous_hash", "hash"
+            )
+        for entry in entries {
+            let event = AuditEvent()
+            event.id = UUID()
+            sequence += 1
+            event.sequence = sequence
+            event.occurredAt = now
+            event.organizationID = entry.organization
+            event.actorID = entry.actor
+            event.action = entry.action
+            event.subjectType = entry.subjectType
+            event.subjectID = entry.subject
+            event.outcome = entry.outcome.rawValue
+            event.requestID = entry.requestID
+            event.clientAddress = entry.clientAddress
+            event.participantID = entry.participant
+            event.previousHash = previous
+            event.hash = AuditChain.hash(previous: previous, fields: fields(of: event))
+            previous = event.hash
+            insert.values(
+                SQLBind(event.id!), SQLBind(event.sequence), SQLBind(event.occurredAt),
+                SQLBind(event.organizationID),
+                SQLBind(event.actorID), SQLBind(event.action), SQLBind(event.subjectType), SQLBind(event.subjectID),
+                SQLBind(event.outcome), SQLBind(event.requestID), SQLBind(event.clientAddress),
+                SQLBind(event.participantID), SQLBind(event.previousHash), SQLBind(event.hash))
+        }
+        try await insert.run()
+        return Tail(sequence: sequence, hash: previous)
     }
 
     static func fields(of event: AuditEvent) -> [String] {

@@ -14,9 +14,8 @@ struct SessionMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         let settings = request.settings
-        if let session = try await WebSession.query(on: request.db)
-            .filter(\.$tokenHash == SecureToken.hash(secret)).first()
-        {
+        if let account = try await SessionAccount.find(.tokenHash(SecureToken.hash(secret)), on: request.db) {
+            let session = account.session
             let now = Date()
             let idle = TimeInterval(settings.sessionIdleMinutes * 60)
             let absolute = TimeInterval(settings.sessionAbsoluteHours * 3600)
@@ -31,6 +30,7 @@ struct SessionMiddleware: AsyncMiddleware {
                     try await session.save(on: request.db)
                 }
                 request.webSession = session
+                request.sessionAccount = account
             }
         } else {
             request.sessionEnded = true
@@ -72,6 +72,10 @@ private struct WebSessionKey: StorageKey {
     typealias Value = WebSession
 }
 
+private struct SessionAccountKey: StorageKey {
+    typealias Value = SessionAccount
+}
+
 private struct SessionEndedKey: StorageKey {
     typealias Value = Bool
 }
@@ -80,6 +84,12 @@ extension Request {
     var webSession: WebSession? {
         get { storage[WebSessionKey.self] }
         set { storage[WebSessionKey.self] = newValue }
+    }
+
+    /// The account read with the request's session, for the session it was read with.
+    var sessionAccount: SessionAccount? {
+        get { storage[SessionAccountKey.self] }
+        set { storage[SessionAccountKey.self] = newValue }
     }
 
     /// The request carried a session cookie whose session has ended (timed out or signed out).

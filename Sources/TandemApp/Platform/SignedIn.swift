@@ -33,16 +33,15 @@ extension Request {
             throw Abort.redirect(to: sessionEnded ? "/signin?ended=1" : "/signin")
         }
         if session.awaitingSecondFactor { throw Abort.redirect(to: "/signin/code") }
-        let user = try await session.$user.get(on: db)
-        var query = Membership.query(on: db).filter(\.$user.$id == user.id!).with(\.$organization)
-        if let organizationID = session.$organization.id {
-            query = query.filter(\.$organization.$id == organizationID)
+        // A session started during this request (at sign-in) was not read with its account.
+        var account = sessionAccount
+        if account?.session.id != session.id {
+            account = try await SessionAccount.find(.sessionID(session.id!), on: db)
         }
-        guard let membership = try await query.sort(\.$createdAt).first() else {
-            throw Abort(.forbidden, reason: "no_membership")
-        }
+        guard let account else { throw Abort.redirect(to: "/signin") }
+        guard let membership = account.membership else { throw Abort(.forbidden, reason: "no_membership") }
         let actor = SignedIn(
-            user: user, organization: membership.organization, membership: membership, session: session)
+            user: account.user, organization: membership.organization, membership: membership, session: session)
         storage[SignedInKey.self] = actor
         try checkTwoFactor(actor, enforce: enforceTwoFactor)
         return actor

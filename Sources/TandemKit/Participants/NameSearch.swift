@@ -11,21 +11,34 @@ public enum NameSearch {
 
     /// Lower case, accents removed, letters and digits only.
     public static func fold(_ text: String) -> String {
+        // Most names are plain ASCII; lists sort thousands of them per page.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(text) }
         var out = ""
-        for character in text.lowercased() {
-            if let replacement = replacements[character] {
+        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if let replacement = replacements[Character(scalar)] {
                 out += replacement
                 continue
             }
-            for scalar in String(character).decomposedStringWithCanonicalMapping.unicodeScalars {
-                let properties = scalar.properties
-                if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
-                    continue
-                }
-                if properties.isAlphabetic || properties.numericType != nil { out.unicodeScalars.append(scalar) }
+            let properties = scalar.properties
+            if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
+                continue
             }
+            if properties.isAlphabetic || properties.numericType != nil { out.unicodeScalars.append(scalar) }
         }
         return out
+    }
+
+    private static func foldASCII(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 32)
+            default: break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The terms a name is found by: each word folded, and for words joined by punctuation

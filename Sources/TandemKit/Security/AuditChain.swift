@@ -12,6 +12,6 @@ public enum AuditChain {
             // Length-prefixed so no two field lists produce the same input.
             input += "|\(field.utf8.count):\(field)"
         }
-        return SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(input.utf8)))
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import TandemKit
 import Vapor
 
 /// `Idempotency-Key` on creates: the first request with a key reserves it, runs, and keeps
@@ -34,7 +35,7 @@ struct Idempotency {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let digest = SHA256.hash(data: Data(operation.utf8) + (try encoder.encode(body)))
-        let requestHash = digest.map { String(format: "%02x", $0) }.joined()
+        let requestHash = Hex.encode(digest)
         if let id = try await existing(key: key, operation: operation, requestHash: requestHash) {
             return try await read(id)
         }

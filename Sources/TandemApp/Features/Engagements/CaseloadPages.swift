@@ -13,24 +13,16 @@ enum CaseloadPages {
         var page: Int?
     }
 
-    struct Row: Encodable, Sendable {
-        let engagementID: String
-        let participantID: String
-        let name: String
-        let service: String
-        let status: String
-        let statusRaw: String
-        let startDate: String
-        let primaryCoach: String
-        let attention: [String]
-    }
-
     struct Body: Encodable, Sendable {
         let name: String
-        let rows: [Row]
-        let statuses: [SelectOption]
-        let services: [SelectOption]
-        let coaches: [SelectOption]
+        let hasRows: Bool
+        /// The table of engagements, written by `CaseloadTable` with every value escaped.
+        let table: String
+        /// The filters' options, written by `HTMLWriter` with every value escaped (a
+        /// supervisor's list of coaches may run to thousands).
+        let statusOptions: String
+        let serviceOptions: String
+        let coachOptions: String
         let seesEveryone: Bool
         let page: Int
         let previousLink: String?
@@ -49,6 +41,7 @@ enum CaseloadPages {
         filter.serviceType = input.service.flatMap(ServiceType.init(rawValue:))
         filter.coachID = seesEveryone ? input.coach.flatMap(UUID.init(uuidString:)) : nil
         filter.page = max(1, min(input.page ?? 1, 10_000))
+        filter.withCoaches = seesEveryone
         let service = EngagementService(req, actor: actor)
         let (rows, hasMore) = try await service.caseload(filter)
         let staff = seesEveryone ? try await service.staff() : []
@@ -64,27 +57,24 @@ enum CaseloadPages {
             } + [SelectOption(value: "all", label: req.t("caseload_all"), selected: filter.status == "all")]
         let body = Body(
             name: actor.user.displayName,
-            rows: rows.map { row in
-                Row(
-                    engagementID: row.engagementID.uuidString, participantID: row.participantID.uuidString,
-                    name: row.participantName, service: req.t("service_" + row.serviceType.rawValue),
-                    status: req.t("status_" + row.status.rawValue), statusRaw: row.status.rawValue,
-                    startDate: req.calendarDate(row.startDate), primaryCoach: row.primary?.name ?? "",
-                    attention: row.attention.map { req.t($0.rawValue) })
-            },
-            statuses: statuses,
-            services: [
-                SelectOption(value: "", label: req.t("caseload_all_services"), selected: filter.serviceType == nil)
-            ]
-                + req.options(ServiceType.self, prefix: "service_", selected: filter.serviceType?.rawValue),
-            coaches: [SelectOption(value: "", label: req.t("caseload_all_coaches"), selected: filter.coachID == nil)]
-                + staff.map {
-                    SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.coachID)
-                },
+            hasRows: !rows.isEmpty,
+            table: rows.isEmpty
+                ? "" : CaseloadTable(rows: rows, showsCoach: seesEveryone, messages: req.messages).html(),
+            statusOptions: HTMLWriter.options(statuses),
+            serviceOptions: HTMLWriter.options(
+                [SelectOption(value: "", label: req.t("caseload_all_services"), selected: filter.serviceType == nil)]
+                    + req.options(ServiceType.self, prefix: "service_", selected: filter.serviceType?.rawValue)),
+            coachOptions: seesEveryone ? coachOptions(staff, selected: filter.coachID, req: req) : "",
             seesEveryone: seesEveryone, page: filter.page, previousLink: filter.page > 1 ? link(filter.page - 1) : nil,
             nextLink: hasMore ? link(filter.page + 1) : nil, twoFactorEnabled: actor.user.twoFactorEnabled,
             isAdmin: actor.role == .admin)
         return try await req.page("caseload", titleKey: seesEveryone ? "caseload_all_title" : "caseload_title", body)
+    }
+
+    private static func coachOptions(_ staff: [(id: UUID, name: String)], selected: UUID?, req: Request) -> String {
+        HTMLWriter.options(
+            [SelectOption(value: "", label: req.t("caseload_all_coaches"), selected: selected == nil)]
+                + staff.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == selected) })
     }
 
     struct OwnEngagement: Encodable, Sendable {

@@ -4,32 +4,38 @@ import SQLKit
 import TandemKit
 
 extension TenantScope {
-    /// The ids of one page of a caseload, ordered by the participant's name. A coach's
-    /// caseload starts from their own engagement list (small, indexed by coach); the whole
-    /// organization's walks participants in name order, so a page costs a page, not the table.
-    func caseloadEngagementIDs(
-        coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int
-    ) async throws -> [UUID] {
+    /// One page of a caseload, ordered by the participant's name, in one query selecting
+    /// only the columns shown. A coach's caseload starts from their own engagement list
+    /// (small, indexed by coach); the whole organization's walks participants in name
+    /// order, so a page costs a page, not the table. Coaches' names are a second query,
+    /// made only when asked for (the organization-wide page shows the primary coach).
+    func caseloadPage(
+        coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int,
+        withCoaches: Bool, now: Date
+    ) async throws -> [EngagementService.CaseloadRow] {
         guard let sql = db as? any SQLDatabase else { return [] }
+        let columns =
+            "SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.last_contact_at"
+        // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it alike): from
+        // the coach's own list, or from people in name order (participants_org_sort), so a
+        // page never starts from every engagement of the organization.
         var query: SQLQueryString
         if let coach {
             query = """
-                SELECT e.id AS id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id \
-                JOIN participants p ON p.id = e.participant_id \
-                WHERE c.coach_id = \(bind: coach) AND c.organization_id = \(bind: organizationID)
+                \(unsafeRaw: columns) FROM engagement_coaches c CROSS JOIN engagements e CROSS JOIN participants p \
+                WHERE c.coach_id = \(bind: coach) AND c.organization_id = \(bind: organizationID) \
+                AND e.id = c.engagement_id AND e.organization_id = \(bind: organizationID) \
+                AND p.id = e.participant_id
                 """
         } else {
             query = """
-                SELECT e.id AS id FROM participants p JOIN engagements e ON e.participant_id = p.id \
-                WHERE p.organization_id = \(bind: organizationID)
+                \(unsafeRaw: columns) FROM participants p CROSS JOIN engagements e \
+                WHERE p.organization_id = \(bind: organizationID) AND e.participant_id = p.id
                 """
         }
         if let statuses {
             query.appendInterpolation(unsafeRaw: " AND e.status IN (")
-            for (index, status) in statuses.enumerated() {
-                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: status.rawValue)
-            }
+            query.appendInterpolation(binds: statuses.map(\.rawValue))
             query.appendInterpolation(unsafeRaw: ")")
         }
         if let service {
@@ -38,63 +44,75 @@ extension TenantScope {
         }
         query.appendInterpolation(
             unsafeRaw: " ORDER BY p.sort_name, p.id, e.created_at LIMIT \(limit) OFFSET \(offset)")
-        struct Row: Decodable { let id: UUID }
-        return try await sql.raw(query).all(decoding: Row.self).map(\.id)
+        var rows: [EngagementService.CaseloadRow] = []
+        for row in try await sql.raw(query).all() {
+            // Columns by name, not through Codable: a page decodes hundreds of values.
+            guard let service = ServiceType(rawValue: try row.decode(column: "service_type", as: String.self)),
+                let status = EngagementStatus(rawValue: try row.decode(column: "status", as: String.self))
+            else { continue }
+            rows.append(
+                EngagementService.CaseloadRow(
+                    engagementID: try row.uuid("id"),
+                    participantID: try row.uuid("participant_id"),
+                    participantName: try row.decode(column: "preferred_name", as: String.self),
+                    serviceType: service, status: status,
+                    startDate: try row.decode(column: "start_date", as: String.self), coaches: [],
+                    attention: AttentionSignal.signals(
+                        status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
+                        now: now)))
+        }
+        guard withCoaches, !rows.isEmpty else { return rows }
+        let names = try await coachNames(of: rows.map(\.engagementID))
+        return rows.map { $0.with(coaches: names[$0.engagementID] ?? []) }
+    }
+
+    /// The coaches of `ids`, primary first, then by name.
+    private func coachNames(of ids: [UUID]) async throws -> [UUID: [EngagementService.CoachName]] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        let query: SQLQueryString = """
+            SELECT c.engagement_id, c.coach_id, c.is_primary, u.display_name FROM engagement_coaches c \
+            JOIN users u ON u.id = c.coach_id \
+            WHERE c.organization_id = \(bind: organizationID) AND c.engagement_id IN (\(binds: ids))
+            """
+        var names: [UUID: [EngagementService.CoachName]] = [:]
+        for row in try await sql.raw(query).all() {
+            names[try row.uuid("engagement_id"), default: []].append(
+                EngagementService.CoachName(
+                    id: try row.uuid("coach_id"),
+                    name: try row.decode(column: "display_name", as: String.self),
+                    isPrimary: try row.decode(column: "is_primary", as: Bool.self)))
+        }
+        return names.mapValues { list in
+            list.sorted { ($0.isPrimary ? 0 : 1, $0.name) < ($1.isPrimary ? 0 : 1, $1.name) }
+        }
+    }
+}
+
+extension EngagementService.CaseloadRow {
+    func with(coaches: [EngagementService.CoachName]) -> Self {
+        Self(
+            engagementID: engagementID, participantID: participantID, participantName: participantName,
+            serviceType: serviceType, status: status, startDate: startDate, coaches: coaches, attention: attention)
     }
 }
 
 extension TenantScope {
-    /// The caseload lines of `ids`, in that order, with their coaches' names: two queries
-    /// selecting only the columns shown.
-    func caseloadRows(_ ids: [UUID], now: Date) async throws -> [EngagementService.CaseloadRow] {
-        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [] }
-        struct Line: Decodable {
-            let id: UUID
-            let participant_id: UUID
-            let preferred_name: String
-            let service_type: String
-            let status: String
-            let start_date: String
-            let last_contact_at: Date?
-        }
-        struct Coach: Decodable {
-            let engagement_id: UUID
-            let coach_id: UUID
-            let is_primary: Bool
-            let display_name: String
-        }
-        var lines: SQLQueryString = """
-            SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
-            e.last_contact_at FROM engagements e JOIN participants p ON p.id = e.participant_id \
-            WHERE e.organization_id = \(bind: organizationID) AND e.id IN (
+    /// The organization's staff (coaches, supervisors, admins) by name, for choosing a
+    /// coach. Sorted by the folded name worked out once each: an organization may have
+    /// thousands, and a locale-aware comparison per pair cost a tenth of a second.
+    func staffNames() async throws -> [(id: UUID, name: String)] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let roles = [Role.coach, .supervisor, .admin].map(\.rawValue)
+        let query: SQLQueryString = """
+            SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
+            WHERE m.organization_id = \(bind: organizationID) AND m.role IN (\(binds: roles))
             """
-        var coaches: SQLQueryString = """
-            SELECT c.engagement_id, c.coach_id, c.is_primary, u.display_name FROM engagement_coaches c \
-            JOIN users u ON u.id = c.coach_id WHERE c.organization_id = \(bind: organizationID) AND c.engagement_id IN (
-            """
-        for (index, id) in ids.enumerated() {
-            let separator = index == 0 ? "" : ", "
-            lines.appendInterpolation(unsafeRaw: separator)
-            lines.appendInterpolation(bind: id)
-            coaches.appendInterpolation(unsafeRaw: separator)
-            coaches.appendInterpolation(bind: id)
+        var keyed: [(key: String, id: UUID, name: String)] = []
+        for row in try await sql.raw(query).all() {
+            let name = try row.decode(column: "display_name", as: String.self)
+            keyed.append((NameSearch.sortKey(name), try row.uuid("id"), name))
         }
-        lines.appendInterpolation(unsafeRaw: ")")
-        coaches.appendInterpolation(unsafeRaw: ")")
-        let found = try await sql.raw(lines).all(decoding: Line.self)
-        let names = Dictionary(grouping: try await sql.raw(coaches).all(decoding: Coach.self), by: \.engagement_id)
-        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return ids.compactMap { id -> EngagementService.CaseloadRow? in
-            guard let line = byID[id], let service = ServiceType(rawValue: line.service_type),
-                let status = EngagementStatus(rawValue: line.status)
-            else { return nil }
-            let coaches = (names[id] ?? []).map {
-                EngagementService.CoachName(id: $0.coach_id, name: $0.display_name, isPrimary: $0.is_primary)
-            }.sorted { ($0.isPrimary ? 0 : 1, $0.name) < ($1.isPrimary ? 0 : 1, $1.name) }
-            return EngagementService.CaseloadRow(
-                engagementID: id, participantID: line.participant_id, participantName: line.preferred_name,
-                serviceType: service, status: status, startDate: line.start_date, coaches: coaches,
-                attention: AttentionSignal.signals(status: status, lastContact: line.last_contact_at, now: now))
-        }
+        keyed.sort { ($0.key, $0.name) < ($1.key, $1.name) }
+        return keyed.map { ($0.id, $0.name) }
     }
 }

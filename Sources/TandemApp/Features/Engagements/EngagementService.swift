@@ -53,9 +53,7 @@ struct EngagementService {
 
     /// The staff who may coach: coaches, supervisors and admins of the organization, by name.
     func staff() async throws -> [(id: UUID, name: String)] {
-        try await scope.memberships().filter(\.$role ~~ [.coach, .supervisor, .admin]).with(\.$user).all()
-            .map { ($0.$user.id, $0.user.displayName) }
-            .sorted { $0.1.localizedCaseInsensitiveCompare($1.1) == .orderedAscending }
+        try await scope.staffNames()
     }
 
     /// Validates new-engagement terms, appending problems; a coach always becomes the primary coach.
@@ -246,6 +244,8 @@ struct EngagementService {
         var coachID: UUID?
         var page: Int = 1
         var pageSize: Int = 100
+        /// Read every line's coaches too (the organization-wide page names the primary coach).
+        var withCoaches = false
     }
 
     /// One line of a caseload: read straight from the tables, without loading whole models,
@@ -281,14 +281,13 @@ struct EngagementService {
             statuses =
                 EngagementStatus(rawValue: filter.status).map { [$0] } ?? EngagementStatus.allCases.filter(\.isOpen)
         }
-        let start = (filter.page - 1) * filter.pageSize
-        let ids = try await scope.caseloadEngagementIDs(
-            coach: coach, statuses: statuses, service: filter.serviceType, offset: start, limit: filter.pageSize + 1)
-        let rows = try await scope.caseloadRows(Array(ids.prefix(filter.pageSize)), now: Date())
+        let rows = try await scope.caseloadPage(
+            coach: coach, statuses: statuses, service: filter.serviceType, offset: (filter.page - 1) * filter.pageSize,
+            limit: filter.pageSize + 1, withCoaches: filter.withCoaches, now: Date())
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)
-        return (rows, ids.count > filter.pageSize)
+        return (Array(rows.prefix(filter.pageSize)), rows.count > filter.pageSize)
     }
 
     /// The engagements of the signed-in participant's own record, with coaches and agreements.

@@ -1,0 +1,93 @@
+import TandemKit
+
+/// The caseload table, written in code rather than in `caseload.leaf`: a coach's page has
+/// sixty rows of five cells, and the template spent more time on them than the whole rest
+/// of the request (bench/RESULTS.md). The markup matches the other tables: a caption,
+/// column headers, and a `data-label` per cell for the stacked layout on small screens.
+struct CaseloadTable {
+    let rows: [EngagementService.CaseloadRow]
+    /// Supervisors and admins see every coach's engagements, so the primary coach is shown.
+    let showsCoach: Bool
+    let messages: MessageTable
+
+    func html() -> String {
+        let person = messages.text("caseload_person")
+        let service = messages.text("field_service_type")
+        let status = messages.text("field_status")
+        let coach = messages.text("field_primary_coach")
+        let attention = messages.text("caseload_attention")
+        // Each distinct value is looked up once, not once a row.
+        var serviceNames: [ServiceType: String] = [:]
+        var statusNames: [EngagementStatus: String] = [:]
+        var signalNames: [AttentionSignal: String] = [:]
+
+        var out = HTMLWriter(capacity: 1024 + rows.count * 600)
+        out.raw("<table class=\"data\" id=\"caseload\">\n<caption class=\"visually-hidden\">")
+        out.text(messages.text("caseload_title"))
+        out.raw("</caption>\n<thead><tr>")
+        for label in showsCoach ? [person, service, status, coach, attention] : [person, service, status, attention] {
+            out.raw("<th scope=\"col\">")
+            out.text(label)
+            out.raw("</th>")
+        }
+        out.raw("</tr></thead>\n<tbody>\n")
+        for row in rows {
+            out.raw("<tr>\n")
+            out.cell(label: person)
+            out.link(to: "/participants/", row.participantID.uuidString, text: row.participantName)
+            out.raw("</td>\n")
+            out.cell(label: service)
+            out.link(
+                to: "/engagements/", row.engagementID.uuidString,
+                text: cached(row.serviceType, in: &serviceNames, key: "service_" + row.serviceType.rawValue))
+            out.raw("</td>\n")
+            out.cell(label: status)
+            out.raw("<span class=\"badge status-")
+            out.text(row.status.rawValue)
+            out.raw("\">")
+            out.text(cached(row.status, in: &statusNames, key: "status_" + row.status.rawValue))
+            out.raw("</span></td>\n")
+            if showsCoach {
+                out.cell(label: coach)
+                out.text(row.primary?.name ?? "")
+                out.raw("</td>\n")
+            }
+            out.cell(label: attention)
+            for signal in row.attention {
+                out.raw("<span class=\"badge attention\">")
+                out.text(cached(signal, in: &signalNames, key: signal.rawValue))
+                out.raw("</span> ")
+            }
+            out.raw("</td>\n</tr>\n")
+        }
+        out.raw("</tbody>\n</table>")
+        return out.html
+    }
+
+    private func cached<Value: Hashable>(
+        _ value: Value, in names: inout [Value: String], key: @autoclosure () -> String
+    ) -> String {
+        if let known = names[value] { return known }
+        let name = messages.text(key())
+        names[value] = name
+        return name
+    }
+}
+
+extension HTMLWriter {
+    /// Opens a table cell labelled for the stacked layout on small screens.
+    fileprivate mutating func cell(label: String) {
+        raw("<td data-label=\"")
+        text(label)
+        raw("\">")
+    }
+
+    fileprivate mutating func link(to path: StaticString, _ id: String, text label: String) {
+        raw("<a href=\"")
+        raw(path)
+        text(id)
+        raw("\">")
+        text(label)
+        raw("</a>")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import TandemKit
+import Testing
+
+@testable import TandemApp
+
+@Suite("Pages written in code")
+struct HTMLWriterTests {
+    @Test("values are escaped for text and attributes; markup written in code is not")
+    func escaping() {
+        var out = HTMLWriter()
+        out.raw("<p title=\"")
+        out.text(#"a "quoted" & 'single' <b>"#)
+        out.raw("\">")
+        out.text("Zoë <script>alert(1)</script>")
+        out.raw("</p>")
+        #expect(
+            out.html
+                == "<p title=\"a &quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;\">Zoë &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+        )
+    }
+
+    @Test("select options carry their escaped value and label, and the chosen one is selected")
+    func options() {
+        var out = HTMLWriter()
+        out.options([
+            SelectOption(value: "", label: "All coaches", selected: false),
+            SelectOption(value: "a\"b", label: "Rosa & Co", selected: true),
+        ])
+        #expect(
+            out.html
+                == "<option value=\"\">All coaches</option><option value=\"a&quot;b\" selected>Rosa &amp; Co</option>")
+    }
+
+    @Test(
+        "the caseload table has a caption, a header per column and a label per cell; the coach column only when asked")
+    func caseloadTable() throws {
+        let messages = try MessageTable(
+            json: Data(
+                #"""
+                {"caseload_title": "My caseload", "caseload_person": "Person", "field_service_type": "Service",
+                 "field_status": "Status", "field_primary_coach": "Primary coach", "caseload_attention": "Needs attention",
+                 "service_sober_escort": "Sober escort", "status_active": "Active",
+                 "attention_no_recent_contact": "No contact in 14 days"}
+                """#.utf8))
+        let engagement = UUID()
+        let participant = UUID()
+        let row = EngagementService.CaseloadRow(
+            engagementID: engagement, participantID: participant, participantName: "Jo <i>\"JJ\"</i>",
+            serviceType: .soberEscort, status: .active, startDate: "2026-01-05",
+            coaches: [EngagementService.CoachName(id: UUID(), name: "Rosa & Co", isPrimary: true)],
+            attention: AttentionSignal.allCases)
+        let coachView = CaseloadTable(rows: [row], showsCoach: false, messages: messages).html()
+        #expect(coachView.contains("<caption class=\"visually-hidden\">My caseload</caption>"))
+        #expect(
+            coachView.contains(
+                "<a href=\"/participants/\(participant.uuidString)\">Jo &lt;i&gt;&quot;JJ&quot;&lt;/i&gt;</a>"))
+        #expect(coachView.contains("<a href=\"/engagements/\(engagement.uuidString)\">Sober escort</a>"))
+        #expect(coachView.contains("<span class=\"badge status-active\">Active</span>"))
+        #expect(coachView.components(separatedBy: "<th scope=\"col\">").count - 1 == 4)
+        #expect(coachView.components(separatedBy: "data-label=").count - 1 == 4)
+        #expect(coachView.contains("<span class=\"badge attention\">No contact in 14 days</span>"))
+        #expect(!coachView.contains("Rosa"))
+        let supervisorView = CaseloadTable(rows: [row, row], showsCoach: true, messages: messages).html()
+        #expect(supervisorView.components(separatedBy: "<th scope=\"col\">").count - 1 == 5)
+        #expect(
+            supervisorView.components(separatedBy: "<td data-label=\"Primary coach\">Rosa &amp; Co</td>").count - 1 == 2
+        )
+        #expect(supervisorView.components(separatedBy: "<tr>").count - 1 == 3)
+    }
+}
