@@ -2,10 +2,12 @@
 # Caseload page and name search on a statewide-sized database, release build, SQLite.
 #   swift build -c release --product tandem && bench/caseload.sh [PARTICIPANTS]
 # Seeds PARTICIPANTS (default 100000) people with `tandem seed` (60 engagements per coach),
-# then runs wrk (2 threads, 32 connections, 15 s each; then 1 connection, 5 s) against:
+# then runs wrk (2 threads, 32 connections, 15 s each; then 8 and 1 connections, 5 s) against:
 #   - a coach's caseload page (GET /, 60 engagements),
+#   - a supervisor's organization-wide caseload (GET /, first 100, every coach in the filter),
 #   - name search by a coach (GET /participants?q=…, their own people),
 #   - name search by a supervisor across the whole organization,
+#   - a signed-in page that reads no data (GET /crisis), the floor of every signed-in page,
 # and prints requests/s, p50, p99 and the server's peak resident memory.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,11 +56,17 @@ run() {
     shift
     echo "-- 32 connections"
     wrk -t2 -c32 -d15s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+    echo "-- 8 connections"
+    wrk -t2 -c8 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
     echo "-- 1 connection (time of one request, no queue)"
     wrk -t1 -c1 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
 }
 run "coach's caseload (GET /, 60 engagements)" -H "Cookie: $COACH" "$BASE/"
+run "organization-wide caseload, supervisor (GET /, 100 of $COUNT, every coach in the filter)" \
+    -H "Cookie: $SUPERVISOR" "$BASE/"
 run "name search, coach (own caseload)" -H "Cookie: $COACH" -s "$DATA/search.lua" "$BASE"
 run "name search, supervisor (all $COUNT participants)" -H "Cookie: $SUPERVISOR" -s "$DATA/search.lua" "$BASE"
+# The floor: a signed-in page that reads nothing but the session and writes no audit entry.
+run "signed-in page with no data (GET /crisis)" -H "Cookie: $COACH" "$BASE/crisis"
 echo "server peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MiB"}' "/proc/$PID/status")"
 echo "audit entries written: $(sqlite3 "$DATA/tandem.sqlite" 'SELECT COUNT(*) FROM audit_events' 2>/dev/null || echo '?')"

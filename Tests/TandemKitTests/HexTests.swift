@@ -14,12 +14,13 @@ struct HexTests {
 
 @Suite("UUID text")
 struct UUIDTextTests {
-    @Test("reads what Foundation reads, in either case")
+    @Test("reads what Foundation reads, in either case, and writes what it writes")
     func parse() {
         for _ in 0..<200 {
             let id = UUID()
             #expect(UUIDText.parse(id.uuidString) == id)
             #expect(UUIDText.parse(id.uuidString.lowercased()) == id)
+            #expect(UUIDText.string(id) == id.uuidString)
         }
         #expect(
             UUIDText.parse("00000000-0000-0000-0000-000000000000")

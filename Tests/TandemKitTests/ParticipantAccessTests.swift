@@ -95,6 +95,18 @@ struct NameSearchTests {
         #expect(NameSearch.fold(input) == expected)
     }
 
+    @Test(
+        "people are listed by their folded words",
+        arguments: [
+            ("Ana Lee", "ana lee"), ("  Ana\tLEE \n", "ana lee"), ("Ana - Lee", "ana  lee"),
+            ("O'Brien, Pat", "obrien pat"),
+            ("José  Álvarez", "jose alvarez"), ("Zoë\u{00A0}Ng", "zoe ng"), ("", ""),
+            (String(repeating: "a", count: 130), String(repeating: "a", count: 120)),
+        ])
+    func sortKey(name: String, expected: String) {
+        #expect(NameSearch.sortKey(name) == expected)
+    }
+
     @Test("names give a term per word, and parts of joined words")
     func terms() {
         #expect(

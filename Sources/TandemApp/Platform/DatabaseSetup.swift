@@ -26,7 +26,7 @@ extension Application {
         }
     }
 
-    /// Sets the durability pragmas on SQLite. WAL is stored in the file; synchronous and
+    /// Sets the durability and cache pragmas on SQLite. WAL is stored in the file; synchronous and
     /// the busy timeout belong to each connection, and the pool keeps one connection per
     /// event loop, so each loop's connection is primed here.
     func prepareSQLite() async throws {
@@ -37,6 +37,9 @@ extension Application {
             try await db.raw("PRAGMA synchronous = FULL").run()
             try await db.raw("PRAGMA busy_timeout = 5000").run()
             try await db.raw("PRAGMA foreign_keys = ON").run()
+            // 16 MiB of pages per connection instead of SQLite's 2: the indexes a caseload
+            // and a search walk stay in memory rather than being read again for each page.
+            try await db.raw("PRAGMA cache_size = -16384").run()
         }
         try await refreshPlannerStatistics()
     }

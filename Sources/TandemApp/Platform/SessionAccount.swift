@@ -24,9 +24,11 @@ struct SessionAccount: Sendable {
         var query = SQLQueryString(selection)
         switch key {
         case .tokenHash(let hash):
-            query.appendInterpolation(unsafeRaw: " WHERE s.token_hash = "); query.appendInterpolation(bind: hash)
+            query.appendInterpolation(unsafeRaw: " WHERE s.token_hash = ")
+            query.appendInterpolation(bind: hash)
         case .sessionID(let id):
-            query.appendInterpolation(unsafeRaw: " WHERE s.id = "); query.appendInterpolation(bind: id)
+            query.appendInterpolation(unsafeRaw: " WHERE s.id = ")
+            query.appendInterpolation(bind: id)
         }
         query.appendInterpolation(unsafeRaw: " ORDER BY m.created_at LIMIT 1")
         guard let row = try await sql.raw(query).first() else { return nil }

@@ -82,7 +82,13 @@ public enum NameSearch {
 
     /// The key people are listed by: folded preferred name, then the original for ties.
     public static func sortKey(_ name: String) -> String {
-        String(
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            // The same words and folding as below, without Character's Unicode rules.
+            let words = name.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+            return String(
+                words.map { foldASCII(String(decoding: $0, as: UTF8.self)) }.joined(separator: " ").prefix(120))
+        }
+        return String(
             (name.split(whereSeparator: { $0.isWhitespace }).map { fold(String($0)) }.joined(separator: " "))
                 .prefix(120))
     }

@@ -1,34 +1,48 @@
 import Foundation
 
-/// Reads a UUID written as 36 characters (8-4-4-4-12 hexadecimal digits, either case).
-/// Foundation's parser on Linux goes through `sscanf`, which was a visible part of a page
-/// that reads a hundred ids stored as text.
+/// Reads and writes a UUID as 36 characters (8-4-4-4-12 hexadecimal digits). Foundation on
+/// Linux goes through `sscanf` and `snprintf` for these, a visible part of a caseload page,
+/// which reads a hundred ids stored as text and writes them into links.
 public enum UUIDText {
-    public static func parse(_ text: String) -> UUID? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        var high: UInt8?
-        var index = 0
-        for character in text.utf8 {
-            defer { index += 1 }
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+    private static let digits = Array("0123456789ABCDEF".utf8)
+
+    /// The same text as `uuidString`: upper case, with dashes.
+    public static func string(_ id: UUID) -> String {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(36)
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0F)])
             }
-            guard index < 36, let digit = value(of: character) else { return nil }
-            if let first = high {
-                bytes.append(first << 4 | digit)
-                high = nil
-            } else {
-                high = digit
-            }
+            return String(decoding: out, as: UTF8.self)
         }
-        guard index == 36, bytes.count == 16 else { return nil }
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
-                bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            ))
+    }
+
+    public static func parse(_ text: String) -> UUID? {
+        guard text.utf8.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &uuid) { bytes -> Bool in
+            var high: UInt8?
+            var written = 0
+            for (index, character) in text.utf8.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                guard let digit = value(of: character) else { return false }
+                if let first = high {
+                    bytes[written] = first << 4 | digit
+                    written += 1
+                    high = nil
+                } else {
+                    high = digit
+                }
+            }
+            return written == 16
+        }
+        return valid ? UUID(uuid: uuid) : nil
     }
 
     private static func value(of character: UInt8) -> UInt8? {

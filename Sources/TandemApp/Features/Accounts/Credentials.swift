@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOPosix
 import TandemKit
 import Vapor
 
@@ -33,7 +34,8 @@ struct Credentials {
         if let wait = try await throttle.wait(for: keys) { return .throttled(wait) }
         try await throttle.count(keys.account)
         let user = try await User.query(on: request.db).filter(\.$email == FieldRules.normalizedEmail(email)).first()
-        let hash = user?.passwordHash ?? Self.decoyHash
+        let hash: String
+        if let user { hash = user.passwordHash } else { hash = await Self.decoyHash }
         let matches = await verify(password, hash: hash)
         guard let user, matches else {
             if let client = keys.client { try await throttle.count(client) }
@@ -89,6 +91,14 @@ struct Credentials {
         return (try? await request.password.async.verify(digest, created: hash)) ?? false
     }
 
-    /// A bcrypt hash of a random value, verified against when the e-mail is unknown.
-    static let decoyHash: String = (try? Bcrypt.hash(SecureToken.generate(), cost: 12)) ?? ""
+    /// A bcrypt hash of a random value, verified against when the e-mail is unknown. Made
+    /// once, on the thread pool: hashing takes a quarter of a second, and requests run on
+    /// the event loops, which must never wait.
+    private static let decoy = Task {
+        try await NIOThreadPool.singleton.runIfActive { try Bcrypt.hash(SecureToken.generate(), cost: 12) }
+    }
+
+    static var decoyHash: String {
+        get async { (try? await decoy.value) ?? "" }
+    }
 }

@@ -34,11 +34,11 @@ struct CaseloadTable {
         for row in rows {
             out.raw("<tr>\n")
             out.cell(label: person)
-            out.link(to: "/participants/", row.participantID.uuidString, text: row.participantName)
+            out.link(to: "/participants/", UUIDText.string(row.participantID), text: row.participantName)
             out.raw("</td>\n")
             out.cell(label: service)
             out.link(
-                to: "/engagements/", row.engagementID.uuidString,
+                to: "/engagements/", UUIDText.string(row.engagementID),
                 text: cached(row.serviceType, in: &serviceNames, key: "service_" + row.serviceType.rawValue))
             out.raw("</td>\n")
             out.cell(label: status)
