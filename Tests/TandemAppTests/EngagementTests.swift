@@ -107,6 +107,34 @@ struct EngagementTests {
         }
     }
 
+    @Test("a caseload longer than a page continues on the next, for the coach and organization-wide")
+    func caseloadPages() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            // One more than a page (100), and one closed that the open view leaves out.
+            for index in 0..<101 {
+                try await app.makeParticipant(
+                    "Person \(String(format: "%03d", index))", in: admin.organization, coach: coach.user)
+            }
+            try await app.makeParticipant(
+                "Person 050 closed", in: admin.organization, coach: coach.user, status: .closed)
+            for account in [coach, admin] {
+                let browser = TestBrowser(app)
+                try await browser.signIn(account)
+                let first = try await browser.get("/").body.string
+                #expect(first.components(separatedBy: "href=\"/engagements/").count - 1 == 100)
+                #expect(first.contains("Person 099") && !first.contains("Person 100") && first.contains("rel=\"next\""))
+                #expect(!first.contains("rel=\"prev\"") && !first.contains("Person 050 closed"))
+                let second = try await browser.get("/?status=open&page=2").body.string
+                #expect(second.components(separatedBy: "href=\"/engagements/").count - 1 == 1)
+                #expect(
+                    second.contains("Person 100") && !second.contains("rel=\"next\"") && second.contains("rel=\"prev\"")
+                )
+            }
+        }
+    }
+
     @Test("names on the caseload and in the coach filter are escaped")
     func caseloadEscapes() async throws {
         try await withTandem { app in

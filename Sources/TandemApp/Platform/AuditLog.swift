@@ -201,6 +201,8 @@ actor AuditLog {
             }
             guard let last = batch.last, batch.count == batchSize else { return nil }
             after = last.sequence
+            // Requests share this thread (an event loop): let them run between batches.
+            await Task.yield()
         }
     }
 

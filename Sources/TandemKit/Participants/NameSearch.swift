@@ -14,16 +14,18 @@ public enum NameSearch {
         // Most names are plain ASCII; lists sort thousands of them per page.
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(text) }
         var out = ""
-        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
-            if let replacement = replacements[Character(scalar)] {
+        for character in text.lowercased() {
+            if let replacement = replacements[character] {
                 out += replacement
                 continue
             }
-            let properties = scalar.properties
-            if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
-                continue
+            for scalar in String(character).decomposedStringWithCanonicalMapping.unicodeScalars {
+                let properties = scalar.properties
+                if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
+                    continue
+                }
+                if properties.isAlphabetic || properties.numericType != nil { out.unicodeScalars.append(scalar) }
             }
-            if properties.isAlphabetic || properties.numericType != nil { out.unicodeScalars.append(scalar) }
         }
         return out
     }

@@ -12,8 +12,8 @@ extension TenantScope {
     func caseloadPage(
         coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int,
         withCoaches: Bool, now: Date
-    ) async throws -> [EngagementService.CaseloadRow] {
-        guard let sql = db as? any SQLDatabase else { return [] }
+    ) async throws -> (rows: [EngagementService.CaseloadRow], hasMore: Bool) {
+        guard let sql = db as? any SQLDatabase else { return ([], false) }
         let columns =
             "SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.last_contact_at"
         // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it alike): from
@@ -30,7 +30,8 @@ extension TenantScope {
         } else {
             query = """
                 \(unsafeRaw: columns) FROM participants p CROSS JOIN engagements e \
-                WHERE p.organization_id = \(bind: organizationID) AND e.participant_id = p.id
+                WHERE p.organization_id = \(bind: organizationID) AND e.participant_id = p.id \
+                AND e.organization_id = \(bind: organizationID)
                 """
         }
         if let statuses {
@@ -43,9 +44,11 @@ extension TenantScope {
             query.appendInterpolation(bind: service.rawValue)
         }
         query.appendInterpolation(
-            unsafeRaw: " ORDER BY p.sort_name, p.id, e.created_at LIMIT \(limit) OFFSET \(offset)")
+            unsafeRaw: " ORDER BY p.sort_name, p.id, e.created_at LIMIT \(limit + 1) OFFSET \(offset)")
+        // One more than the page says whether another page follows.
+        let found = try await sql.raw(query).all()
         var rows: [EngagementService.CaseloadRow] = []
-        for row in try await sql.raw(query).all() {
+        for row in found.prefix(limit) {
             // Columns by name, not through Codable: a page decodes hundreds of values.
             guard let service = ServiceType(rawValue: try row.decode(column: "service_type", as: String.self)),
                 let status = EngagementStatus(rawValue: try row.decode(column: "status", as: String.self))
@@ -61,9 +64,9 @@ extension TenantScope {
                         status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
                         now: now)))
         }
-        guard withCoaches, !rows.isEmpty else { return rows }
+        guard withCoaches, !rows.isEmpty else { return (rows, found.count > limit) }
         let names = try await coachNames(of: rows.map(\.engagementID))
-        return rows.map { $0.with(coaches: names[$0.engagementID] ?? []) }
+        return (rows.map { $0.with(coaches: names[$0.engagementID] ?? []) }, found.count > limit)
     }
 
     /// The coaches of `ids`, primary first, then by name.

@@ -281,13 +281,13 @@ struct EngagementService {
             statuses =
                 EngagementStatus(rawValue: filter.status).map { [$0] } ?? EngagementStatus.allCases.filter(\.isOpen)
         }
-        let rows = try await scope.caseloadPage(
+        let (rows, hasMore) = try await scope.caseloadPage(
             coach: coach, statuses: statuses, service: filter.serviceType, offset: (filter.page - 1) * filter.pageSize,
-            limit: filter.pageSize + 1, withCoaches: filter.withCoaches, now: Date())
+            limit: filter.pageSize, withCoaches: filter.withCoaches, now: Date())
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)
-        return (Array(rows.prefix(filter.pageSize)), rows.count > filter.pageSize)
+        return (rows, hasMore)
     }
 
     /// The engagements of the signed-in participant's own record, with coaches and agreements.
