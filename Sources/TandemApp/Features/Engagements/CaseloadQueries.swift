@@ -50,7 +50,7 @@ extension TenantScope {
         var rows: [EngagementService.CaseloadRow] = []
         for row in found.prefix(limit) {
             // Columns by name, not through Codable: a page decodes hundreds of values.
-            guard let service = ServiceType(rawValue: try row.decode(column: "service_type", as: String.self)),
+            guard let type = ServiceType(rawValue: try row.decode(column: "service_type", as: String.self)),
                 let status = EngagementStatus(rawValue: try row.decode(column: "status", as: String.self))
             else { continue }
             rows.append(
@@ -58,7 +58,7 @@ extension TenantScope {
                     engagementID: try row.uuid("id"),
                     participantID: try row.uuid("participant_id"),
                     participantName: try row.decode(column: "preferred_name", as: String.self),
-                    serviceType: service, status: status,
+                    serviceType: type, status: status,
                     startDate: try row.decode(column: "start_date", as: String.self), coaches: [],
                     attention: AttentionSignal.signals(
                         status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
