@@ -102,3 +102,50 @@ def test_acknowledged_creates_survive_sigkill(data_dir):
         assert restarted.stop() == 0
     with sqlite3.connect(Path(data_dir) / "tandem.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sigterm_under_load_lets_requests_finish_and_exits_cleanly(data_dir):
+    """A restart under load: requests under way when SIGTERM arrives are answered before the
+    databases close, and the server exits with status 0, not a crash."""
+    password = strong_password()
+    made = tandem(data_dir, "setup", "--org", "Restart", "--email", "admin@example.org", TANDEM_SETUP_PASSWORD=password)
+    assert made.returncode == 0, made.stderr
+    server = Served(data_dir)
+    answered = 0
+    failures: list[int] = []
+    lock = threading.Lock()
+    enough = threading.Event()
+    try:
+        status, created = call(server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
+        assert status == 201, created
+        token = created["token"]
+
+        def read() -> None:
+            nonlocal answered
+            while True:
+                try:
+                    status, _ = call(server.base_url, "GET", "/engagements", token)
+                except (urllib.error.URLError, OSError, ConnectionError):
+                    return  # the server has stopped taking requests
+                with lock:
+                    if status == 200:
+                        answered += 1
+                        if answered >= 300:
+                            enough.set()
+                    else:
+                        failures.append(status)
+
+        threads = [threading.Thread(target=read, daemon=True) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        assert enough.wait(timeout=120), f"only {answered} answers; failures: {failures}"
+        server.process.send_signal(signal.SIGTERM)  # while the readers are still sending
+        exit_status = server.process.wait(timeout=30)
+        for thread in threads:
+            thread.join(timeout=20)
+    finally:
+        server.stop()
+    output = "\n".join(server.lines)
+    assert "Swift runtime failure" not in output and "Fatal error" not in output, output[-3000:]
+    assert exit_status == 0, output[-3000:]
+    assert failures == [], failures

@@ -40,6 +40,12 @@ public enum TandemMain {
                         app, settings: settings, isDemo: command == "demo", arguments: arguments)
                 }
                 try await app.execute()
+                if command == "serve" || command == "demo" {
+                    // Vapor stops its parts in no set order, and a request still under way
+                    // when the databases close would crash: stop taking requests, and let
+                    // those under way finish, first.
+                    await app.http.server.shared.shutdown()
+                }
                 lock?.release()
             } catch {
                 try? await app.asyncShutdown()
