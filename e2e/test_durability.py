@@ -37,19 +37,26 @@ def call(base: str, method: str, path: str, token: str | None = None, body: dict
         return error.code, {}
 
 
-def test_acknowledged_creates_survive_sigkill(data_dir):
+def serve_organization(data_dir: str, name: str) -> tuple[Served, str]:
+    """Sets up an organization, serves it, and signs its admin in to the API: (server, token)."""
     password = strong_password()
-    made = tandem(data_dir, "setup", "--org", "Durable", "--email", "admin@example.org", TANDEM_SETUP_PASSWORD=password)
+    made = tandem(data_dir, "setup", "--org", name, "--email", "admin@example.org", TANDEM_SETUP_PASSWORD=password)
     assert made.returncode == 0, made.stderr
     server = Served(data_dir)
+    status, created = call(server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
+    if status != 201:
+        server.stop()
+    assert status == 201, created
+    return server, created["token"]
+
+
+def test_acknowledged_creates_survive_sigkill(data_dir):
+    server, token = serve_organization(data_dir, "Durable")
     acknowledged: list[tuple[str, str]] = []
     refusals: list[tuple[int, dict]] = []
     lock = threading.Lock()
     enough = threading.Event()
     try:
-        status, created = call(server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
-        assert status == 201, created
-        token = created["token"]
         status, me = call(server.base_url, "GET", "/me", token)
         assert status == 200
 
@@ -107,19 +114,12 @@ def test_acknowledged_creates_survive_sigkill(data_dir):
 def test_sigterm_under_load_lets_requests_finish_and_exits_cleanly(data_dir):
     """A restart under load: requests under way when SIGTERM arrives are answered before the
     databases close, and the server exits with status 0, not a crash."""
-    password = strong_password()
-    made = tandem(data_dir, "setup", "--org", "Restart", "--email", "admin@example.org", TANDEM_SETUP_PASSWORD=password)
-    assert made.returncode == 0, made.stderr
-    server = Served(data_dir)
+    server, token = serve_organization(data_dir, "Restart")
     answered = 0
     failures: list[int] = []
     lock = threading.Lock()
     enough = threading.Event()
     try:
-        status, created = call(server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
-        assert status == 201, created
-        token = created["token"]
-
         def read() -> None:
             nonlocal answered
             while True:
