@@ -131,4 +131,34 @@ struct PlatformTests {
             #expect(try await Organization.query(on: app.db).count() == 0)
         }
     }
+    @Test("the session's models read exactly the columns Fluent's own loading reads")
+    func directColumnLoading() throws {
+        func same<M: LoadsColumnsDirectly>(_ make: () -> M) throws {
+            let byFluent = ColumnRecorder()
+            try make().output(from: byFluent)
+            let direct = ColumnRecorder()
+            try make().loadColumns(from: direct)
+            #expect(direct.asked.sorted() == byFluent.asked.sorted(), "\(M.self)")
+            #expect(!direct.asked.isEmpty)
+        }
+        try same { WebSession() }
+        try same { User() }
+        try same { Membership() }
+        try same { Organization() }
+    }
+}
+
+/// Notes every column a model asks for and says none is present, so loading changes nothing.
+private final class ColumnRecorder: DatabaseOutput, @unchecked Sendable {
+    var asked: [String] = []
+    var description: String { "recorder" }
+    func schema(_ schema: String) -> any DatabaseOutput { self }
+    func contains(_ key: FieldKey) -> Bool {
+        asked.append(key.description)
+        return false
+    }
+    func decodeNil(_ key: FieldKey) throws -> Bool { true }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
+        throw DecodingError.valueNotFound(T.self, .init(codingPath: [], debugDescription: "not recorded"))
+    }
 }
