@@ -41,13 +41,14 @@ struct HTMLWriterTests {
                 {"caseload_title": "My caseload", "caseload_person": "Person", "field_service_type": "Service",
                  "field_status": "Status", "field_primary_coach": "Primary coach", "caseload_attention": "Needs attention",
                  "service_sober_escort": "Sober escort", "status_active": "Active",
-                 "attention_no_recent_contact": "No contact in 14 days"}
+                 "attention_no_recent_contact": "No contact in 14 days", "caseload_last_check_in": "Last check-in",
+                 "caseload_no_check_in": "None yet", "date_long": "{month} {day}, {year}", "month_3": "March"}
                 """#.utf8))
         let engagement = UUID()
         let participant = UUID()
         let row = EngagementService.CaseloadRow(
             engagementID: engagement, participantID: participant, participantName: "Jo <i>\"JJ\"</i>",
-            serviceType: .soberEscort, status: .active, startDate: "2026-01-05",
+            serviceType: .soberEscort, status: .active, startDate: "2026-01-05", lastCheckIn: "2026-03-04",
             coaches: [EngagementService.CoachName(id: UUID(), name: "Rosa & Co", isPrimary: true)],
             attention: AttentionSignal.allCases)
         let coachView = CaseloadTable(rows: [row], showsCoach: false, messages: messages).html()
@@ -57,12 +58,19 @@ struct HTMLWriterTests {
                 "<a href=\"/participants/\(participant.uuidString)\">Jo &lt;i&gt;&quot;JJ&quot;&lt;/i&gt;</a>"))
         #expect(coachView.contains("<a href=\"/engagements/\(engagement.uuidString)\">Sober escort</a>"))
         #expect(coachView.contains("<span class=\"badge status-active\">Active</span>"))
-        #expect(coachView.components(separatedBy: "<th scope=\"col\">").count - 1 == 4)
-        #expect(coachView.components(separatedBy: "data-label=").count - 1 == 4)
+        #expect(coachView.components(separatedBy: "<th scope=\"col\">").count - 1 == 5)
+        #expect(coachView.components(separatedBy: "data-label=").count - 1 == 5)
+        #expect(
+            coachView.contains(
+                "<td data-label=\"Last check-in\"><time datetime=\"2026-03-04\">March 4, 2026</time></td>"))
         #expect(coachView.contains("<span class=\"badge attention\">No contact in 14 days</span>"))
         #expect(!coachView.contains("Rosa"))
-        let supervisorView = CaseloadTable(rows: [row, row], showsCoach: true, messages: messages).html()
-        #expect(supervisorView.components(separatedBy: "<th scope=\"col\">").count - 1 == 5)
+        let never = EngagementService.CaseloadRow(
+            engagementID: engagement, participantID: participant, participantName: "Jo", serviceType: .soberEscort,
+            status: .active, startDate: "2026-01-05", lastCheckIn: nil, coaches: row.coaches, attention: [])
+        let supervisorView = CaseloadTable(rows: [row, never], showsCoach: true, messages: messages).html()
+        #expect(supervisorView.contains("<td data-label=\"Last check-in\">None yet</td>"))
+        #expect(supervisorView.components(separatedBy: "<th scope=\"col\">").count - 1 == 6)
         #expect(
             supervisorView.components(separatedBy: "<td data-label=\"Primary coach\">Rosa &amp; Co</td>").count - 1 == 2
         )

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TandemKit
 import Testing
 import VaporTesting
 
@@ -100,6 +101,7 @@ struct ParticipantRouteMatrixTests {
         "POST /engagements/:engagementID/status": [("status", "paused")],
         "POST /engagements/:engagementID/coaches": [("primary_coach", "SELF")],
         "POST /engagements/:engagementID/signatures": [("signer", "coach"), ("typed_name", "X"), ("version", "1")],
+        "POST /participants/:participantID/check-ins/:checkInID/follow-up": [],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -126,10 +128,15 @@ struct ParticipantRouteMatrixTests {
             ]
             try await app.makeParticipant(
                 "Someone Else", in: admin.organization, coach: coach.user, user: outsiders[2].user)
+            let checkIn = CheckIn(
+                organizationID: admin.organization.id!, participantID: person.id!, day: CalendarDate("2026-03-01")!)
+            checkIn.apply(CheckInAnswers(mood: 2, craving: 7, wentWell: "Secret Person's walk", wantsReachOut: true))
+            try await checkIn.create(on: app.db)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
-                        return ["participantID", "engagementID", "participantId", "engagementId"].contains(name)
+                        return ["participantID", "engagementID", "participantId", "engagementId", "checkInID"].contains(
+                            name)
                     }
                     return false
                 }
@@ -139,6 +146,7 @@ struct ParticipantRouteMatrixTests {
                 "/"
                     + route.path.map { component -> String in
                         if case .parameter(let name) = component {
+                            if name == "checkInID" { return checkIn.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -174,6 +182,7 @@ struct ParticipantRouteMatrixTests {
                     }
                     #expect([403, 404].contains(response.status.code), "\(who) \(key) → \(response.status)")
                     #expect(!response.body.string.contains("Secret Person"), "\(who) \(key)")
+                    #expect(!response.body.string.contains("walk"), "\(who) \(key)")
                 }
                 for list in ["/", "/participants?q=secret", "/participants"] {
                     #expect(!(try await browser.get(list)).body.string.contains("Secret Person"), "\(who) \(list)")
@@ -189,6 +198,7 @@ struct ParticipantRouteMatrixTests {
             #expect(try await Engagement.query(on: app.db).count() == 2)
             #expect(try await EngagementCoach.query(on: app.db).count() == 2)
             #expect(try await AgreementSignature.query(on: app.db).count() == 0)
+            #expect(try await CheckIn.find(checkIn.id, on: app.db)?.reachOut == .open)
             #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
         }
     }

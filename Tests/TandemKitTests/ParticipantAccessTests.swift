@@ -9,24 +9,25 @@ struct ParticipantAccessTests {
 
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
-        .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn,
+        .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
+        .followUp, .viewRecoveryDate, .export,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
     static let table: [Case] = [
         (.admin, .none, staffWide.union([.delete, .viewAccessHistory])),
-        (.admin, .coach, everything.subtracting([.signAsParticipant])),
+        (.admin, .coach, everything.subtracting([.signAsParticipant, .checkIn])),
         (.supervisor, .none, staffWide),
-        (.supervisor, .coach, staffWide.union([.signAsCoach, .recordInPersonSignature])),
+        (.supervisor, .coach, staffWide.union([.signAsCoach, .recordInPersonSignature, .viewRecoveryDate])),
         (.coach, .none, [.create]),
         (.coach, .coach, coachOwn),
         (.coach, .own, [.create]),
         (.participant, .none, []),
         (.participant, .coach, []),
-        (.participant, .own, [.view, .signAsParticipant, .viewAccessHistory]),
+        (.participant, .own, [.view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export]),
         (.family, .none, []),
         (.family, .own, []),
         (.family, .coach, []),
@@ -201,6 +202,14 @@ struct AttentionSignalTests {
         #expect(AttentionSignal.signals(status: .active, lastContact: now - 13 * day, now: now).isEmpty)
         #expect(AttentionSignal.signals(status: .paused, lastContact: now - 30 * day, now: now).isEmpty)
         #expect(AttentionSignal.signals(status: .active, lastContact: nil, now: now).isEmpty)
+        #expect(
+            AttentionSignal.signals(status: .active, lastContact: now - 15 * day, reachOutRequested: true, now: now)
+                == [.reachOutRequested, .noRecentContact])
+        #expect(
+            AttentionSignal.signals(status: .paused, lastContact: nil, reachOutRequested: true, now: now)
+                == [.reachOutRequested])
+        #expect(
+            AttentionSignal.signals(status: .completed, lastContact: nil, reachOutRequested: true, now: now).isEmpty)
     }
 }
 

@@ -19,5 +19,7 @@ enum TandemMigrations {
         M0014_LinkAuditAndInvitationsToParticipants(),
         M0015_CreateIdempotencyKeys(),
         M0016_OrderParticipantsByNameAndID(),
+        M0017_AddParticipantTimeZone(),
+        M0018_CreateCheckIns(),
     ]
 }

@@ -22,6 +22,15 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case inviteToSignIn
     /// See who looked at or changed the record.
     case viewAccessHistory
+    /// Send (or change) today's check-in: the participant's own act.
+    case checkIn
+    /// Mark a check-in's "please reach out" as followed up.
+    case followUp
+    /// See the recovery start date, day count and milestones: the person's own, shared
+    /// with their coaches only.
+    case viewRecoveryDate
+    /// Download the records (check-ins as CSV, the FHIR bundle).
+    case export
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -50,21 +59,24 @@ public enum ParticipantAccess {
         switch role {
         case .admin, .supervisor:
             switch action {
-            case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn: return true
+            case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export:
+                return true
             case .delete, .viewAccessHistory: return role == .admin
-            case .signAsCoach, .recordInPersonSignature: return relation.isTheirCoach
-            case .signAsParticipant: return false
+            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate: return relation.isTheirCoach
+            case .signAsParticipant, .checkIn: return false
             }
         case .coach:
             switch action {
             case .create: return true
-            case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn:
+            case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
+                .followUp, .viewRecoveryDate, .export:
                 return relation.isTheirCoach
-            case .delete, .reassign, .signAsParticipant, .viewAccessHistory: return false
+            case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
-            case .view, .signAsParticipant, .viewAccessHistory: return relation.isSelf
+            case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export:
+                return relation.isSelf
             default: return false
             }
         case .family, .partner:

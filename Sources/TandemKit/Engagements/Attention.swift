@@ -4,12 +4,17 @@ import Foundation
 /// their own (a check-in asking to be contacted); each is a message key for the caseload.
 public enum AttentionSignal: String, Sendable, CaseIterable {
     case noRecentContact = "attention_no_recent_contact"
+    /// A check-in asked the coach to reach out, and no one has marked it followed up.
+    case reachOutRequested = "attention_reach_out"
 
     /// Days without contact after which an open engagement is flagged.
     public static let contactGapDays = 14
 
-    public static func signals(status: EngagementStatus, lastContact: Date?, now: Date) -> [AttentionSignal] {
+    public static func signals(
+        status: EngagementStatus, lastContact: Date?, reachOutRequested: Bool = false, now: Date
+    ) -> [AttentionSignal] {
         var found: [AttentionSignal] = []
+        if reachOutRequested && status.isOpen { found.append(.reachOutRequested) }
         if status == .active, let lastContact,
             now.timeIntervalSince(lastContact) > Double(contactGapDays) * 86_400
         {

@@ -19,13 +19,16 @@ public struct ParticipantProfile: Equatable, Sendable {
     public var emergencyContactName: String
     public var emergencyContactRelationship: String
     public var emergencyContactPhone: String
+    /// The person's own time zone (an IANA name); empty for their organization's. Their
+    /// check-ins belong to their local calendar day.
+    public var timeZone: String
 
     public init(
         preferredName: String = "", legalName: String = "", pronouns: String = "", dateOfBirth: String = "",
         phone: String = "", email: String = "", language: String = "en", contactMethods: [String] = [],
         safeContactTimes: String = "", pathways: [String] = [], pathwayOther: String = "",
         recoveryStartDate: String = "", strengths: String = "", emergencyContactName: String = "",
-        emergencyContactRelationship: String = "", emergencyContactPhone: String = ""
+        emergencyContactRelationship: String = "", emergencyContactPhone: String = "", timeZone: String = ""
     ) {
         self.preferredName = preferredName
         self.legalName = legalName
@@ -43,6 +46,7 @@ public struct ParticipantProfile: Equatable, Sendable {
         self.emergencyContactName = emergencyContactName
         self.emergencyContactRelationship = emergencyContactRelationship
         self.emergencyContactPhone = emergencyContactPhone
+        self.timeZone = timeZone
     }
 
     /// The person's own words for their pathway, kept only while "other" is among the pathways.
@@ -54,7 +58,7 @@ public struct ParticipantProfile: Equatable, Sendable {
     public static let limits: [String: Int] = [
         "preferred_name": 120, "legal_name": 200, "pronouns": 40, "safe_contact_times": 500, "pathway_other": 120,
         "strengths": 2000, "emergency_contact_name": 120, "emergency_contact_relationship": 60, "phone": 30,
-        "email": 254, "emergency_contact_phone": 30,
+        "email": 254, "emergency_contact_phone": 30, "time_zone": 64,
     ]
 
     /// Sizes checked on what was sent, before spaces are trimmed, so the limits mean the
@@ -65,7 +69,7 @@ public struct ParticipantProfile: Equatable, Sendable {
             ("safe_contact_times", safeContactTimes), ("pathway_other", pathwayOther), ("strengths", strengths),
             ("emergency_contact_name", emergencyContactName),
             ("emergency_contact_relationship", emergencyContactRelationship), ("phone", phone), ("email", email),
-            ("emergency_contact_phone", emergencyContactPhone),
+            ("emergency_contact_phone", emergencyContactPhone), ("time_zone", timeZone),
         ]
         var found = texts.filter { $0.1.count > Self.limits[$0.0]! }.map { (field: $0.0, key: "error_text_too_long") }
         if contactMethods.count > 10 { found.append(("contact_methods", "error_value_invalid")) }
@@ -101,6 +105,7 @@ public struct ParticipantProfile: Equatable, Sendable {
         copy.emergencyContactName = trim(emergencyContactName)
         copy.emergencyContactRelationship = trim(emergencyContactRelationship)
         copy.emergencyContactPhone = trim(emergencyContactPhone)
+        copy.timeZone = trim(timeZone)
         let methods = ValueList.parse(contactMethods, as: ContactMethod.self)
         copy.contactMethods = methods.values.map(\.rawValue) + methods.unknown
         let paths = ValueList.parse(pathways, as: RecoveryPathway.self)
@@ -142,6 +147,7 @@ public struct ParticipantProfile: Equatable, Sendable {
         }
         if !email.isEmpty, let key = FieldRules.email(email) { found.append(("email", key)) }
         if Language(rawValue: language) == nil { found.append(("language", "error_value_invalid")) }
+        if !timeZone.isEmpty, !Self.timeZones.contains(timeZone) { found.append(("time_zone", "error_value_invalid")) }
         if !ValueList.parse(contactMethods, as: ContactMethod.self).unknown.isEmpty {
             found.append(("contact_methods", "error_value_invalid"))
         }
@@ -150,6 +156,9 @@ public struct ParticipantProfile: Equatable, Sendable {
         }
         return found
     }
+
+    /// The time zones a person may choose: the system's named zones.
+    public static let timeZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
 
     /// Control characters other than line breaks and tabs have no place in what people type.
     public static func forbidden(_ scalar: Unicode.Scalar) -> Bool {

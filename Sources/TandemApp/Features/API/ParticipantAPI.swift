@@ -262,7 +262,7 @@ extension APIHandler {
             pathwayOther: api.pathwayOther ?? "", recoveryStartDate: api.recoveryStartDate ?? "",
             strengths: api.strengths ?? "", emergencyContactName: api.emergencyContactName ?? "",
             emergencyContactRelationship: api.emergencyContactRelationship ?? "",
-            emergencyContactPhone: api.emergencyContactPhone ?? "")
+            emergencyContactPhone: api.emergencyContactPhone ?? "", timeZone: api.timeZone ?? "")
     }
 
     static func apiProfile(_ profile: ParticipantProfile) -> Schemas.ParticipantProfile {
@@ -276,7 +276,7 @@ extension APIHandler {
             pathwayOther: profile.pathwayOther, recoveryStartDate: profile.recoveryStartDate,
             strengths: profile.strengths, emergencyContactName: profile.emergencyContactName,
             emergencyContactRelationship: profile.emergencyContactRelationship,
-            emergencyContactPhone: profile.emergencyContactPhone)
+            emergencyContactPhone: profile.emergencyContactPhone, timeZone: profile.timeZone)
     }
 
     static func terms(_ api: Schemas.EngagementInput) throws -> EngagementService.Terms {
@@ -294,16 +294,20 @@ extension APIHandler {
         let service = ParticipantService(req, actor: actor)
         let participant: Participant
         let summaries: [EngagementService.Summary]
+        let relation: ParticipantRelation
         if audited {
             let record = try await service.record(id)
-            (participant, summaries) = (record.participant, record.engagements)
+            (participant, summaries, relation) = (record.participant, record.engagements, record.relation)
         } else {
-            (participant, _) = try await service.authorized(id, .view)
+            (participant, relation) = try await service.authorized(id, .view)
             summaries = try await EngagementService(req, actor: actor).summaries(of: participant)
         }
         let states = try await AgreementService(req, actor: actor).states(of: summaries.map(\.engagement))
+        var profile = apiProfile(participant.profile)
+        // The recovery start date is the person's own, shared with their coaches only.
+        if !ParticipantAccess.can(actor.role, .viewRecoveryDate, relation) { profile.recoveryStartDate = nil }
         return .init(
-            id: id.uuidString, profile: apiProfile(participant.profile), hasSignIn: participant.$user.id != nil,
+            id: id.uuidString, profile: profile, hasSignIn: participant.$user.id != nil,
             engagements: summaries.map {
                 engagement($0, participantName: participant.preferredName, state: states[$0.engagement.id!]!)
             })

@@ -91,6 +91,7 @@ enum CaseloadPages {
         let participantID: String?
         let engagements: [OwnEngagement]
         let coaches: [String]
+        let progress: RecoveryProgress?
     }
 
     static func participantHome(_ signedIn: SignedIn, req: Request) async throws -> Response {
@@ -99,7 +100,8 @@ enum CaseloadPages {
         guard let (participant, summaries) = try await service.own() else {
             return try await req.page(
                 "participant-home", titleKey: "home_title",
-                ParticipantBody(name: actor.user.displayName, participantID: nil, engagements: [], coaches: []))
+                ParticipantBody(
+                    name: actor.user.displayName, participantID: nil, engagements: [], coaches: [], progress: nil))
         }
         let agreements = AgreementService(req, actor: actor)
         var engagements: [OwnEngagement] = []
@@ -117,10 +119,12 @@ enum CaseloadPages {
         for summary in summaries where summary.engagement.status.isOpen {
             for coach in summary.coaches where !coaches.contains(coach.name) { coaches.append(coach.name) }
         }
+        let progress = try await RecoveryProgress.of(
+            participant, seesRecoveryDate: true, service: CheckInService(req, actor: actor), req: req)
         return try await req.page(
             "participant-home", titleKey: "home_title",
             ParticipantBody(
                 name: participant.preferredName, participantID: participant.id!.uuidString, engagements: engagements,
-                coaches: coaches))
+                coaches: coaches, progress: progress))
     }
 }

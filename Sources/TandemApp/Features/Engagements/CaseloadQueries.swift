@@ -14,8 +14,15 @@ extension TenantScope {
         withCoaches: Bool, now: Date
     ) async throws -> (rows: [EngagementService.CaseloadRow], hasMore: Bool) {
         guard let sql = db as? any SQLDatabase else { return ([], false) }
-        let columns =
-            "SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.last_contact_at"
+        // The last check-in and an open request to reach out are each one seek in an index
+        // of the person's own check-ins (check_ins_participant_day, check_ins_reach_out).
+        let columns = """
+            SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
+            e.last_contact_at, \
+            (SELECT MAX(ci.local_date) FROM check_ins ci WHERE ci.participant_id = p.id) AS last_check_in, \
+            CASE WHEN EXISTS (SELECT 1 FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
+            THEN 1 ELSE 0 END AS reach_out_open
+            """
         // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it alike): from
         // the coach's own list, or from people in name order (participants_org_sort), so a
         // page never starts from every engagement of the organization.
@@ -59,10 +66,11 @@ extension TenantScope {
                     participantID: try row.uuid("participant_id"),
                     participantName: try row.decode(column: "preferred_name", as: String.self),
                     serviceType: type, status: status,
-                    startDate: try row.decode(column: "start_date", as: String.self), coaches: [],
+                    startDate: try row.decode(column: "start_date", as: String.self),
+                    lastCheckIn: try row.decode(column: "last_check_in", as: String?.self), coaches: [],
                     attention: AttentionSignal.signals(
                         status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
-                        now: now)))
+                        reachOutRequested: try row.decode(column: "reach_out_open", as: Int.self) == 1, now: now)))
         }
         guard withCoaches, !rows.isEmpty else { return (rows, found.count > limit) }
         let names = try await coachNames(of: rows.map(\.engagementID))
@@ -95,7 +103,8 @@ extension EngagementService.CaseloadRow {
     func with(coaches: [EngagementService.CoachName]) -> Self {
         Self(
             engagementID: engagementID, participantID: participantID, participantName: participantName,
-            serviceType: serviceType, status: status, startDate: startDate, coaches: coaches, attention: attention)
+            serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn, coaches: coaches,
+            attention: attention)
     }
 }
 

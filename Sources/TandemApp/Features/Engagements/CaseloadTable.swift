@@ -16,6 +16,8 @@ struct CaseloadTable {
         let status = messages.text("field_status")
         let coach = messages.text("field_primary_coach")
         let attention = messages.text("caseload_attention")
+        let lastCheckIn = messages.text("caseload_last_check_in")
+        let never = messages.text("caseload_no_check_in")
         // Each distinct value is looked up once, not once a row.
         var serviceNames: [ServiceType: String] = [:]
         var statusNames: [EngagementStatus: String] = [:]
@@ -25,7 +27,11 @@ struct CaseloadTable {
         out.raw("<table class=\"data\" id=\"caseload\">\n<caption class=\"visually-hidden\">")
         out.text(messages.text("caseload_title"))
         out.raw("</caption>\n<thead><tr>")
-        for label in showsCoach ? [person, service, status, coach, attention] : [person, service, status, attention] {
+        let labels =
+            showsCoach
+            ? [person, service, status, coach, lastCheckIn, attention]
+            : [person, service, status, lastCheckIn, attention]
+        for label in labels {
             out.raw("<th scope=\"col\">")
             out.text(label)
             out.raw("</th>")
@@ -52,6 +58,17 @@ struct CaseloadTable {
                 out.text(row.primary?.name ?? "")
                 out.raw("</td>\n")
             }
+            out.cell(label: lastCheckIn)
+            if let day = row.lastCheckIn.flatMap(CalendarDate.init) {
+                out.raw("<time datetime=\"")
+                out.text(day.description)
+                out.raw("\">")
+                out.text(day.written(messages))
+                out.raw("</time>")
+            } else {
+                out.text(never)
+            }
+            out.raw("</td>\n")
             out.cell(label: attention)
             for signal in row.attention {
                 out.raw("<span class=\"badge attention\">")

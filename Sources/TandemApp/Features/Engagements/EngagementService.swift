@@ -257,6 +257,8 @@ struct EngagementService {
         let serviceType: ServiceType
         let status: EngagementStatus
         let startDate: String
+        /// The participant's last check-in day, `YYYY-MM-DD`.
+        let lastCheckIn: String?
         let coaches: [CoachName]
         let attention: [AttentionSignal]
 

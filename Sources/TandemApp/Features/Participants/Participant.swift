@@ -27,6 +27,7 @@ final class Participant: Model, @unchecked Sendable {
     @Field(key: "emergency_contact_relationship") var emergencyContactRelationship: String
     @Field(key: "emergency_contact_phone") var emergencyContactPhone: String
     @Field(key: "sort_name") var sortName: String
+    @Field(key: "time_zone") var timeZone: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -44,7 +45,8 @@ final class Participant: Model, @unchecked Sendable {
             phone: phone, email: email, language: language, contactMethods: ValueList.split(contactMethods),
             safeContactTimes: safeContactTimes, pathways: ValueList.split(pathways), pathwayOther: pathwayOther,
             recoveryStartDate: recoveryStartDate, strengths: strengths, emergencyContactName: emergencyContactName,
-            emergencyContactRelationship: emergencyContactRelationship, emergencyContactPhone: emergencyContactPhone)
+            emergencyContactRelationship: emergencyContactRelationship, emergencyContactPhone: emergencyContactPhone,
+            timeZone: timeZone)
     }
 
     /// Copies a validated, normalized profile onto the record.
@@ -66,6 +68,7 @@ final class Participant: Model, @unchecked Sendable {
         emergencyContactRelationship = profile.emergencyContactRelationship
         emergencyContactPhone = profile.emergencyContactPhone
         sortName = NameSearch.sortKey(profile.preferredName)
+        timeZone = profile.timeZone
     }
 }
 

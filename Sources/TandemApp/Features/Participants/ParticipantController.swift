@@ -96,13 +96,14 @@ struct ParticipantController: RouteCollection {
     @Sendable func editForm(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
         let id = try req.id("participantID")
-        let (participant, _) = try await ParticipantService(req, actor: actor).authorized(id, .update)
+        let (participant, relation) = try await ParticipantService(req, actor: actor).authorized(id, .update)
         try await ParticipantService(req, actor: actor).audit("participant.view", participant: id)
         return try await req.page(
             "participants/form", titleKey: "participant_edit_title",
             try await Self.formBody(
                 Self.form(from: participant.profile), action: "/participants/\(id.uuidString)", isNew: false,
-                cancel: "/participants/\(id.uuidString)", actor: actor, req: req))
+                cancel: "/participants/\(id.uuidString)", actor: actor, req: req,
+                seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation)))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -113,11 +114,13 @@ struct ParticipantController: RouteCollection {
             _ = try await ParticipantService(req, actor: actor).update(id, profile: form.profile)
             return .redirect("/participants/\(id.uuidString)?saved=1")
         } catch ServiceError.invalid(let problems) {
+            let (_, relation) = try await ParticipantService(req, actor: actor).authorized(id, .update)
             return try await req.page(
                 "participants/form", titleKey: "participant_edit_title",
                 try await Self.formBody(
                     form, action: "/participants/\(id.uuidString)", isNew: false,
-                    cancel: "/participants/\(id.uuidString)", actor: actor, req: req),
+                    cancel: "/participants/\(id.uuidString)", actor: actor, req: req,
+                    seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation)),
                 errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
     }
@@ -151,6 +154,7 @@ struct ParticipantController: RouteCollection {
         let saved: Bool
         let inviteLink: String?
         let inviteEmail: String
+        let progress: RecoveryProgress
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -164,7 +168,11 @@ struct ParticipantController: RouteCollection {
         }
     }
 
-    static func details(_ participant: Participant, req: Request) -> [SummaryItem] {
+    /// The profile as a summary list. The recovery start date is shown only to the person
+    /// and their coaches (`viewRecoveryDate`); others see no trace of it.
+    static func details(
+        _ participant: Participant, organization: Organization, seesRecoveryDate: Bool, req: Request
+    ) -> [SummaryItem] {
         let profile = participant.profile
         func list(_ values: [String], prefix: String) -> String {
             values.map { req.t(prefix + $0) }.joined(separator: ", ")
@@ -178,11 +186,12 @@ struct ParticipantController: RouteCollection {
             ("field_legal_name", profile.legalName), ("field_pronouns", profile.pronouns),
             ("field_date_of_birth", req.calendarDate(profile.dateOfBirth)), ("field_phone", profile.phone),
             ("field_email", profile.email), ("field_language", req.t("language_" + profile.language)),
+            ("field_time_zone", profile.timeZone.isEmpty ? organization.timeZone : profile.timeZone),
             ("field_contact_methods", list(profile.contactMethods, prefix: "contact_")),
             ("field_safe_contact_times", profile.safeContactTimes), ("field_pathways", pathways),
             ("field_recovery_start_date", req.calendarDate(profile.recoveryStartDate)),
             ("field_strengths", profile.strengths), ("field_emergency_contact", emergency),
-        ]
+        ].filter { seesRecoveryDate || $0.0 != "field_recovery_start_date" }
         return items.map { SummaryItem(label: req.t($0.0), value: $0.1.isEmpty ? "—" : $0.1) }
     }
 
@@ -199,14 +208,20 @@ struct ParticipantController: RouteCollection {
         let flags = (try? req.query.decode(ShowQuery.self)) ?? ShowQuery()
         return ShowBody(
             id: id.uuidString, name: participant.preferredName, pronouns: participant.pronouns,
-            details: Self.details(participant, req: req),
+            details: Self.details(
+                participant, organization: actor.organization,
+                seesRecoveryDate: record.can(actor.role, .viewRecoveryDate),
+                req: req),
             engagements: Self.engagementRows(record.engagements, req: req),
             canEdit: record.can(actor.role, .update), canDelete: record.can(actor.role, .delete),
             canOpenEngagement: record.can(actor.role, .manageEngagements),
             canInvite: record.can(actor.role, .inviteToSignIn) && !record.hasSignIn,
             canSeeHistory: record.can(actor.role, .viewAccessHistory), hasSignIn: record.hasSignIn,
             isSelf: record.relation.isSelf, created: flags.created != nil, saved: flags.saved != nil,
-            inviteLink: inviteLink, inviteEmail: inviteEmail ?? participant.email)
+            inviteLink: inviteLink, inviteEmail: inviteEmail ?? participant.email,
+            progress: try await RecoveryProgress.of(
+                participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate),
+                service: CheckInService(req, actor: actor), req: req))
     }
 
     @Sendable func show(req: Request) async throws -> Response {

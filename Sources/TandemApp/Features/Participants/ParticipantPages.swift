@@ -33,6 +33,7 @@ struct ParticipantForm: Content {
     var emergency_contact_name: String?
     var emergency_contact_relationship: String?
     var emergency_contact_phone: String?
+    var time_zone: String?
     var service_type: String?
     var referral_source: String?
     var funding: String?
@@ -49,7 +50,7 @@ struct ParticipantForm: Content {
             recoveryStartDate: recovery_start_date ?? "", strengths: strengths ?? "",
             emergencyContactName: emergency_contact_name ?? "",
             emergencyContactRelationship: emergency_contact_relationship ?? "",
-            emergencyContactPhone: emergency_contact_phone ?? "")
+            emergencyContactPhone: emergency_contact_phone ?? "", timeZone: time_zone ?? "")
     }
 
     var terms: EngagementService.Terms {
@@ -110,9 +111,12 @@ extension ParticipantController {
         let cancel: String
         let v: [String: String]
         let languages: [SelectOption]
+        let timeZones: [SelectOption]
         let contactMethods: [CheckOption]
         let pathways: [CheckOption]
         let engagement: EngagementFields?
+        /// The recovery start date is the person's own, shown to them and their coaches only.
+        let seesRecoveryDate: Bool
     }
 
     /// The fields of a new engagement, shared by the new-participant and new-engagement pages.
@@ -147,7 +151,8 @@ extension ParticipantController {
     }
 
     static func formBody(
-        _ form: ParticipantForm, action: String, isNew: Bool, cancel: String, actor: Actor, req: Request
+        _ form: ParticipantForm, action: String, isNew: Bool, cancel: String, actor: Actor, req: Request,
+        seesRecoveryDate: Bool = true
     ) async throws -> FormBody {
         let values: [String: String] = [
             "preferred_name": form.preferred_name ?? "", "legal_name": form.legal_name ?? "",
@@ -162,9 +167,11 @@ extension ParticipantController {
             action: action, isNew: isNew, cancel: cancel, v: values,
             languages: req.options(
                 Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
+            timeZones: timeZoneOptions(selected: form.time_zone ?? "", organization: actor.organization, req: req),
             contactMethods: req.checks(ContactMethod.self, prefix: "contact_", checked: form.contact_methods ?? []),
             pathways: req.checks(RecoveryPathway.self, prefix: "pathway_", checked: form.pathways ?? []),
-            engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil)
+            engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil,
+            seesRecoveryDate: seesRecoveryDate)
     }
 
     static func form(from profile: ParticipantProfile) -> ParticipantForm {
@@ -185,6 +192,18 @@ extension ParticipantController {
         form.emergency_contact_name = profile.emergencyContactName
         form.emergency_contact_relationship = profile.emergencyContactRelationship
         form.emergency_contact_phone = profile.emergencyContactPhone
+        form.time_zone = profile.timeZone
         return form
+    }
+
+    /// The organization's zone first (the default), then every named zone.
+    static let sortedTimeZones = ParticipantProfile.timeZones.sorted()
+
+    static func timeZoneOptions(selected: String, organization: Organization, req: Request) -> [SelectOption] {
+        [
+            SelectOption(
+                value: "", label: req.t("time_zone_organization", ["zone": organization.timeZone]),
+                selected: selected.isEmpty)
+        ] + sortedTimeZones.map { SelectOption(value: $0, label: $0, selected: $0 == selected) }
     }
 }

@@ -109,10 +109,15 @@ struct ParticipantService {
 
     /// Changes the profile. Audited.
     func update(_ id: UUID, profile: ParticipantProfile) async throws -> Participant {
-        let (participant, _) = try await authorized(id, .update)
-        let problems = profile.allProblems(today: Self.today(in: actor.organization))
+        let (participant, relation) = try await authorized(id, .update)
+        var sent = profile
+        // Only the person and their coaches see the recovery start date, so others keep it as it is.
+        if !ParticipantAccess.can(actor.role, .viewRecoveryDate, relation) {
+            sent.recoveryStartDate = participant.recoveryStartDate
+        }
+        let problems = sent.allProblems(today: Self.today(in: actor.organization))
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
-        let profile = profile.normalized()
+        let profile = sent.normalized()
         try await req.db.transaction { db in
             participant.apply(profile)
             try await participant.save(on: db)
@@ -134,6 +139,7 @@ struct ParticipantService {
                 try await Engagement.query(on: db).filter(\.$id ~~ engagementIDs).delete()
             }
             try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == id).delete()
+            try await CheckIn.query(on: db).filter(\.$participant.$id == id).delete()
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == id).delete()
             try await participant.delete(on: db)
         }

@@ -1,0 +1,223 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The check-in pages: a participant's own daily check-in (`/check-in`), and a
+/// participant's history for them, their coaches and supervisors, with follow-up of
+/// requests to reach out and the CSV download. The service checks access and audits.
+struct CheckInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("check-in", use: form)
+        routes.post("check-in", use: submit)
+        routes.get("check-in", "done", use: done)
+        let history = routes.grouped("participants", ":participantID")
+        history.get("check-ins", use: list)
+        history.get("check-ins.csv", use: csv)
+        history.post("check-ins", ":checkInID", "follow-up", use: followUp)
+    }
+
+    /// The form as sent. Numbers stay text until checked, so "abc" is an error, not a blank.
+    struct CheckInForm: Content {
+        var mood: String?
+        var craving: String?
+        var use: String?
+        var supports: [String]?
+        var went_well: String?
+        var reach_out: String?
+
+        var answers: CheckInAnswers {
+            func number(_ text: String?) -> Int? {
+                guard let text, !text.isEmpty else { return nil }
+                return Int(text) ?? Int.min
+            }
+            return CheckInAnswers(
+                mood: number(mood), craving: number(craving), use: use ?? "", supports: supports ?? [],
+                wentWell: went_well ?? "", wantsReachOut: reach_out == "yes")
+        }
+
+        init(_ answers: CheckInAnswers? = nil) {
+            guard let answers else { return }
+            mood = answers.mood.map(String.init)
+            craving = answers.craving.map(String.init)
+            use = answers.use
+            supports = answers.supports
+            went_well = answers.wentWell
+            reach_out = answers.wantsReachOut ? "yes" : nil
+        }
+    }
+
+    struct FormBody: Encodable, Sendable {
+        let isChange: Bool
+        let today: String
+        let moods: [CheckOption]
+        let cravings: [CheckOption]
+        let uses: [CheckOption]
+        let supports: [CheckOption]
+        let wentWell: String
+        let reachOut: Bool
+        let reachOutFollowedUp: Bool
+    }
+
+    /// The signed-in participant's own record; 403 for anyone else (staff check in no one).
+    private func own(_ req: Request) async throws -> (Actor, Participant) {
+        let actor = try await req.signedIn().actor
+        guard let participant = try await CheckInService(req, actor: actor).ownRecord() else {
+            throw ServiceError.denied
+        }
+        return (actor, participant)
+    }
+
+    private func formBody(
+        _ form: CheckInForm, today: CalendarDate, existing: CheckIn?, req: Request
+    ) -> FormBody {
+        func scale(_ range: ClosedRange<Int>, prefix: String, chosen: String?) -> [CheckOption] {
+            range.map {
+                CheckOption(value: String($0), label: req.t(prefix + String($0)), checked: chosen == String($0))
+            }
+        }
+        return FormBody(
+            isChange: existing != nil, today: today.written(req.messages),
+            moods: scale(CheckInAnswers.moodRange, prefix: "checkin_mood_", chosen: form.mood),
+            cravings: scale(CheckInAnswers.cravingRange, prefix: "checkin_craving_", chosen: form.craving),
+            uses: req.checks(SubstanceUseAnswer.self, prefix: "checkin_use_", checked: [form.use ?? ""]),
+            supports: req.checks(CheckInSupport.self, prefix: "checkin_support_", checked: form.supports ?? []),
+            wentWell: form.went_well ?? "", reachOut: form.reach_out == "yes",
+            reachOutFollowedUp: existing?.reachOut == .followedUp)
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        let (actor, participant) = try await own(req)
+        let service = CheckInService(req, actor: actor)
+        let (_, existing) = try await service.todays(participant.id!)
+        return try await req.page(
+            "checkins/form", titleKey: "checkin_title",
+            formBody(
+                CheckInForm(existing?.answers), today: service.today(for: participant), existing: existing, req: req))
+    }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let (actor, participant) = try await own(req)
+        let form = (try? req.content.decode(CheckInForm.self)) ?? CheckInForm()
+        let service = CheckInService(req, actor: actor)
+        do {
+            _ = try await service.submit(participant.id!, form.answers)
+            return .redirect("/check-in/done")
+        } catch ServiceError.invalid(let problems) {
+            let (_, existing) = try await service.todays(participant.id!)
+            return try await req.page(
+                "checkins/form", titleKey: "checkin_title",
+                formBody(form, today: service.today(for: participant), existing: existing, req: req),
+                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+
+    struct DoneBody: Encodable, Sendable {
+        let usedToday: Bool
+        let reachOut: Bool
+        let streak: Int
+        let participantID: String
+    }
+
+    /// The kind word after a check-in: thanks; for a "yes" to use, thanks for saying so and
+    /// what may help; for a request, that the coach will reach out.
+    @Sendable func done(req: Request) async throws -> Response {
+        let (actor, participant) = try await own(req)
+        let service = CheckInService(req, actor: actor)
+        let (_, todays) = try await service.todays(participant.id!)
+        guard let todays else { return .redirect("/check-in") }
+        let (streak, _) = try await service.streak(of: participant.id!, today: service.today(for: participant))
+        return try await req.page(
+            "checkins/done", titleKey: "checkin_done_title",
+            DoneBody(
+                usedToday: todays.substanceUse == SubstanceUseAnswer.yes.rawValue, reachOut: todays.reachOut == .open,
+                streak: streak, participantID: participant.id!.uuidString))
+    }
+
+    struct Row: Encodable, Sendable {
+        let id: String
+        let date: String
+        let isoDate: String
+        let mood: String
+        let craving: String
+        let use: String
+        let supports: String
+        let wentWell: String
+        let reachOutOpen: Bool
+        let followedUp: String?
+    }
+
+    struct HistoryBody: Encodable, Sendable {
+        let id: String
+        let name: String
+        let isSelf: Bool
+        let rows: [Row]
+        let streak: Int
+        let last30: Int
+        let canFollowUp: Bool
+        let canExport: Bool
+        let checkedInToday: Bool
+        let followed: Bool
+        let page: Int
+        let previousLink: String?
+        let nextLink: String?
+    }
+
+    struct ListQuery: Content {
+        var page: Int?
+        var followed: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let query = (try? req.query.decode(ListQuery.self)) ?? ListQuery()
+        let page = max(1, min(query.page ?? 1, 10_000))
+        let history = try await CheckInService(req, actor: actor).history(id, page: page)
+        func link(_ page: Int) -> String { "/participants/\(id.uuidString)/check-ins?page=\(page)" }
+        let rows = history.checkIns.map { checkIn in
+            Row(
+                id: checkIn.id!.uuidString, date: req.calendarDate(checkIn.localDate), isoDate: checkIn.localDate,
+                mood: req.t("checkin_mood_\(checkIn.mood)"), craving: String(checkIn.craving),
+                use: checkIn.substanceUse.isEmpty ? "—" : req.t("checkin_use_" + checkIn.substanceUse),
+                supports: ValueList.split(checkIn.supports).map { req.t("checkin_support_" + $0) }.joined(
+                    separator: ", "),
+                wentWell: checkIn.wentWell, reachOutOpen: checkIn.reachOut == .open,
+                followedUp: checkIn.reachOut == .followedUp
+                    ? checkIn.followedUpAt.map { req.dateTime($0, organization: actor.organization) } ?? "" : nil)
+        }
+        let relation = history.relation
+        return try await req.page(
+            "checkins/history", titleKey: "checkins_title",
+            HistoryBody(
+                id: id.uuidString, name: history.participant.preferredName, isSelf: relation.isSelf, rows: rows,
+                streak: history.streak, last30: history.last30,
+                canFollowUp: ParticipantAccess.can(actor.role, .followUp, relation),
+                canExport: ParticipantAccess.can(actor.role, .export, relation),
+                checkedInToday: history.checkIns.first?.localDate == history.today.description,
+                followed: query.followed != nil, page: page, previousLink: page > 1 ? link(page - 1) : nil,
+                nextLink: history.hasMore ? link(page + 1) : nil))
+    }
+
+    @Sendable func followUp(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let checkInID = try req.id("checkInID")
+        do {
+            try await CheckInService(req, actor: actor).followUp(id, checkIn: checkInID)
+        } catch ServiceError.conflict {
+            // Already followed up (by a colleague, or a second click): the history shows it.
+        }
+        return .redirect("/participants/\(id.uuidString)/check-ins?followed=1")
+    }
+
+    @Sendable func csv(req: Request) async throws -> Response {
+        let actor = try await req.signedIn().actor
+        let id = try req.id("participantID")
+        let text = try await CheckInService(req, actor: actor).csv(id)
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"check-ins.csv\"")
+        return response
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import TandemKit
+import Vapor
+
+/// What the person's own home page and their record show of check-ins and milestones,
+/// worked out once for both.
+struct RecoveryProgress: Encodable, Sendable {
+    let checkedInToday: Bool
+    let lastCheckIn: String?
+    let streak: Int
+    /// Days since the recovery start date, when the person has one and the viewer may see it.
+    let dayCount: Int?
+    let hasDayCount: Bool
+    /// A milestone reached in the last week, said warmly.
+    let celebration: String?
+    let nextMilestone: String?
+
+    /// Reads the last check-in and the streak; the milestones only when `seesRecoveryDate`.
+    static func of(
+        _ participant: Participant, seesRecoveryDate: Bool, service: CheckInService, req: Request
+    ) async throws -> RecoveryProgress {
+        let today = service.today(for: participant)
+        let (streak, _) = try await service.streak(of: participant.id!, today: today)
+        let last = try await service.latest(of: participant.id!)
+        var dayCount: Int?
+        var celebration: String?
+        var next: String?
+        if seesRecoveryDate, let start = CalendarDate(participant.recoveryStartDate), start <= today {
+            dayCount = Milestones.dayCount(start: start, today: today)
+            celebration = Milestones.recent(start: start, today: today).map {
+                req.t(
+                    "milestone_celebration", ["milestone": name($0, req: req), "date": $0.date.written(req.messages)])
+            }
+            next = Milestones.next(start: start, today: today).map {
+                req.t("milestone_next", ["milestone": name($0, req: req), "date": $0.date.written(req.messages)])
+            }
+        }
+        return RecoveryProgress(
+            checkedInToday: last?.localDate == today.description,
+            lastCheckIn: last.map { req.calendarDate($0.localDate) }, streak: streak, dayCount: dayCount,
+            hasDayCount: dayCount != nil,
+            celebration: celebration, nextMilestone: next)
+    }
+
+    static func name(_ milestone: Milestone, req: Request) -> String {
+        req.t(milestone.messageKey, ["count": String(milestone.count)])
+    }
+}
