@@ -190,7 +190,9 @@ struct APITests {
                     "/participants/{participantId}/access-history", "/participants/{participantId}/engagements",
                     "/engagements", "/engagements/{engagementId}", "/engagements/{engagementId}/status",
                     "/engagements/{engagementId}/coaches", "/engagements/{engagementId}/agreement",
-                    "/engagements/{engagementId}/signatures",
+                    "/engagements/{engagementId}/signatures", "/participants/{participantId}/check-ins",
+                    "/participants/{participantId}/check-ins/{checkInId}/follow-up",
+                    "/participants/{participantId}/check-ins.csv",
                 ])
         }
     }

@@ -294,3 +294,55 @@ func parseCSV(_ text: String) -> [[String]] {
     }
     return rows
 }
+
+@Suite("Check-in API")
+struct CheckInAPITests {
+    @Test("a phone's retry with the same Idempotency-Key keeps one check-in; the coach lists and follows up")
+    func api() async throws {
+        try await withTandem { app in
+            let (_, coach, person, participant) = try await app.checkInPeople()
+            let phone = try await APIClient.signIn(app, person)
+            let path = "/participants/\(participant.id!.uuidString)/check-ins"
+            let body =
+                #"{"mood":2,"craving":8,"use":"yes","supports":["online_meeting"],"wentWell":"Called Ana","reachOut":true}"#
+            let key: HTTPHeaders = ["Idempotency-Key": "checkin-2026-03-01"]
+            let (first, sent) = try await phone.send(.POST, path, json: body, headers: key)
+            #expect(first.status == .created)
+            #expect(
+                sent["mood"] as? Int == 2 && sent["use"] as? String == "yes" && sent["reachOut"] as? String == "open")
+            #expect((sent["date"] as? String)?.count == 10)
+            let (retry, again) = try await phone.send(.POST, path, json: body, headers: key)
+            #expect(retry.status == .created && again["id"] as? String == sent["id"] as? String)
+            #expect(try await CheckIn.query(on: app.db).count() == 1)
+            // The same key with other answers is refused; a new key changes today's check-in.
+            let other = #"{"mood":3,"craving":1}"#
+            #expect(try await phone.send(.POST, path, json: other, headers: key).0.status == .unprocessableEntity)
+            let (changed, now) = try await phone.send(.POST, path, json: other, headers: ["Idempotency-Key": "k2"])
+            #expect(changed.status == .created && now["id"] as? String == sent["id"] as? String)
+            #expect(now["mood"] as? Int == 3, "\(now)")
+            #expect(now["use"] == nil || now["use"] is NSNull, "\(now)")
+            // Invalid answers: 422 with the fields, nothing changed.
+            let (bad, problem) = try await phone.send(.POST, path, json: #"{"mood":9,"craving":-1}"#)
+            #expect(bad.status == .unprocessableEntity)
+            let fields = (problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(Set(fields) == ["mood", "craving"])
+            #expect(try await CheckIn.query(on: app.db).first()?.mood == 3)
+
+            let coachClient = try await APIClient.signIn(app, coach)
+            // A coach cannot check in for the person.
+            #expect(try await coachClient.send(.POST, path, json: other).0.status == .forbidden)
+            let (listed, page) = try await coachClient.send(.GET, path)
+            #expect(listed.status == .ok)
+            let items = try #require(page["items"] as? [[String: Any]])
+            #expect(items.count == 1 && page["streak"] as? Int == 1 && page["hasMore"] as? Bool == false)
+            let id = try #require(items.first?["id"] as? String)
+            // The ask was taken back with the change, so there is nothing to follow up.
+            #expect(try await coachClient.send(.POST, "\(path)/\(id)/follow-up").0.status == .conflict)
+            _ = try await phone.send(.POST, path, json: body, headers: ["Idempotency-Key": "k3"])
+            let (followed, done) = try await coachClient.send(.POST, "\(path)/\(id)/follow-up")
+            #expect(followed.status == .ok && done["reachOut"] as? String == "followed_up")
+            let (csv, _) = try await coachClient.send(.GET, "/participants/\(participant.id!.uuidString)/check-ins.csv")
+            #expect(csv.status == .ok && parseCSV(csv.body.string).count == 2)
+        }
+    }
+}

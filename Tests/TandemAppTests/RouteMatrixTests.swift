@@ -110,6 +110,8 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/engagements/:engagementId/status": #"{"status":"paused"}"#,
         "PUT /api/v1/engagements/:engagementId/coaches": #"{"primaryCoachId":"SELF"}"#,
         "POST /api/v1/engagements/:engagementId/signatures": #"{"signer":"coach","typedName":"X","version":1}"#,
+        "POST /api/v1/participants/:participantId/check-ins": #"{"mood":3,"craving":2,"reachOut":true}"#,
+        "POST /api/v1/participants/:participantId/check-ins/:checkInId/follow-up": "{}",
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -135,7 +137,9 @@ struct ParticipantRouteMatrixTests {
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
-                        return ["participantID", "engagementID", "participantId", "engagementId", "checkInID"].contains(
+                        return [
+                            "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
+                        ].contains(
                             name)
                     }
                     return false
@@ -146,7 +150,7 @@ struct ParticipantRouteMatrixTests {
                 "/"
                     + route.path.map { component -> String in
                         if case .parameter(let name) = component {
-                            if name == "checkInID" { return checkIn.id!.uuidString }
+                            if name.lowercased() == "checkinid" { return checkIn.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -199,6 +203,7 @@ struct ParticipantRouteMatrixTests {
             #expect(try await EngagementCoach.query(on: app.db).count() == 2)
             #expect(try await AgreementSignature.query(on: app.db).count() == 0)
             #expect(try await CheckIn.find(checkIn.id, on: app.db)?.reachOut == .open)
+            #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
         }
     }

@@ -125,6 +125,16 @@ struct CheckInService {
         }
     }
 
+    /// One check-in of the participant, for anyone who may see their record. Audited.
+    func checkIn(_ participantID: UUID, _ checkInID: UUID) async throws -> CheckIn {
+        _ = try await people.authorized(participantID, .view)
+        guard let found = try await checkIns(of: participantID).filter(\.$id == checkInID).first() else {
+            throw ServiceError.notFound
+        }
+        try await people.audit("checkin.view", participant: participantID, subjectType: "check_in", subject: checkInID)
+        return found
+    }
+
     /// Marks a request to reach out as followed up by the actor. Audited.
     func followUp(_ participantID: UUID, checkIn checkInID: UUID, now: Date = Date()) async throws {
         _ = try await people.authorized(participantID, .followUp)
