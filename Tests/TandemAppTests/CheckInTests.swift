@@ -150,7 +150,7 @@ struct CheckInTests {
             let history = try await coachBrowser.get("/participants/\(participant.id!.uuidString)/check-ins")
             #expect(history.status == .ok)
             #expect(history.body.string.contains("Cooked dinner with my sister"))
-            #expect(history.body.string.contains("<strong>1</strong> days checked in in a row"))
+            #expect(history.body.string.contains("<strong>1 day checked in in a row</strong>"))
             let checkIn = try #require(try await CheckIn.query(on: app.db).first())
             let followed = try await coachBrowser.post(
                 "/participants/\(participant.id!.uuidString)/check-ins/\(checkIn.id!.uuidString)/follow-up", [:],
@@ -210,7 +210,7 @@ struct CheckInTests {
             try await own.signIn(person)
             #expect(try await own.get("/participants/\(participant.id!.uuidString)/check-ins.csv").status == .ok)
             let history = try await own.get("/participants/\(participant.id!.uuidString)/check-ins").body.string
-            #expect(history.contains("<strong>2</strong> days checked in in a row"))
+            #expect(history.contains("<strong>2 days checked in in a row</strong>"))
         }
     }
 

@@ -198,3 +198,14 @@ struct CSVWriterTests {
         #expect(csv.text.hasSuffix("\"crlf\r\nhere\"\r\n"))
     }
 }
+
+@Suite("Counted messages")
+struct CountedMessageTests {
+    @Test("one and other")
+    func counted() {
+        let table = MessageTable(messages: ["days_one": "{count} day", "days_other": "{count} days"])
+        #expect(table.counted("days", 1) == "1 day")
+        #expect(table.counted("days", 0) == "0 days")
+        #expect(table.counted("days", 2) == "2 days")
+    }
+}

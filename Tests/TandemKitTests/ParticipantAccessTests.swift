@@ -13,7 +13,7 @@ struct ParticipantAccessTests {
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-        .followUp, .viewRecoveryDate, .export,
+        .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -21,13 +21,22 @@ struct ParticipantAccessTests {
         (.admin, .none, staffWide.union([.delete, .viewAccessHistory])),
         (.admin, .coach, everything.subtracting([.signAsParticipant, .checkIn])),
         (.supervisor, .none, staffWide),
-        (.supervisor, .coach, staffWide.union([.signAsCoach, .recordInPersonSignature, .viewRecoveryDate])),
+        (
+            .supervisor, .coach,
+            staffWide.union([.signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital])
+        ),
         (.coach, .none, [.create]),
         (.coach, .coach, coachOwn),
         (.coach, .own, [.create]),
         (.participant, .none, []),
         (.participant, .coach, []),
-        (.participant, .own, [.view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export]),
+        (
+            .participant, .own,
+            [
+                .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
+                .assessRecoveryCapital,
+            ]
+        ),
         (.family, .none, []),
         (.family, .own, []),
         (.family, .coach, []),

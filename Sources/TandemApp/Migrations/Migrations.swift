@@ -21,5 +21,6 @@ enum TandemMigrations {
         M0016_OrderParticipantsByNameAndID(),
         M0017_AddParticipantTimeZone(),
         M0018_CreateCheckIns(),
+        M0019_CreateRecoveryCapitalAssessments(),
     ]
 }

@@ -75,6 +75,7 @@ extension Request {
 
     private func navigation(for actor: SignedIn) -> [NavItem] {
         var items: [(String, String)] = [("nav_home", "/")]
+        if actor.role == .participant { items.append(("nav_check_in", "/check-in")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) {

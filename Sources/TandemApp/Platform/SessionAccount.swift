@@ -120,6 +120,7 @@ extension Organization: LoadsColumnsDirectly {
         try $crisisText.output(from: output)
         try $requireStaffTwoFactor.output(from: output)
         try $timeZone.output(from: output)
+        try $reassessmentIntervalDays.output(from: output)
         try $createdAt.output(from: output)
     }
 }

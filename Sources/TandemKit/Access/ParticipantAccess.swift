@@ -31,6 +31,8 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case viewRecoveryDate
     /// Download the records (check-ins as CSV, the FHIR bundle).
     case export
+    /// Fill in the BARC-10: the person alone, or with their coach.
+    case assessRecoveryCapital
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -62,20 +64,22 @@ public enum ParticipantAccess {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
-            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate: return relation.isTheirCoach
+            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital:
+                return relation.isTheirCoach
             case .signAsParticipant, .checkIn: return false
             }
         case .coach:
             switch action {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-                .followUp, .viewRecoveryDate, .export:
+                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
-            case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export:
+            case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
+                .assessRecoveryCapital:
                 return relation.isSelf
             default: return false
             }

@@ -54,4 +54,10 @@ public struct MessageTable: Sendable {
         result += rest
         return result
     }
+
+    /// A message about `count` things: `key_one` for exactly one, `key_other` otherwise (the
+    /// plural forms English and Spanish use for whole numbers), with `{count}` filled.
+    public func counted(_ key: String, _ count: Int) -> String {
+        text(key + (count == 1 ? "_one" : "_other"), ["count": String(count)])
+    }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TandemKit
 
 /// One tenant: a recovery community organization, a coaching practice, an aftercare program.
 final class Organization: Model, @unchecked Sendable {
@@ -11,6 +12,8 @@ final class Organization: Model, @unchecked Sendable {
     @Field(key: "crisis_text") var crisisText: String?
     @Field(key: "require_staff_two_factor") var requireStaffTwoFactor: Bool
     @Field(key: "time_zone") var timeZone: String
+    /// Days after a scored BARC-10 until the next is due.
+    @Field(key: "reassessment_interval_days") var reassessmentIntervalDays: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -22,5 +25,6 @@ final class Organization: Model, @unchecked Sendable {
         self.crisisText = nil
         self.requireStaffTwoFactor = false
         self.timeZone = timeZone
+        self.reassessmentIntervalDays = Reassessment.defaultIntervalDays
     }
 }

@@ -118,6 +118,7 @@ struct AdminController: RouteCollection {
         var name: String
         var crisisLine: String
         var requireStaffTwoFactor: Bool
+        var reassessmentInterval: String
         var saved: Bool
     }
 
@@ -125,6 +126,7 @@ struct AdminController: RouteCollection {
         var name: String?
         var crisis_line: String?
         var require_staff_two_factor: String?
+        var reassessment_interval_days: String?
     }
 
     @Sendable func settingsForm(req: Request) async throws -> Response {
@@ -134,7 +136,7 @@ struct AdminController: RouteCollection {
             "admin/settings", titleKey: "settings_title",
             SettingsBody(
                 name: org.name, crisisLine: org.crisisLine, requireStaffTwoFactor: org.requireStaffTwoFactor,
-                saved: false))
+                reassessmentInterval: String(org.reassessmentIntervalDays), saved: false))
     }
 
     @Sendable func saveSettings(req: Request) async throws -> Response {
@@ -142,9 +144,15 @@ struct AdminController: RouteCollection {
         let input = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
         let body = SettingsBody(
             name: input.name ?? "", crisisLine: input.crisis_line ?? "",
-            requireStaffTwoFactor: input.require_staff_two_factor != nil, saved: true)
+            requireStaffTwoFactor: input.require_staff_two_factor != nil,
+            reassessmentInterval: input.reassessment_interval_days
+                ?? String(actor.organization.reassessmentIntervalDays), saved: true)
+        // A form without the field (an older page) keeps the interval as it is.
+        let interval = Int(body.reassessmentInterval.trimmingCharacters(in: .whitespaces))
+            .flatMap { Reassessment.intervalRange.contains($0) ? $0 : nil }
         let errors = req.fieldErrors([
             ("name", FieldRules.name(body.name)), ("crisis_line", FieldRules.phoneLine(body.crisisLine)),
+            ("reassessment_interval_days", interval == nil ? "error_reassessment_interval" : nil),
         ])
         if !errors.isEmpty {
             var failed = body
@@ -156,6 +164,7 @@ struct AdminController: RouteCollection {
         org.name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         org.crisisLine = body.crisisLine.trimmingCharacters(in: .whitespaces)
         org.requireStaffTwoFactor = body.requireStaffTwoFactor
+        org.reassessmentIntervalDays = interval ?? Reassessment.defaultIntervalDays
         try await org.save(on: req.db)
         try await req.audit("organization.settings", subjectType: "organization", subject: org.id)
         return try await req.page("admin/settings", titleKey: "settings_title", body)

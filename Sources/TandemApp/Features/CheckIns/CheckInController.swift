@@ -116,6 +116,7 @@ struct CheckInController: RouteCollection {
         let usedToday: Bool
         let reachOut: Bool
         let streak: Int
+        let streakText: String
         let participantID: String
     }
 
@@ -131,7 +132,8 @@ struct CheckInController: RouteCollection {
             "checkins/done", titleKey: "checkin_done_title",
             DoneBody(
                 usedToday: todays.substanceUse == SubstanceUseAnswer.yes.rawValue, reachOut: todays.reachOut == .open,
-                streak: streak, participantID: participant.id!.uuidString))
+                streak: streak, streakText: req.messages.counted("checkin_done_streak", streak),
+                participantID: participant.id!.uuidString))
     }
 
     struct Row: Encodable, Sendable {
@@ -152,8 +154,8 @@ struct CheckInController: RouteCollection {
         let name: String
         let isSelf: Bool
         let rows: [Row]
-        let streak: Int
-        let last30: Int
+        let streak: String
+        let last30: String
         let canFollowUp: Bool
         let canExport: Bool
         let checkedInToday: Bool
@@ -191,7 +193,8 @@ struct CheckInController: RouteCollection {
             "checkins/history", titleKey: "checkins_title",
             HistoryBody(
                 id: id.uuidString, name: history.participant.preferredName, isSelf: relation.isSelf, rows: rows,
-                streak: history.streak, last30: history.last30,
+                streak: req.messages.counted("checkins_streak", history.streak),
+                last30: req.messages.counted("checkins_last30", history.last30),
                 canFollowUp: ParticipantAccess.can(actor.role, .followUp, relation),
                 canExport: ParticipantAccess.can(actor.role, .export, relation),
                 checkedInToday: history.checkIns.first?.localDate == history.today.description,

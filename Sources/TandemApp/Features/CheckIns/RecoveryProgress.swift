@@ -8,12 +8,17 @@ struct RecoveryProgress: Encodable, Sendable {
     let checkedInToday: Bool
     let lastCheckIn: String?
     let streak: Int
+    /// "3 days checked in in a row".
+    let streakText: String
     /// Days since the recovery start date, when the person has one and the viewer may see it.
     let dayCount: Int?
     let hasDayCount: Bool
     /// A milestone reached in the last week, said warmly.
     let celebration: String?
     let nextMilestone: String?
+    /// "Latest BARC-10 total: 44 of 60 (up)".
+    let capital: String?
+    let capitalDue: Bool
 
     /// Reads the last check-in and the streak; the milestones only when `seesRecoveryDate`.
     static func of(
@@ -22,6 +27,15 @@ struct RecoveryProgress: Encodable, Sendable {
         let today = service.today(for: participant)
         let (streak, _) = try await service.streak(of: participant.id!, today: today)
         let last = try await service.latest(of: participant.id!)
+        let scored = try await RecoveryCapitalService(req, actor: service.actor).lastScored(of: participant.id!)
+        let trend = Trend.of(previous: scored.dropFirst().first?.total, latest: scored.first?.total)
+        let capital = scored.first?.total.map { total in
+            req.t("progress_capital", ["total": String(total)])
+                + (trend.map { " (" + req.t("trend_" + $0.rawValue) + ")" } ?? "")
+        }
+        let capitalDue = Reassessment.isDue(
+            lastScored: scored.first.flatMap { CalendarDate($0.completedOn) },
+            intervalDays: service.actor.organization.reassessmentIntervalDays, today: today)
         var dayCount: Int?
         var celebration: String?
         var next: String?
@@ -37,9 +51,10 @@ struct RecoveryProgress: Encodable, Sendable {
         }
         return RecoveryProgress(
             checkedInToday: last?.localDate == today.description,
-            lastCheckIn: last.map { req.calendarDate($0.localDate) }, streak: streak, dayCount: dayCount,
+            lastCheckIn: last.map { req.calendarDate($0.localDate) }, streak: streak,
+            streakText: req.messages.counted("checkins_streak", streak), dayCount: dayCount,
             hasDayCount: dayCount != nil,
-            celebration: celebration, nextMilestone: next)
+            celebration: celebration, nextMilestone: next, capital: capital, capitalDue: capitalDue)
     }
 
     static func name(_ milestone: Milestone, req: Request) -> String {

@@ -15,13 +15,18 @@ extension TenantScope {
     ) async throws -> (rows: [EngagementService.CaseloadRow], hasMore: Bool) {
         guard let sql = db as? any SQLDatabase else { return ([], false) }
         // The last check-in and an open request to reach out are each one seek in an index
-        // of the person's own check-ins (check_ins_participant_day, check_ins_reach_out).
+        // of the person's own check-ins (check_ins_participant_day, check_ins_reach_out); the
+        // recovery capital trend reads their last two scored BARC-10s (recovery_capital_participant).
         let columns = """
             SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
             e.last_contact_at, \
             (SELECT MAX(ci.local_date) FROM check_ins ci WHERE ci.participant_id = p.id) AS last_check_in, \
             CASE WHEN EXISTS (SELECT 1 FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
-            THEN 1 ELSE 0 END AS reach_out_open
+            THEN 1 ELSE 0 END AS reach_out_open, \
+            (SELECT a.total FROM recovery_capital_assessments a WHERE a.participant_id = p.id \
+            AND a.status = 'completed' ORDER BY a.completed_on DESC, a.created_at DESC LIMIT 1) AS barc_latest, \
+            (SELECT b.total FROM recovery_capital_assessments b WHERE b.participant_id = p.id \
+            AND b.status = 'completed' ORDER BY b.completed_on DESC, b.created_at DESC LIMIT 1 OFFSET 1) AS barc_previous
             """
         // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it alike): from
         // the coach's own list, or from people in name order (participants_org_sort), so a
@@ -67,7 +72,10 @@ extension TenantScope {
                     participantName: try row.decode(column: "preferred_name", as: String.self),
                     serviceType: type, status: status,
                     startDate: try row.decode(column: "start_date", as: String.self),
-                    lastCheckIn: try row.decode(column: "last_check_in", as: String?.self), coaches: [],
+                    lastCheckIn: try row.decode(column: "last_check_in", as: String?.self),
+                    capitalTrend: Trend.of(
+                        previous: try row.decode(column: "barc_previous", as: Int?.self),
+                        latest: try row.decode(column: "barc_latest", as: Int?.self)), coaches: [],
                     attention: AttentionSignal.signals(
                         status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
                         reachOutRequested: try row.decode(column: "reach_out_open", as: Int.self) == 1, now: now)))
@@ -103,7 +111,8 @@ extension EngagementService.CaseloadRow {
     func with(coaches: [EngagementService.CoachName]) -> Self {
         Self(
             engagementID: engagementID, participantID: participantID, participantName: participantName,
-            serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn, coaches: coaches,
+            serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn,
+            capitalTrend: capitalTrend, coaches: coaches,
             attention: attention)
     }
 }

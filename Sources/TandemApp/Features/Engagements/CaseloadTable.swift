@@ -18,6 +18,8 @@ struct CaseloadTable {
         let attention = messages.text("caseload_attention")
         let lastCheckIn = messages.text("caseload_last_check_in")
         let never = messages.text("caseload_no_check_in")
+        let capital = messages.text("caseload_barc_trend")
+        var trendNames: [Trend: String] = [:]
         // Each distinct value is looked up once, not once a row.
         var serviceNames: [ServiceType: String] = [:]
         var statusNames: [EngagementStatus: String] = [:]
@@ -29,8 +31,8 @@ struct CaseloadTable {
         out.raw("</caption>\n<thead><tr>")
         let labels =
             showsCoach
-            ? [person, service, status, coach, lastCheckIn, attention]
-            : [person, service, status, lastCheckIn, attention]
+            ? [person, service, status, coach, lastCheckIn, capital, attention]
+            : [person, service, status, lastCheckIn, capital, attention]
         for label in labels {
             out.raw("<th scope=\"col\">")
             out.text(label)
@@ -67,6 +69,23 @@ struct CaseloadTable {
                 out.raw("</time>")
             } else {
                 out.text(never)
+            }
+            out.raw("</td>\n")
+            out.cell(label: capital)
+            if let trend = row.capitalTrend {
+                out.raw("<span class=\"trend trend-")
+                out.text(trend.rawValue)
+                out.raw("\"><span aria-hidden=\"true\">")
+                switch trend {
+                case .up: out.raw("↑")
+                case .down: out.raw("↓")
+                case .flat: out.raw("→")
+                }
+                out.raw("</span> ")
+                out.text(cached(trend, in: &trendNames, key: "trend_" + trend.rawValue))
+                out.raw("</span>")
+            } else {
+                out.raw("—")
             }
             out.raw("</td>\n")
             out.cell(label: attention)

@@ -259,6 +259,8 @@ struct EngagementService {
         let startDate: String
         /// The participant's last check-in day, `YYYY-MM-DD`.
         let lastCheckIn: String?
+        /// Which way the last two BARC-10 totals moved; nil before there are two.
+        let capitalTrend: Trend?
         let coaches: [CoachName]
         let attention: [AttentionSignal]
 

@@ -140,6 +140,7 @@ struct ParticipantService {
             }
             try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == id).delete()
             try await CheckIn.query(on: db).filter(\.$participant.$id == id).delete()
+            try await RecoveryCapitalAssessment.query(on: db).filter(\.$participant.$id == id).delete()
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == id).delete()
             try await participant.delete(on: db)
         }

@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// BARC-10 assessments: the participant fills one in alone or with their coach, saving a
+/// draft until all ten are answered; anyone who may see the record reads the history. The
+/// access checks go through `ParticipantService.authorized`; every read and write is audited.
+struct RecoveryCapitalService {
+    let req: Request
+    let people: ParticipantService
+
+    init(_ req: Request, actor: Actor) {
+        self.req = req
+        self.people = ParticipantService(req, actor: actor)
+    }
+
+    var actor: Actor { people.actor }
+
+    struct History: Sendable {
+        let participant: Participant
+        let relation: ParticipantRelation
+        /// Scored assessments, oldest first.
+        let scored: [RecoveryCapitalAssessment]
+        let draft: RecoveryCapitalAssessment?
+        let today: CalendarDate
+        let due: CalendarDate
+
+        var trend: Trend? {
+            Trend.of(previous: scored.dropLast().last?.total, latest: scored.last?.total)
+        }
+    }
+
+    /// The participant's assessments. Audited as a view.
+    func history(_ participantID: UUID) async throws -> History {
+        let (participant, relation) = try await people.authorized(participantID, .view)
+        let all = try await assessments(of: participantID).sort(\.$completedOn).sort(\.$createdAt).all()
+        let today = CheckInService(req, actor: actor).today(for: participant)
+        let scored = all.filter { $0.status == .completed }
+        try await people.audit("recovery_capital.view", participant: participantID)
+        return History(
+            participant: participant, relation: relation, scored: scored,
+            draft: all.first { $0.status == .draft }, today: today,
+            due: Reassessment.due(
+                lastScored: scored.last.flatMap { CalendarDate($0.completedOn) },
+                intervalDays: actor.organization.reassessmentIntervalDays, today: today))
+    }
+
+    /// The draft to continue, if any, for someone who may fill the form in.
+    func draft(_ participantID: UUID) async throws -> (Participant, RecoveryCapitalAssessment?) {
+        let (participant, _) = try await people.authorized(participantID, .assessRecoveryCapital)
+        let draft = try await assessments(of: participantID).filter(\.$status == .draft).first()
+        if let draft {
+            try await people.audit(
+                "recovery_capital.view", participant: participantID, subjectType: "recovery_capital",
+                subject: draft.id)
+        }
+        return (participant, draft)
+    }
+
+    /// Saves the answers. With `complete`, all ten must be answered and the form is scored
+    /// on the participant's local today; otherwise it is kept as the draft. Nothing is
+    /// stored when an answer is out of range, or when completing with answers missing.
+    func save(_ participantID: UUID, answers: [Int?], complete: Bool) async throws -> RecoveryCapitalAssessment {
+        let (participant, relation) = try await people.authorized(participantID, .assessRecoveryCapital)
+        let outcome = BARC10.outcome(answers)
+        switch outcome {
+        case .invalid(let items):
+            throw ServiceError.invalid(
+                items.isEmpty
+                    ? [("answers", "error_value_invalid")] : items.map { ("item_\($0)", "error_value_invalid") })
+        case .draft where complete:
+            let missing = answers.enumerated().filter { $0.element == nil }.map {
+                ("item_\($0.offset + 1)", "error_barc_answer_required")
+            }
+            throw ServiceError.invalid(missing)
+        case .draft, .scored:
+            break
+        }
+        let assessment =
+            try await assessments(of: participantID).filter(\.$status == .draft).first()
+            ?? RecoveryCapitalAssessment(organizationID: actor.organizationID, participantID: participantID)
+        assessment.answers = BARC10.encode(answers)
+        assessment.withCoach = !relation.isSelf
+        assessment.recordedBy = actor.userID
+        if case .scored(let total) = outcome, complete {
+            assessment.status = .completed
+            assessment.total = total
+            assessment.completedOn = CheckInService(req, actor: actor).today(for: participant).description
+        }
+        try await assessment.save(on: req.db)
+        try await people.audit(
+            assessment.status == .completed ? "recovery_capital.complete" : "recovery_capital.save_draft",
+            participant: participantID, subjectType: "recovery_capital", subject: assessment.id)
+        return assessment
+    }
+
+    /// The last two scored assessments, newest first. Not audited: for pages that audit
+    /// their own view of the record.
+    func lastScored(of participantID: UUID) async throws -> [RecoveryCapitalAssessment] {
+        try await assessments(of: participantID).filter(\.$status == .completed)
+            .sort(\.$completedOn, .descending).sort(\.$createdAt, .descending).limit(2).all()
+    }
+
+    private func assessments(of participantID: UUID) -> QueryBuilder<RecoveryCapitalAssessment> {
+        people.scope.recoveryCapital().filter(\.$participant.$id == participantID)
+    }
+}
+
+extension TenantScope {
+    func recoveryCapital() -> QueryBuilder<RecoveryCapitalAssessment> {
+        RecoveryCapitalAssessment.query(on: db).filter(\.$organizationID == organizationID)
+    }
+}
