@@ -346,3 +346,35 @@ struct CheckInAPITests {
         }
     }
 }
+
+@Suite("Check-in chart")
+struct CheckInChartTests {
+    @Test("the participant page charts mood and cravings over 30 or 90 days, with a table")
+    func chart() async throws {
+        try await withTandem { app in
+            let (admin, coach, _, participant) = try await app.checkInPeople()
+            let today = ParticipantService.today(in: admin.organization)
+            for (offset, mood, craving) in [(1, 2, 7), (20, 4, 3), (60, 5, 1)] {
+                let checkIn = CheckIn(
+                    organizationID: admin.organization.id!, participantID: participant.id!,
+                    day: today.adding(days: -offset)!)
+                checkIn.apply(CheckInAnswers(mood: mood, craving: craving))
+                try await checkIn.create(on: app.db)
+            }
+            let browser = TestBrowser(app)
+            try await browser.signIn(coach)
+            let page = try await browser.get("/participants/\(participant.id!.uuidString)").body.string
+            #expect(page.contains("<svg class=\"chart\" id=\"mood-chart\"") && page.contains("id=\"craving-chart\""))
+            #expect(page.components(separatedBy: "<circle ").count - 1 == 2)
+            #expect(page.components(separatedBy: "<rect ").count - 1 == 2)
+            let table = try #require(page.components(separatedBy: "id=\"check-in-chart-table\"").last)
+            #expect(table.components(separatedBy: "<tr><td").count - 1 == 2)
+            let longer = try await browser.get("/participants/\(participant.id!.uuidString)?days=90").body.string
+            #expect(longer.components(separatedBy: "<circle ").count - 1 == 3)
+            #expect(longer.contains("Mood over the last 90 days"))
+            // Anything but 30 or 90 shows 30.
+            let odd = try await browser.get("/participants/\(participant.id!.uuidString)?days=5000").body.string
+            #expect(odd.contains("Mood over the last 30 days"))
+        }
+    }
+}

@@ -155,6 +155,7 @@ struct ParticipantController: RouteCollection {
         let inviteLink: String?
         let inviteEmail: String
         let progress: RecoveryProgress
+        let chart: CheckInChart
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -198,6 +199,7 @@ struct ParticipantController: RouteCollection {
     struct ShowQuery: Content {
         var created: String?
         var saved: String?
+        var days: Int?
     }
 
     func showBody(_ id: UUID, actor: Actor, req: Request, inviteLink: String? = nil, inviteEmail: String? = nil)
@@ -206,6 +208,9 @@ struct ParticipantController: RouteCollection {
         let record = try await ParticipantService(req, actor: actor).record(id)
         let participant = record.participant
         let flags = (try? req.query.decode(ShowQuery.self)) ?? ShowQuery()
+        let checkIns = CheckInService(req, actor: actor)
+        let today = checkIns.today(for: participant)
+        let days = CheckInChart.periods.contains(flags.days ?? 0) ? flags.days! : CheckInChart.periods[0]
         return ShowBody(
             id: id.uuidString, name: participant.preferredName, pronouns: participant.pronouns,
             details: Self.details(
@@ -220,8 +225,9 @@ struct ParticipantController: RouteCollection {
             isSelf: record.relation.isSelf, created: flags.created != nil, saved: flags.saved != nil,
             inviteLink: inviteLink, inviteEmail: inviteEmail ?? participant.email,
             progress: try await RecoveryProgress.of(
-                participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate),
-                service: CheckInService(req, actor: actor), req: req))
+                participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate), service: checkIns, req: req),
+            chart: CheckInChart.make(
+                try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
