@@ -43,14 +43,15 @@ struct HTMLWriterTests {
                  "service_sober_escort": "Sober escort", "status_active": "Active",
                  "attention_no_recent_contact": "No contact in 14 days", "caseload_last_check_in": "Last check-in",
                  "caseload_no_check_in": "None yet", "date_long": "{month} {day}, {year}", "month_3": "March",
-                 "caseload_barc_trend": "Recovery capital", "trend_up": "up"}
+                 "caseload_barc_trend": "Recovery capital", "trend_up": "up", "caseload_goals": "Goals done"}
                 """#.utf8))
         let engagement = UUID()
         let participant = UUID()
         let row = EngagementService.CaseloadRow(
             engagementID: engagement, participantID: participant, participantName: "Jo <i>\"JJ\"</i>",
             serviceType: .soberEscort, status: .active, startDate: "2026-01-05", lastCheckIn: "2026-03-04",
-            capitalTrend: .up, coaches: [EngagementService.CoachName(id: UUID(), name: "Rosa & Co", isPrimary: true)],
+            capitalTrend: .up, goals: (1, 3),
+            coaches: [EngagementService.CoachName(id: UUID(), name: "Rosa & Co", isPrimary: true)],
             attention: AttentionSignal.allCases)
         let coachView = CaseloadTable(rows: [row], showsCoach: false, messages: messages).html()
         #expect(coachView.contains("<caption class=\"visually-hidden\">My caseload</caption>"))
@@ -59,8 +60,9 @@ struct HTMLWriterTests {
                 "<a href=\"/participants/\(participant.uuidString)\">Jo &lt;i&gt;&quot;JJ&quot;&lt;/i&gt;</a>"))
         #expect(coachView.contains("<a href=\"/engagements/\(engagement.uuidString)\">Sober escort</a>"))
         #expect(coachView.contains("<span class=\"badge status-active\">Active</span>"))
-        #expect(coachView.components(separatedBy: "<th scope=\"col\">").count - 1 == 6)
-        #expect(coachView.components(separatedBy: "data-label=").count - 1 == 6)
+        #expect(coachView.components(separatedBy: "<th scope=\"col\">").count - 1 == 7)
+        #expect(coachView.components(separatedBy: "data-label=").count - 1 == 7)
+        #expect(coachView.contains("<td data-label=\"Goals done\">1/3</td>"))
         #expect(
             coachView.contains(
                 "<td data-label=\"Recovery capital\"><span class=\"trend trend-up\"><span aria-hidden=\"true\">↑</span> up</span></td>"
@@ -72,11 +74,13 @@ struct HTMLWriterTests {
         #expect(!coachView.contains("Rosa"))
         let never = EngagementService.CaseloadRow(
             engagementID: engagement, participantID: participant, participantName: "Jo", serviceType: .soberEscort,
-            status: .active, startDate: "2026-01-05", lastCheckIn: nil, capitalTrend: nil, coaches: row.coaches,
+            status: .active, startDate: "2026-01-05", lastCheckIn: nil, capitalTrend: nil, goals: nil,
+            coaches: row.coaches,
             attention: [])
         let supervisorView = CaseloadTable(rows: [row, never], showsCoach: true, messages: messages).html()
         #expect(supervisorView.contains("<td data-label=\"Last check-in\">None yet</td>"))
-        #expect(supervisorView.components(separatedBy: "<th scope=\"col\">").count - 1 == 7)
+        #expect(supervisorView.components(separatedBy: "<th scope=\"col\">").count - 1 == 8)
+        #expect(supervisorView.contains("<td data-label=\"Goals done\">—</td>"))
         #expect(supervisorView.contains("<td data-label=\"Recovery capital\">—</td>"))
         #expect(
             supervisorView.components(separatedBy: "<td data-label=\"Primary coach\">Rosa &amp; Co</td>").count - 1 == 2

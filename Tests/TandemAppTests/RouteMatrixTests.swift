@@ -102,6 +102,10 @@ struct ParticipantRouteMatrixTests {
         "POST /engagements/:engagementID/coaches": [("primary_coach", "SELF")],
         "POST /engagements/:engagementID/signatures": [("signer", "coach"), ("typed_name", "X"), ("version", "1")],
         "POST /participants/:participantID/check-ins/:checkInID/follow-up": [],
+        "POST /participants/:participantID/plan/edit/:section": [("base", "0"), ("values", "Changed")],
+        "POST /participants/:participantID/plan/signatures": [
+            ("number", "1"), ("signer", "coach"), ("typed_name", "X"),
+        ],
         "POST /participants/:participantID/recovery-capital": (1...10).map { ("item_\($0)", "5") } + [
             ("action", "complete")
         ],
@@ -208,6 +212,7 @@ struct ParticipantRouteMatrixTests {
             #expect(try await CheckIn.find(checkIn.id, on: app.db)?.reachOut == .open)
             #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 0)
+            #expect(try await RecoveryPlanVersion.query(on: app.db).count() == 0)
             #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
         }
     }

@@ -13,7 +13,7 @@ struct ParticipantAccessTests {
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-        .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital,
+        .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -23,7 +23,9 @@ struct ParticipantAccessTests {
         (.supervisor, .none, staffWide),
         (
             .supervisor, .coach,
-            staffWide.union([.signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital])
+            staffWide.union([
+                .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
+            ])
         ),
         (.coach, .none, [.create]),
         (.coach, .coach, coachOwn),
@@ -34,7 +36,7 @@ struct ParticipantAccessTests {
             .participant, .own,
             [
                 .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital,
+                .assessRecoveryCapital, .editPlan,
             ]
         ),
         (.family, .none, []),

@@ -22,5 +22,6 @@ enum TandemMigrations {
         M0017_AddParticipantTimeZone(),
         M0018_CreateCheckIns(),
         M0019_CreateRecoveryCapitalAssessments(),
+        M0020_CreateRecoveryPlans(),
     ]
 }

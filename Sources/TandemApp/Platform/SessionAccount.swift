@@ -121,6 +121,7 @@ extension Organization: LoadsColumnsDirectly {
         try $requireStaffTwoFactor.output(from: output)
         try $timeZone.output(from: output)
         try $reassessmentIntervalDays.output(from: output)
+        try $planDomains.output(from: output)
         try $createdAt.output(from: output)
     }
 }

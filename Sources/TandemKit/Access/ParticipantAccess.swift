@@ -33,6 +33,8 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case export
     /// Fill in the BARC-10: the person alone, or with their coach.
     case assessRecoveryCapital
+    /// Write and change the recovery plan: the person and their coaches.
+    case editPlan
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -64,7 +66,7 @@ public enum ParticipantAccess {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
-            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital:
+            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan:
                 return relation.isTheirCoach
             case .signAsParticipant, .checkIn: return false
             }
@@ -72,14 +74,14 @@ public enum ParticipantAccess {
             switch action {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital:
+                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital:
+                .assessRecoveryCapital, .editPlan:
                 return relation.isSelf
             default: return false
             }

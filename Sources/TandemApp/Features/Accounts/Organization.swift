@@ -14,6 +14,9 @@ final class Organization: Model, @unchecked Sendable {
     @Field(key: "time_zone") var timeZone: String
     /// Days after a scored BARC-10 until the next is due.
     @Field(key: "reassessment_interval_days") var reassessmentIntervalDays: Int
+    /// The life domains of its plans, one per line (`LifeDomain` ids or its own names);
+    /// empty for the default list.
+    @Field(key: "plan_domains") var planDomains: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -26,5 +29,6 @@ final class Organization: Model, @unchecked Sendable {
         self.requireStaffTwoFactor = false
         self.timeZone = timeZone
         self.reassessmentIntervalDays = Reassessment.defaultIntervalDays
+        self.planDomains = ""
     }
 }

@@ -119,6 +119,7 @@ struct AdminController: RouteCollection {
         var crisisLine: String
         var requireStaffTwoFactor: Bool
         var reassessmentInterval: String
+        var planDomains: String
         var saved: Bool
     }
 
@@ -127,6 +128,22 @@ struct AdminController: RouteCollection {
         var crisis_line: String?
         var require_staff_two_factor: String?
         var reassessment_interval_days: String?
+        var plan_domains: String?
+    }
+
+    /// The organization's life domains, one per line, the standard ones in the reader's language.
+    static func domainLines(_ organization: Organization, req: Request) -> String {
+        let list = organization.planDomains.split(separator: "\n").map(String.init)
+        return (list.isEmpty ? LifeDomain.defaultList : list).map { PlanController.domainName($0, req: req) }
+            .joined(separator: "\n")
+    }
+
+    /// Each standard domain's names in every language, to know them again when typed.
+    static func domainNames(req: Request) -> [String: [String]] {
+        Dictionary(
+            uniqueKeysWithValues: LifeDomain.defaultList.map { id in
+                (id, Language.allCases.compactMap { req.tandem.messages[$0]?.messages["domain_" + id] } + [id])
+            })
     }
 
     @Sendable func settingsForm(req: Request) async throws -> Response {
@@ -136,7 +153,8 @@ struct AdminController: RouteCollection {
             "admin/settings", titleKey: "settings_title",
             SettingsBody(
                 name: org.name, crisisLine: org.crisisLine, requireStaffTwoFactor: org.requireStaffTwoFactor,
-                reassessmentInterval: String(org.reassessmentIntervalDays), saved: false))
+                reassessmentInterval: String(org.reassessmentIntervalDays),
+                planDomains: Self.domainLines(org, req: req), saved: false))
     }
 
     @Sendable func saveSettings(req: Request) async throws -> Response {
@@ -146,13 +164,16 @@ struct AdminController: RouteCollection {
             name: input.name ?? "", crisisLine: input.crisis_line ?? "",
             requireStaffTwoFactor: input.require_staff_two_factor != nil,
             reassessmentInterval: input.reassessment_interval_days
-                ?? String(actor.organization.reassessmentIntervalDays), saved: true)
+                ?? String(actor.organization.reassessmentIntervalDays),
+            planDomains: input.plan_domains ?? Self.domainLines(actor.organization, req: req), saved: true)
+        let domains = LifeDomain.parse(body.planDomains, names: Self.domainNames(req: req))
         // A form without the field (an older page) keeps the interval as it is.
         let interval = Int(body.reassessmentInterval.trimmingCharacters(in: .whitespaces))
             .flatMap { Reassessment.intervalRange.contains($0) ? $0 : nil }
         let errors = req.fieldErrors([
             ("name", FieldRules.name(body.name)), ("crisis_line", FieldRules.phoneLine(body.crisisLine)),
             ("reassessment_interval_days", interval == nil ? "error_reassessment_interval" : nil),
+            ("plan_domains", LifeDomain.problem(domains)),
         ])
         if !errors.isEmpty {
             var failed = body
@@ -165,6 +186,8 @@ struct AdminController: RouteCollection {
         org.crisisLine = body.crisisLine.trimmingCharacters(in: .whitespaces)
         org.requireStaffTwoFactor = body.requireStaffTwoFactor
         org.reassessmentIntervalDays = interval ?? Reassessment.defaultIntervalDays
+        // The standard list is stored as empty, so it follows any change to the defaults.
+        org.planDomains = domains == LifeDomain.defaultList ? "" : domains.joined(separator: "\n")
         try await org.save(on: req.db)
         try await req.audit("organization.settings", subjectType: "organization", subject: org.id)
         return try await req.page("admin/settings", titleKey: "settings_title", body)

@@ -19,6 +19,8 @@ struct RecoveryProgress: Encodable, Sendable {
     /// "Latest BARC-10 total: 44 of 60 (up)".
     let capital: String?
     let capitalDue: Bool
+    /// "2 of 5 goals done", or nil before the plan's first version.
+    let plan: String?
 
     /// Reads the last check-in and the streak; the milestones only when `seesRecoveryDate`.
     static func of(
@@ -32,6 +34,9 @@ struct RecoveryProgress: Encodable, Sendable {
         let capital = scored.first?.total.map { total in
             req.t("progress_capital", ["total": String(total)])
                 + (trend.map { " (" + req.t("trend_" + $0.rawValue) + ")" } ?? "")
+        }
+        let plan = try await PlanService(req, actor: service.actor).goalCounts(of: participant.id!).map {
+            req.t("plan_goals_done", ["done": String($0.done), "total": String($0.total)])
         }
         let capitalDue = Reassessment.isDue(
             lastScored: scored.first.flatMap { CalendarDate($0.completedOn) },
@@ -54,7 +59,8 @@ struct RecoveryProgress: Encodable, Sendable {
             lastCheckIn: last.map { req.calendarDate($0.localDate) }, streak: streak,
             streakText: req.messages.counted("checkins_streak", streak), dayCount: dayCount,
             hasDayCount: dayCount != nil,
-            celebration: celebration, nextMilestone: next, capital: capital, capitalDue: capitalDue)
+            celebration: celebration, nextMilestone: next, capital: capital, capitalDue: capitalDue,
+            plan: plan)
     }
 
     static func name(_ milestone: Milestone, req: Request) -> String {

@@ -16,7 +16,8 @@ extension TenantScope {
         guard let sql = db as? any SQLDatabase else { return ([], false) }
         // The last check-in and an open request to reach out are each one seek in an index
         // of the person's own check-ins (check_ins_participant_day, check_ins_reach_out); the
-        // recovery capital trend reads their last two scored BARC-10s (recovery_capital_participant).
+        // recovery capital trend reads their last two scored BARC-10s (recovery_capital_participant),
+        // and the goals their plan's latest version (recovery_plan_versions_number).
         let columns = """
             SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
             e.last_contact_at, \
@@ -26,7 +27,11 @@ extension TenantScope {
             (SELECT a.total FROM recovery_capital_assessments a WHERE a.participant_id = p.id \
             AND a.status = 'completed' ORDER BY a.completed_on DESC, a.created_at DESC LIMIT 1) AS barc_latest, \
             (SELECT b.total FROM recovery_capital_assessments b WHERE b.participant_id = p.id \
-            AND b.status = 'completed' ORDER BY b.completed_on DESC, b.created_at DESC LIMIT 1 OFFSET 1) AS barc_previous
+            AND b.status = 'completed' ORDER BY b.completed_on DESC, b.created_at DESC LIMIT 1 OFFSET 1) AS barc_previous, \
+            (SELECT v.goals_done FROM recovery_plan_versions v WHERE v.participant_id = p.id \
+            ORDER BY v.number DESC LIMIT 1) AS goals_done, \
+            (SELECT w.goals_total FROM recovery_plan_versions w WHERE w.participant_id = p.id \
+            ORDER BY w.number DESC LIMIT 1) AS goals_total
             """
         // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it alike): from
         // the coach's own list, or from people in name order (participants_org_sort), so a
@@ -75,7 +80,10 @@ extension TenantScope {
                     lastCheckIn: try row.decode(column: "last_check_in", as: String?.self),
                     capitalTrend: Trend.of(
                         previous: try row.decode(column: "barc_previous", as: Int?.self),
-                        latest: try row.decode(column: "barc_latest", as: Int?.self)), coaches: [],
+                        latest: try row.decode(column: "barc_latest", as: Int?.self)),
+                    goals: try Self.goals(
+                        done: row.decode(column: "goals_done", as: Int?.self),
+                        total: row.decode(column: "goals_total", as: Int?.self)), coaches: [],
                     attention: AttentionSignal.signals(
                         status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
                         reachOutRequested: try row.decode(column: "reach_out_open", as: Int.self) == 1, now: now)))
@@ -83,6 +91,11 @@ extension TenantScope {
         guard withCoaches, !rows.isEmpty else { return (rows, found.count > limit) }
         let names = try await coachNames(of: rows.map(\.engagementID))
         return (rows.map { $0.with(coaches: names[$0.engagementID] ?? []) }, found.count > limit)
+    }
+
+    private static func goals(done: Int?, total: Int?) -> (done: Int, total: Int)? {
+        guard let done, let total else { return nil }
+        return (done, total)
     }
 
     /// The coaches of `ids`, primary first, then by name.
@@ -112,7 +125,7 @@ extension EngagementService.CaseloadRow {
         Self(
             engagementID: engagementID, participantID: participantID, participantName: participantName,
             serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn,
-            capitalTrend: capitalTrend, coaches: coaches,
+            capitalTrend: capitalTrend, goals: goals, coaches: coaches,
             attention: attention)
     }
 }

@@ -19,6 +19,7 @@ struct CaseloadTable {
         let lastCheckIn = messages.text("caseload_last_check_in")
         let never = messages.text("caseload_no_check_in")
         let capital = messages.text("caseload_barc_trend")
+        let goals = messages.text("caseload_goals")
         var trendNames: [Trend: String] = [:]
         // Each distinct value is looked up once, not once a row.
         var serviceNames: [ServiceType: String] = [:]
@@ -31,8 +32,8 @@ struct CaseloadTable {
         out.raw("</caption>\n<thead><tr>")
         let labels =
             showsCoach
-            ? [person, service, status, coach, lastCheckIn, capital, attention]
-            : [person, service, status, lastCheckIn, capital, attention]
+            ? [person, service, status, coach, lastCheckIn, goals, capital, attention]
+            : [person, service, status, lastCheckIn, goals, capital, attention]
         for label in labels {
             out.raw("<th scope=\"col\">")
             out.text(label)
@@ -69,6 +70,15 @@ struct CaseloadTable {
                 out.raw("</time>")
             } else {
                 out.text(never)
+            }
+            out.raw("</td>\n")
+            out.cell(label: goals)
+            if let counts = row.goals {
+                out.text(String(counts.done))
+                out.raw("/")
+                out.text(String(counts.total))
+            } else {
+                out.raw("—")
             }
             out.raw("</td>\n")
             out.cell(label: capital)

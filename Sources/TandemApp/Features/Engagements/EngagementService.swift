@@ -261,6 +261,8 @@ struct EngagementService {
         let lastCheckIn: String?
         /// Which way the last two BARC-10 totals moved; nil before there are two.
         let capitalTrend: Trend?
+        /// Goals done and all goals of the plan's latest version; nil before a plan.
+        let goals: (done: Int, total: Int)?
         let coaches: [CoachName]
         let attention: [AttentionSignal]
 

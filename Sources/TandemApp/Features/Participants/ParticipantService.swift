@@ -141,6 +141,11 @@ struct ParticipantService {
             try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == id).delete()
             try await CheckIn.query(on: db).filter(\.$participant.$id == id).delete()
             try await RecoveryCapitalAssessment.query(on: db).filter(\.$participant.$id == id).delete()
+            let versions = try await RecoveryPlanVersion.query(on: db).filter(\.$participant.$id == id).all(\.$id)
+            if !versions.isEmpty {
+                try await RecoveryPlanSignature.query(on: db).filter(\.$version.$id ~~ versions).delete()
+                try await RecoveryPlanVersion.query(on: db).filter(\.$id ~~ versions).delete()
+            }
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == id).delete()
             try await participant.delete(on: db)
         }
