@@ -46,6 +46,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: CheckInController())
     try app.register(collection: RecoveryCapitalController())
     try app.register(collection: PlanController())
+    try app.register(collection: ExportController())
     try app.register(collection: OperationsController())
 
     let api = app.grouped("api", "v1").grouped(APIRequestMiddleware())

@@ -192,7 +192,7 @@ struct APITests {
                     "/engagements/{engagementId}/coaches", "/engagements/{engagementId}/agreement",
                     "/engagements/{engagementId}/signatures", "/participants/{participantId}/check-ins",
                     "/participants/{participantId}/check-ins/{checkInId}/follow-up",
-                    "/participants/{participantId}/check-ins.csv",
+                    "/participants/{participantId}/check-ins.csv", "/participants/{participantId}/fhir",
                 ])
         }
     }

@@ -197,6 +197,17 @@ struct RecoveryPlanTests {
             let list = try await coaching.get(base + "/versions").body.string
             #expect(list.contains("href=\"\(base)/versions/2\"") && list.contains("href=\"\(base)/versions/1\""))
             #expect(try await coaching.get(base + "/versions/9").status == .notFound)
+            // The FHIR export carries the plan; version 2 has only the participant's signature so
+            // far, so the CarePlan is still a draft.
+            let fhir = try await own.get("/participants/\(participant.id!.uuidString)/fhir.json")
+            #expect(fhir.status == .ok && fhir.headers.contentType?.subType == "fhir+json")
+            let bundle = try #require(
+                try JSONSerialization.jsonObject(with: Data(fhir.body.readableBytesView)) as? [String: Any])
+            let resources = (bundle["entry"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? [String: Any] }
+            let carePlan = try #require(resources.first { $0["resourceType"] as? String == "CarePlan" })
+            #expect(carePlan["status"] as? String == "draft" && carePlan["intent"] as? String == "plan")
+            #expect(carePlan["description"] as? String == "Family and music")
+            #expect(try await app.auditActions().contains("participant.export_fhir"))
             // Three signatures, and the refusal of the participant signing as the coach.
             #expect(try await app.auditActions().filter { $0 == "plan.sign" }.count == 4)
         }

@@ -64,3 +64,15 @@ extension APIHandler {
             followedUpAt: checkIn.followedUpAt)
     }
 }
+
+extension APIHandler {
+    func exportFHIR(_ input: Operations.exportFHIR.Input) async throws -> Operations.exportFHIR.Output {
+        try await api { req, actor in
+            let data = try await ExportService(req, actor: actor).fhir(
+                try Self.uuid(input.path.participantId, "participantId"))
+            let bundle = try JSONDecoder().decode(
+                Operations.exportFHIR.Output.Ok.Body.application_fhir_plus_jsonPayload.self, from: data)
+            return .ok(.init(body: .application_fhir_plus_json(bundle)))
+        }
+    }
+}

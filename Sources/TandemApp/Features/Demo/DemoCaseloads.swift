@@ -198,5 +198,8 @@ enum DemoCaseloads {
                 try await signature.create(on: db)
             }
         }
+        try await DemoProgress.populate(
+            organization: organization, records: records,
+            coach: { person in supports.first { $0.person == person }.flatMap { users[$0.coach] } }, on: db)
     }
 }

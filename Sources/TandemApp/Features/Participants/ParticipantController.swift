@@ -156,6 +156,7 @@ struct ParticipantController: RouteCollection {
         let inviteEmail: String
         let progress: RecoveryProgress
         let chart: CheckInChart
+        let canExport: Bool
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -227,7 +228,8 @@ struct ParticipantController: RouteCollection {
             progress: try await RecoveryProgress.of(
                 participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate), service: checkIns, req: req),
             chart: CheckInChart.make(
-                try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req))
+                try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req),
+            canExport: record.can(actor.role, .export))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
