@@ -344,7 +344,8 @@ def test_participant_fills_barc10_and_edits_a_goal(browser, fresh_server, people
     assert [a.get_dom_attribute("href") for a in links] == ["#item_10"], (
         f"the error summary links to {[a.get_dom_attribute('href') for a in links]}"
     )
-    assert links[0].text.strip() == EN["error_barc_answer_required"], links[0].text
+    expected = EN["barc_item_error"].replace("{number}", "10").replace("{message}", EN["error_barc_answer_required"])
+    assert links[0].text.strip() == expected, links[0].text
     missing = person.find_element(By.CSS_SELECTOR, "fieldset#item_10")
     assert "has-error" in missing.get_dom_attribute("class").split(), "fieldset#item_10 is not marked"
     assert EN["error_barc_answer_required"] in missing.find_element(By.CSS_SELECTOR, "p.field-error").text

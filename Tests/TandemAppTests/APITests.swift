@@ -193,6 +193,8 @@ struct APITests {
                     "/engagements/{engagementId}/signatures", "/participants/{participantId}/check-ins",
                     "/participants/{participantId}/check-ins/{checkInId}/follow-up",
                     "/participants/{participantId}/check-ins.csv", "/participants/{participantId}/fhir",
+                    "/participants/{participantId}/plan", "/participants/{participantId}/plan/signatures",
+                    "/participants/{participantId}/recovery-capital",
                 ])
         }
     }

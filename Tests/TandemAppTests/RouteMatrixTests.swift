@@ -119,6 +119,9 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/engagements/:engagementId/signatures": #"{"signer":"coach","typedName":"X","version":1}"#,
         "POST /api/v1/participants/:participantId/check-ins": #"{"mood":3,"craving":2,"reachOut":true}"#,
         "POST /api/v1/participants/:participantId/check-ins/:checkInId/follow-up": "{}",
+        "PUT /api/v1/participants/:participantId/plan": #"{"base":0,"values":"Changed"}"#,
+        "POST /api/v1/participants/:participantId/plan/signatures": #"{"version":1,"signer":"coach","typedName":"X"}"#,
+        "POST /api/v1/participants/:participantId/recovery-capital": #"{"answers":[5,5,5,5,5,5,5,5,5,5]}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")

@@ -29,6 +29,11 @@ struct CheckInAnswersTests {
         ),
         (CheckInAnswers(mood: 3, craving: 2, wentWell: "bell\u{07}"), ["went_well:error_text_invalid"]),
         (CheckInAnswers(mood: 3, craving: 2, wentWell: String(repeating: "ñ", count: 500)), []),
+        // 300 letters written as a letter and a combining accent: 600 scalars, as JSON Schema counts.
+        (
+            CheckInAnswers(mood: 3, craving: 2, wentWell: String(repeating: "e\u{301}", count: 300)),
+            ["went_well:error_text_too_long"]
+        ),
     ]
 
     @Test("are checked field by field", arguments: 0..<table.count)

@@ -74,7 +74,8 @@ public struct CheckInAnswers: Equatable, Sendable {
         if supports.count > 20 || !ValueList.parse(supports, as: CheckInSupport.self).unknown.isEmpty {
             found.append(("supports", "error_value_invalid"))
         }
-        if wentWell.count > Self.wentWellLimit {
+        // In Unicode scalars, as the API's published schema (JSON Schema) counts them.
+        if wentWell.unicodeScalars.count > Self.wentWellLimit {
             found.append(("went_well", "error_text_too_long"))
         } else if wentWell.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
             found.append(("went_well", "error_text_invalid"))

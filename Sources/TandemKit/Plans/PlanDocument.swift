@@ -119,8 +119,9 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     /// Every text field at fault, named as the forms name them, with the message key.
     public func problems() -> [(field: String, key: String)] {
         var found: [(String, String)] = []
+        // Lengths in Unicode scalars, as the API's published schema (JSON Schema) counts them.
         func check(_ field: String, _ text: String, limit: Int = Self.textLimit) {
-            if text.count > limit {
+            if text.unicodeScalars.count > limit {
                 found.append((field, "error_text_too_long"))
             } else if text.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
                 found.append((field, "error_text_invalid"))
@@ -128,7 +129,22 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         }
         check("values", values)
         for field in wellness.fields { check(field.name, field.text) }
+        if domains.count > 40 { found.append(("domains", "error_value_invalid")) }
         for section in domains {
+            if section.domain.isEmpty || section.domain.unicodeScalars.count > 60
+                || section.domain.unicodeScalars.contains(where: ParticipantProfile.forbidden)
+            {
+                found.append(("domain", "error_value_invalid"))
+            }
+            if section.goals.count > 50 || section.goals.contains(where: { $0.steps.count > 50 }) {
+                found.append(("goals", "error_value_invalid"))
+            }
+            // Ids are ours or echoed back by an API client; anything longer is not one of them.
+            if section.goals.contains(where: {
+                $0.id.unicodeScalars.count > 64 || $0.steps.contains { $0.id.unicodeScalars.count > 64 }
+            }) {
+                found.append(("goals", "error_value_invalid"))
+            }
             check("strengths", section.strengths)
             check("supports", section.supports)
             check("barriers", section.barriers)

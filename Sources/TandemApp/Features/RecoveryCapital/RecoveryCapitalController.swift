@@ -177,7 +177,14 @@ struct RecoveryCapitalController: RouteCollection {
             return .redirect("/participants/\(id.uuidString)/recovery-capital?\(flag)=1")
         } catch ServiceError.invalid(let problems) {
             let (participant, _) = try await service.draft(id)
-            let errors = req.fieldErrors(problems)
+            // Each message names its question, so the error summary reads as a list of questions.
+            let errors = problems.map { field, key in
+                FieldError(
+                    field: field,
+                    message: field.hasPrefix("item_")
+                        ? req.t("barc_item_error", ["number": String(field.dropFirst(5)), "message": req.t(key)])
+                        : req.t(key))
+            }
             return try await req.page(
                 "recovery-capital/form", titleKey: "barc_form_title",
                 formBody(participant, answers: input.answers, actor: actor, req: req, errors: errors),
