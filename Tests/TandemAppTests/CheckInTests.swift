@@ -164,10 +164,16 @@ struct CheckInTests {
                 "/participants/\(participant.id!.uuidString)/check-ins/\(checkIn.id!.uuidString)/follow-up", [:],
                 tokenFrom: "/participants/\(participant.id!.uuidString)/check-ins")
             #expect(twice.status == .seeOther)
-            // Changing today's check-in keeps it followed up.
+            // Changing today's check-in keeps it followed up; the box is no longer ticked.
+            #expect(!(try await browser.get("/check-in").body.string.contains("value=\"yes\" checked")))
+            _ = try await browser.post("/check-in", pairs: Self.answers, tokenFrom: "/check-in")
+            #expect(try await CheckIn.find(checkIn.id, on: app.db)?.reachOut == .followedUp)
+            // Asking again the same evening opens a new request.
             _ = try await browser.post(
                 "/check-in", pairs: Self.answers + [("reach_out", "yes")], tokenFrom: "/check-in")
-            #expect(try await CheckIn.find(checkIn.id, on: app.db)?.reachOut == .followedUp)
+            let again = try #require(try await CheckIn.find(checkIn.id, on: app.db))
+            #expect(again.reachOut == .open && again.followedUpBy == nil)
+            #expect(try await coachBrowser.get("/").body.string.contains("Asked for a call"))
             let actions = try await app.auditActions()
             #expect(actions.filter { $0 == "checkin.follow_up" }.count == 1)
             #expect(actions.contains("checkin.list"))

@@ -263,7 +263,13 @@ struct RecoveryPlanTests {
             // A section of a domain the organization dropped stays, after the others.
             #expect(plan.contains(">Leisure and fun</h2>") && plan.contains("Plays guitar"))
             #expect(!plan.contains(">Finances</h2>"))
-            #expect(try await coaching.get(base + "/edit/d3").body.string.contains("value=\"leisure\""))
+            #expect(try await coaching.get(base + "/edit/d3").body.string.contains("<h1>Leisure and fun</h1>"))
+            // An address the plan does not have is not found, and saves nothing.
+            let before = try await RecoveryPlanVersion.query(on: app.db).count()
+            let nowhere = try await coaching.post(
+                base + "/edit/d99", pairs: [("base", "1"), ("strengths", "x")], tokenFrom: base + "/edit/d3")
+            #expect(nowhere.status == .notFound)
+            #expect(try await RecoveryPlanVersion.query(on: app.db).count() == before)
             // Setting the standard list back stores it as the default.
             let standard = LifeDomain.defaultList.map { "domain_" + $0 }.map { key in
                 app.tandem.messages[.en]?.messages[key] ?? key

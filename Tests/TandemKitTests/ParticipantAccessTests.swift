@@ -234,6 +234,10 @@ struct AccessHistoryTests {
             ("engagement.create", "success", "history_engagement_opened"),
             ("engagement.reassign", "success", "history_changed"), ("agreement.sign", "success", "history_signed"),
             ("participant.view", "denied", "history_refused"), ("something.else", "success", "history_other"),
+            ("checkin.create", "success", "history_checked_in"), ("checkin.list", "success", "history_viewed"),
+            ("checkin.follow_up", "success", "history_followed_up"), ("plan.sign", "success", "history_signed_plan"),
+            ("plan.history", "success", "history_viewed"), ("participant.export_fhir", "success", "history_exported"),
+            ("recovery_capital.complete", "success", "history_changed"),
         ])
     func wording(action: String, outcome: String, key: String) {
         #expect(AccessHistory.messageKey(action: action, outcome: outcome) == key)

@@ -53,11 +53,37 @@ struct PlanTests {
             ])
     }
 
+    @Test("keeps the whole plan's limits: no domain or goal twice, a step says what it is")
+    func structure() {
+        var twice = Self.plan()
+        twice.domains.append(.init(domain: "housing"))
+        #expect(twice.problems().map(\.field) == ["domains"])
+        var sameGoal = Self.plan()
+        sameGoal.domains[1].goals = sameGoal.domains[0].goals
+        #expect(sameGoal.problems().map(\.field) == ["goals"])
+        var vague = Self.plan()
+        vague.domains[0].goals[0].steps.append(.init(id: "s2", what: "", who: "Dana"))
+        #expect(vague.problems().map { "\($0.field):\($0.key)" } == ["goal_0_step_1_what:error_plan_step_what"])
+        var many = PlanDocument()
+        many.domains = (0..<25).map { d in
+            .init(
+                domain: "d\(d)",
+                goals: (0..<5).map { g in
+                    .init(
+                        id: "g\(d)-\(g)", text: "goal", writtenBy: "coach", writerName: "C",
+                        steps: (0..<10).map { .init(id: "s\($0)", what: "step") })
+                })
+        }
+        #expect(many.structureProblems().map(\.field) == ["goals"])  // 1,250 steps
+        many.domains.removeLast(6)
+        #expect(many.structureProblems().isEmpty)  // 950 steps
+    }
+
     @Test("compares versions line by line")
-    func diff() {
+    func diff() throws {
         let old = Self.plan().lines(label: { $0 }, domainName: { $0 })
         let new = Self.plan(.done, goal: "Find a room of my own").lines(label: { $0 }, domainName: { $0 })
-        let changes = LineDiff.changes(from: old, to: new)
+        let changes = try #require(LineDiff.changes(from: old, to: new))
         #expect(
             changes.filter { if case .same = $0 { return false } else { return true } } == [
                 .removed(
@@ -72,6 +98,11 @@ struct PlanTests {
                 .same("a"), .removed("b"), .same("c"), .added("d"),
             ])
         #expect(LineDiff.changes(from: [], to: ["x"]) == [.added("x")])
+        #expect(LineDiff.changes(from: ["a", "b"], to: ["a", "b"]) == [.same("a"), .same("b")])
+        // Shared lines at both ends cost nothing; a large different middle is refused.
+        let long = (0..<10_000).map(String.init)
+        #expect(LineDiff.changes(from: long, to: long + ["new"])?.last == .added("new"))
+        #expect(LineDiff.changes(from: long, to: long.map { $0 + "!" }) == nil)
     }
 
     @Test("an organization's domain list keeps defaults by id in any language, and its own as typed")

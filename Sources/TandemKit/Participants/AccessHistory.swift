@@ -5,13 +5,16 @@ public enum AccessHistory {
         if outcome != "success" { return "history_refused" }
         let verb = action.split(separator: ".").last.map(String.init) ?? action
         switch verb {
-        case "view", "search": return "history_viewed"
-        case "create": return action.hasPrefix("engagement") ? "history_engagement_opened" : "history_added"
-        case "update", "status", "reassign": return "history_changed"
-        case "sign": return "history_signed"
+        case "view", "search", "list", "history": return "history_viewed"
+        case "create":
+            if action.hasPrefix("engagement") { return "history_engagement_opened" }
+            return action.hasPrefix("checkin") ? "history_checked_in" : "history_added"
+        case "update", "status", "reassign", "save_draft", "complete": return "history_changed"
+        case "follow_up": return "history_followed_up"
+        case "sign": return action.hasPrefix("plan") ? "history_signed_plan" : "history_signed"
         case "invite": return "history_invited"
         case "access_history": return "history_read_history"
-        case "export": return "history_exported"
+        case "export", "export_fhir": return "history_exported"
         default: return "history_other"
         }
     }

@@ -116,9 +116,29 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public static let textLimit = 2000
     public static let shortLimit = 300
 
-    /// Every text field at fault, named as the forms name them, with the message key.
-    public func problems() -> [(field: String, key: String)] {
+    /// Limits on the whole plan, whichever part was edited: how many domains, goals and steps,
+    /// and no domain, goal or step twice (each must stay one thing to point at).
+    public func structureProblems() -> [(field: String, key: String)] {
         var found: [(String, String)] = []
+        let goals = domains.flatMap(\.goals)
+        if domains.count > 40 || Set(domains.map(\.domain)).count != domains.count {
+            found.append(("domains", "error_value_invalid"))
+        }
+        let goalIDs = goals.map(\.id).filter { !$0.isEmpty }
+        if goals.count > 200 || goals.reduce(0, { $0 + $1.steps.count }) > 1000 || Set(goalIDs).count != goalIDs.count
+            || goals.contains(where: { goal in
+                let ids = goal.steps.map(\.id).filter { !$0.isEmpty }
+                return Set(ids).count != ids.count || goal.steps.count > 50
+            }) || domains.contains(where: { $0.goals.count > 50 })
+        {
+            found.append(("goals", "error_value_invalid"))
+        }
+        return found
+    }
+
+    /// Every field at fault, named as the forms name them, with the message key.
+    public func problems() -> [(field: String, key: String)] {
+        var found: [(String, String)] = structureProblems()
         // Lengths in Unicode scalars, as the API's published schema (JSON Schema) counts them.
         func check(_ field: String, _ text: String, limit: Int = Self.textLimit) {
             if text.unicodeScalars.count > limit {
@@ -129,15 +149,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         }
         check("values", values)
         for field in wellness.fields { check(field.name, field.text) }
-        if domains.count > 40 { found.append(("domains", "error_value_invalid")) }
         for section in domains {
             if section.domain.isEmpty || section.domain.unicodeScalars.count > 60
                 || section.domain.unicodeScalars.contains(where: ParticipantProfile.forbidden)
             {
                 found.append(("domain", "error_value_invalid"))
-            }
-            if section.goals.count > 50 || section.goals.contains(where: { $0.steps.count > 50 }) {
-                found.append(("goals", "error_value_invalid"))
             }
             // Ids are ours or echoed back by an API client; anything longer is not one of them.
             if section.goals.contains(where: {
@@ -154,13 +170,15 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 for (s, step) in goal.steps.enumerated() {
                     check("goal_\(g)_step_\(s)_what", step.what, limit: Self.shortLimit)
                     check("goal_\(g)_step_\(s)_who", step.who, limit: 120)
+                    if step.what.isEmpty && (!step.who.isEmpty || !step.due.isEmpty) {
+                        found.append(("goal_\(g)_step_\(s)_what", "error_plan_step_what"))
+                    }
                     if !step.due.isEmpty && CalendarDate(step.due) == nil {
                         found.append(("goal_\(g)_step_\(s)_due", "error_date_invalid"))
                     }
                 }
             }
         }
-        if domains.flatMap(\.goals).count > 200 { found.append(("goals", "error_value_invalid")) }
         return found
     }
 
@@ -208,7 +226,9 @@ public enum LifeDomain: String, Sendable, CaseIterable {
     /// Problems of a typed list: 1 to 30 domains of at most 60 characters each.
     public static func problem(_ list: [String]) -> String? {
         guard (1...30).contains(list.count) else { return "error_domains_count" }
-        return list.allSatisfy({ $0.count <= 60 && !$0.unicodeScalars.contains(where: ParticipantProfile.forbidden) })
+        return list.allSatisfy({
+            $0.unicodeScalars.count <= 60 && !$0.unicodeScalars.contains(where: ParticipantProfile.forbidden)
+        })
             ? nil : "error_domains_name"
     }
 }

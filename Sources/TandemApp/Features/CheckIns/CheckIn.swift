@@ -41,11 +41,12 @@ final class CheckIn: Model, @unchecked Sendable {
     var answers: CheckInAnswers {
         CheckInAnswers(
             mood: mood, craving: craving, use: substanceUse,
-            supports: ValueList.split(supports), wentWell: wentWell, wantsReachOut: reachOut != .none)
+            supports: ValueList.split(supports), wentWell: wentWell, wantsReachOut: reachOut == .open)
     }
 
-    /// Copies valid, normalized answers. Asking for a reach-out opens one; taking the ask
-    /// back before the coach has answered closes it; one already followed up stays so.
+    /// Copies valid, normalized answers. Asking for a reach-out opens one, also again after a
+    /// coach followed up an earlier ask that day; taking the ask back before the coach has
+    /// answered closes it; leaving the box empty keeps a follow-up as it was.
     func apply(_ answers: CheckInAnswers) {
         mood = answers.mood ?? 0
         craving = answers.craving ?? 0
@@ -53,8 +54,10 @@ final class CheckIn: Model, @unchecked Sendable {
         supports = answers.supports.joined(separator: ",")
         wentWell = answers.wentWell
         switch (answers.wantsReachOut, reachOut) {
-        case (true, .none):
+        case (true, .none), (true, .followedUp):
             reachOut = .open
+            followedUpAt = nil
+            followedUpBy = nil
         case (false, .open):
             reachOut = .none
         default:

@@ -39,7 +39,8 @@ struct SeedCommand: AsyncCommand {
             accounts == 0 || signature.tokensFile != nil
         else {
             throw CommandFailure(
-                "Give --check-ins up to ten years a person, --accounts up to --participants, and --tokens-file with --accounts.")
+                "Give --check-ins up to ten years a person, --accounts up to --participants, and --tokens-file with --accounts."
+            )
         }
         let settings = app.tandemSettings
         try await app.prepareDatabase()

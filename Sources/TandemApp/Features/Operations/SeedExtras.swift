@@ -65,7 +65,8 @@ enum SeedExtras {
                 SQLBind(user), SQLBind("participant\(number)@seed.tandem.test"), SQLBind("Participant \(number)"),
                 SQLBind(passwordHash), SQLBind("en"), SQLBind(now), SQLBind(now))
             memberships.values(
-                SQLBind(UUID()), SQLBind(user), SQLBind(organizationID), SQLBind(Role.participant.rawValue), SQLBind(now))
+                SQLBind(UUID()), SQLBind(user), SQLBind(organizationID), SQLBind(Role.participant.rawValue),
+                SQLBind(now))
             let secret = SecureToken.generate(byteCount: 24)
             tokens.values(
                 SQLBind(UUID()), SQLBind(user), SQLBind("seed"), SQLBind(SecureToken.hash(secret)),

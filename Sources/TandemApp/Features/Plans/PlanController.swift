@@ -284,17 +284,30 @@ struct PlanController: RouteCollection {
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         let service = PlanService(req, actor: actor)
         let base = Int(fields["base"] ?? "") ?? -1
+        // The section's address names the domain; an address the plan does not have is not found.
+        let domains = try await service.current(id, audited: false).domains
+        var domain: String?
+        if section != "values" && section != "wellness" {
+            guard section.hasPrefix("d"), let index = Int(section.dropFirst()), domains.indices.contains(index) else {
+                throw Abort(.notFound)
+            }
+            domain = domains[index]
+        }
         var sent = PlanDocument()
         do {
             _ = try await service.save(id, base: base) { document, editor in
-                let problems = PlanForm.apply(fields, section: section, to: &document, editor: editor)
+                let problems = PlanForm.apply(fields, section: section, domain: domain, to: &document, editor: editor)
                 sent = document
                 return problems
             }
             return .redirect("/participants/\(id.uuidString)/plan?saved=1")
         } catch ServiceError.invalid(let problems) {
             let plan = try await service.current(id, audited: false)
-            let errors = req.fieldErrors(problems)
+            // Limits on the whole plan have no field of their own: they point at the form.
+            let errors = req.fieldErrors(problems).map { error in
+                ["domains", "goals", "section"].contains(error.field)
+                    ? FieldError(field: "plan-edit-form", message: error.message) : error
+            }
             return try await req.page(
                 "plans/edit", titleKey: "plan_edit_title",
                 try editBody(plan, section: section, document: sent, req: req, errors: errors), errors: errors,
@@ -307,7 +320,8 @@ struct PlanController: RouteCollection {
     // MARK: Agreeing
 
     struct SignForm: Content {
-        var number: Int?
+        /// Text, so a form with a wrong number still decodes and gets its answer.
+        var number: String?
         var signer: String?
         var typed_name: String?
         var in_person: String?
@@ -320,7 +334,8 @@ struct PlanController: RouteCollection {
         let service = PlanService(req, actor: actor)
         do {
             try await service.sign(
-                id, number: form.number ?? -1, signer: form.signer ?? "", typedName: form.typed_name ?? "",
+                id, number: form.number.flatMap { Int($0) } ?? -1, signer: form.signer ?? "",
+                typedName: form.typed_name ?? "",
                 inPerson: form.in_person == "yes")
             return .redirect("/participants/\(id.uuidString)/plan?signed=1")
         } catch ServiceError.invalid(let problems) {
@@ -381,6 +396,8 @@ struct PlanController: RouteCollection {
         let isCurrent: Bool
         let changes: [Change]
         let hasChanges: Bool
+        /// The versions differ in too much to list.
+        let tooLong: Bool
     }
 
     @Sendable func version(req: Request) async throws -> Response {
@@ -391,8 +408,9 @@ struct PlanController: RouteCollection {
         func lines(_ document: PlanDocument) -> [String] {
             document.lines(label: { req.t($0) }, domainName: { Self.domainName($0, req: req) })
         }
-        let changes = LineDiff.changes(from: lines(plan.document), to: lines(current.document)).compactMap {
-            change -> Change? in
+        let isCurrent = plan.number == current.number
+        let compared = isCurrent ? [] : LineDiff.changes(from: lines(plan.document), to: lines(current.document))
+        let changes = (compared ?? []).compactMap { change -> Change? in
             switch change {
             case .same: nil
             case .added(let text): Change(kind: "added", text: text)
@@ -403,6 +421,6 @@ struct PlanController: RouteCollection {
             "plans/version", titleKey: "plan_version_title",
             VersionBody(
                 plan: Self.view(plan, actor: actor, req: req), currentNumber: current.number,
-                isCurrent: plan.number == current.number, changes: changes, hasChanges: !changes.isEmpty))
+                isCurrent: isCurrent, changes: changes, hasChanges: !changes.isEmpty, tooLong: compared == nil))
     }
 }

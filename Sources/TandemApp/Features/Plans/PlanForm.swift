@@ -6,8 +6,9 @@ import TandemKit
 /// and a blank step wait at the end of each list, and clearing a goal's or step's text
 /// removes it. New goals record who wrote them.
 enum PlanForm {
+    /// `domain` is the life domain the section's address names (nil for values and wellness).
     static func apply(
-        _ fields: [String: String], section: String, to document: inout PlanDocument,
+        _ fields: [String: String], section: String, domain: String?, to document: inout PlanDocument,
         editor: (role: String, name: String)
     ) -> [(field: String, key: String)] {
         func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -22,17 +23,15 @@ enum PlanForm {
                 safePlaces: text("safe_places"))
             return PlanDocument(wellness: document.wellness).problems()
         default:
-            return applyDomain(fields, text: text, to: &document, editor: editor)
+            guard let domain else { return [("section", "error_value_invalid")] }
+            return applyDomain(fields, domain: domain, text: text, to: &document, editor: editor)
         }
     }
 
     private static func applyDomain(
-        _ fields: [String: String], text: (String) -> String, to document: inout PlanDocument,
+        _ fields: [String: String], domain: String, text: (String) -> String, to document: inout PlanDocument,
         editor: (role: String, name: String)
     ) -> [(field: String, key: String)] {
-        let domain = text("domain")
-        guard !domain.isEmpty, domain.count <= 60, !domain.unicodeScalars.contains(where: ParticipantProfile.forbidden)
-        else { return [("domain", "error_value_invalid")] }
         let old = document.domains.first { $0.domain == domain } ?? .init(domain: domain)
         var goals: [PlanDocument.Goal] = []
         var problems: [(field: String, key: String)] = []
@@ -50,9 +49,6 @@ enum PlanForm {
                 let status = StepStatus(rawValue: statusText)
                 if status == nil && !statusText.isEmpty { problems.append((step + "_status", "error_value_invalid")) }
                 let what = text(step + "_what")
-                if what.isEmpty && (!text(step + "_who").isEmpty || !text(step + "_due").isEmpty) {
-                    problems.append((step + "_what", "error_plan_step_what"))
-                }
                 steps.append(
                     .init(
                         id: text(step + "_id"), what: what, who: text(step + "_who"), due: text(step + "_due"),

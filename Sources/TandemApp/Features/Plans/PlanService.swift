@@ -117,6 +117,9 @@ struct PlanService {
         var document = current.document
         let problems = change(&document, editor(relation))
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        // Whichever part changed, the whole plan keeps its limits.
+        let whole = document.structureProblems()
+        guard whole.isEmpty else { throw ServiceError.invalid(whole) }
         guard document != current.document else { return current.version }
         let version = RecoveryPlanVersion(
             organizationID: actor.organizationID, participantID: participantID, number: base + 1, document: document)
@@ -137,10 +140,13 @@ struct PlanService {
     /// Signs the current version, which must be `number`: the participant from their own
     /// account, the coach, or the coach recording the participant's signature given in person.
     func sign(_ participantID: UUID, number: Int, signer: String, typedName: String, inPerson: Bool) async throws {
+        guard ["coach", "participant"].contains(signer) else {
+            throw ServiceError.invalid([("signer", "error_value_invalid")])
+        }
         let (participant, relation) = try await people.authorized(participantID, .view)
         let action: ParticipantAction =
             signer == "coach" ? .signAsCoach : inPerson ? .recordInPersonSignature : .signAsParticipant
-        guard ["coach", "participant"].contains(signer), ParticipantAccess.can(actor.role, action, relation) else {
+        guard ParticipantAccess.can(actor.role, action, relation) else {
             try await people.audit("plan.sign", outcome: .denied, participant: participantID)
             throw ServiceError.denied
         }
