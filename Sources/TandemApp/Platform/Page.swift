@@ -113,3 +113,13 @@ extension Response {
         Response(status: .seeOther, headers: ["Location": location])
     }
 }
+
+/// Numbers typed or chosen in a form.
+enum FormNumber {
+    /// Nil when left empty; text that is no number becomes `Int.min`, so the rules refuse it
+    /// as out of range instead of taking it for an answer not given.
+    static func parse(_ text: String?) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        return Int(text) ?? Int.min
+    }
+}

@@ -21,6 +21,12 @@ final class Organization: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The life domains of its plans: its own list, or the standard one.
+    var lifeDomains: [String] {
+        let list = planDomains.split(separator: "\n").map(String.init)
+        return list.isEmpty ? LifeDomain.defaultList : list
+    }
+
     init(id: UUID? = nil, name: String, crisisLine: String = "988", timeZone: String = "America/New_York") {
         self.id = id
         self.name = name

@@ -133,8 +133,7 @@ struct AdminController: RouteCollection {
 
     /// The organization's life domains, one per line, the standard ones in the reader's language.
     static func domainLines(_ organization: Organization, req: Request) -> String {
-        let list = organization.planDomains.split(separator: "\n").map(String.init)
-        return (list.isEmpty ? LifeDomain.defaultList : list).map { PlanController.domainName($0, req: req) }
+        organization.lifeDomains.map { PlanController.domainName($0, req: req) }
             .joined(separator: "\n")
     }
 

@@ -27,12 +27,9 @@ struct CheckInController: RouteCollection {
         var reach_out: String?
 
         var answers: CheckInAnswers {
-            func number(_ text: String?) -> Int? {
-                guard let text, !text.isEmpty else { return nil }
-                return Int(text) ?? Int.min
-            }
-            return CheckInAnswers(
-                mood: number(mood), craving: number(craving), use: use ?? "", supports: supports ?? [],
+            CheckInAnswers(
+                mood: FormNumber.parse(mood), craving: FormNumber.parse(craving), use: use ?? "",
+                supports: supports ?? [],
                 wentWell: went_well ?? "", wantsReachOut: reach_out == "yes")
         }
 
@@ -127,7 +124,7 @@ struct CheckInController: RouteCollection {
         let service = CheckInService(req, actor: actor)
         let (_, todays) = try await service.todays(participant.id!)
         guard let todays else { return .redirect("/check-in") }
-        let (streak, _) = try await service.streak(of: participant.id!, today: service.today(for: participant))
+        let (streak, _, _) = try await service.streak(of: participant.id!, today: service.today(for: participant))
         return try await req.page(
             "checkins/done", titleKey: "checkin_done_title",
             DoneBody(

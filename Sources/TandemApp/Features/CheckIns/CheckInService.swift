@@ -101,16 +101,18 @@ struct CheckInService {
             offset..<(offset + Self.pageSize + 1)
         ).all()
         let today = today(for: participant, now: now)
-        let (streak, last30) = try await streak(of: participantID, today: today)
+        let (streak, last30, _) = try await streak(of: participantID, today: today)
         try await people.audit("checkin.list", participant: participantID)
         return History(
             participant: participant, relation: relation, checkIns: Array(rows.prefix(Self.pageSize)),
             hasMore: rows.count > Self.pageSize, streak: streak, last30: last30, today: today)
     }
 
-    /// The streak and the days checked in of the last 30, from the dates alone. Reads
-    /// backwards only as far as the streak goes (a year at most per round).
-    func streak(of participantID: UUID, today: CalendarDate) async throws -> (streak: Int, last30: Int) {
+    /// The streak, the days checked in of the last 30 and the last day checked in, from the
+    /// dates alone. Reads backwards only as far as the streak goes (a year at most per round).
+    func streak(of participantID: UUID, today: CalendarDate) async throws -> (
+        streak: Int, last30: Int, latest: CalendarDate?
+    ) {
         var days: [CalendarDate] = []
         var before = today.adding(days: 1)?.description ?? "9999-12-31"
         while true {
@@ -119,7 +121,7 @@ struct CheckInService {
             days += batch
             let streak = CheckInStreak.current(days: days, today: today)
             guard batch.count == 366, streak == days.count, let last = batch.last else {
-                return (streak, CheckInStreak.daysCheckedIn(days: days, today: today, window: 30))
+                return (streak, CheckInStreak.daysCheckedIn(days: days, today: today, window: 30), days.first)
             }
             before = last.description
         }
@@ -168,11 +170,6 @@ struct CheckInService {
         }
         try await people.audit("checkin.export", participant: participantID)
         return out.text
-    }
-
-    /// The participant's most recent check-in. Not audited: for pages that audit their own view.
-    func latest(of participantID: UUID) async throws -> CheckIn? {
-        try await checkIns(of: participantID).sort(\.$localDate, .descending).first()
     }
 
     private func checkIns(of participantID: UUID) -> QueryBuilder<CheckIn> {

@@ -27,8 +27,7 @@ struct RecoveryProgress: Encodable, Sendable {
         _ participant: Participant, seesRecoveryDate: Bool, service: CheckInService, req: Request
     ) async throws -> RecoveryProgress {
         let today = service.today(for: participant)
-        let (streak, _) = try await service.streak(of: participant.id!, today: today)
-        let last = try await service.latest(of: participant.id!)
+        let (streak, _, last) = try await service.streak(of: participant.id!, today: today)
         let scored = try await RecoveryCapitalService(req, actor: service.actor).lastScored(of: participant.id!)
         let trend = Trend.of(previous: scored.dropFirst().first?.total, latest: scored.first?.total)
         let capital = scored.first?.total.map { total in
@@ -55,8 +54,7 @@ struct RecoveryProgress: Encodable, Sendable {
             }
         }
         return RecoveryProgress(
-            checkedInToday: last?.localDate == today.description,
-            lastCheckIn: last.map { req.calendarDate($0.localDate) }, streak: streak,
+            checkedInToday: last == today, lastCheckIn: last?.written(req.messages), streak: streak,
             streakText: req.messages.counted("checkins_streak", streak), dayCount: dayCount,
             hasDayCount: dayCount != nil,
             celebration: celebration, nextMilestone: next, capital: capital, capitalDue: capitalDue,

@@ -38,10 +38,7 @@ struct PlanService {
     }
 
     /// The organization's life domains.
-    var organizationDomains: [String] {
-        let list = actor.organization.planDomains.split(separator: "\n").map(String.init)
-        return list.isEmpty ? LifeDomain.defaultList : list
-    }
+    var organizationDomains: [String] { actor.organization.lifeDomains }
 
     /// The current version (none before the first save). Audited as a view.
     func current(_ participantID: UUID, audited: Bool = true) async throws -> Plan {

@@ -65,7 +65,7 @@ struct RecoveryCapitalController: RouteCollection {
                 id: id.uuidString, name: history.participant.preferredName, rows: rows.reversed(),
                 chart: rows.isEmpty ? "" : Self.chart(rows, req: req), latest: latest,
                 trend: history.trend.map { req.t("trend_" + $0.rawValue) },
-                due: history.due.written(req.messages), isDue: history.due <= history.today,
+                due: history.due.written(req.messages), isDue: history.isDue,
                 canAssess: ParticipantAccess.can(actor.role, .assessRecoveryCapital, history.relation),
                 hasDraft: history.draft != nil, saved: flags.saved != nil, completed: flags.completed != nil))
     }
@@ -114,10 +114,7 @@ struct RecoveryCapitalController: RouteCollection {
 
         /// Each answer, nil when not chosen; text that is no number becomes an answer out of range.
         var answers: [Int?] {
-            [item_1, item_2, item_3, item_4, item_5, item_6, item_7, item_8, item_9, item_10].map { text in
-                guard let text, !text.isEmpty else { return nil }
-                return Int(text) ?? Int.min
-            }
+            [item_1, item_2, item_3, item_4, item_5, item_6, item_7, item_8, item_9, item_10].map(FormNumber.parse)
         }
     }
 

@@ -26,6 +26,8 @@ struct RecoveryCapitalService {
         let today: CalendarDate
         let due: CalendarDate
 
+        var isDue: Bool { due <= today }
+
         var trend: Trend? {
             Trend.of(previous: scored.dropLast().last?.total, latest: scored.last?.total)
         }
