@@ -104,23 +104,28 @@ struct PlatformTests {
         }
     }
 
-    @Test("SQLite runs with WAL, synchronous FULL, foreign keys and a busy timeout")
+    @Test("SQLite runs with WAL, synchronous FULL, foreign keys and a busy timeout on every connection")
     func pragmas() async throws {
         guard ProcessInfo.processInfo.environment["TANDEM_TEST_DATABASE_URL"] == nil else { return }
         try await withTandem { app in
-            let sql = app.db as! any SQLDatabase
             struct Mode: Decodable { let journal_mode: String }
             struct Sync: Decodable { let synchronous: Int }
             struct Keys: Decodable { let foreign_keys: Int }
             struct Busy: Decodable { let timeout: Int }
-            let mode = try await sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)
-            let sync = try await sql.raw("PRAGMA synchronous").first(decoding: Sync.self)
-            let keys = try await sql.raw("PRAGMA foreign_keys").first(decoding: Keys.self)
-            let busy = try await sql.raw("PRAGMA busy_timeout").first(decoding: Busy.self)
-            #expect(mode?.journal_mode == "wal")
-            #expect(sync?.synchronous == 2)
-            #expect(keys?.foreign_keys == 1)
-            #expect(busy?.timeout == 5000)
+            // Each use of `app.db` takes the next reader; then the writer.
+            let connections = (0..<app.tandemSettings.sqliteReaders).map { _ in app.db } + [app.writeDB]
+            #expect(connections.count == 3)
+            for db in connections {
+                let sql = db as! any SQLDatabase
+                let mode = try await sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)
+                let sync = try await sql.raw("PRAGMA synchronous").first(decoding: Sync.self)
+                let keys = try await sql.raw("PRAGMA foreign_keys").first(decoding: Keys.self)
+                let busy = try await sql.raw("PRAGMA busy_timeout").first(decoding: Busy.self)
+                #expect(mode?.journal_mode == "wal")
+                #expect(sync?.synchronous == 2)
+                #expect(keys?.foreign_keys == 1)
+                #expect(busy?.timeout == 5000)
+            }
         }
     }
 
@@ -131,7 +136,7 @@ struct PlatformTests {
             #expect(try await Organization.query(on: app.db).count() == 0)
         }
     }
-    @Test("the session's models read exactly the columns Fluent's own loading reads")
+    @Test("models read by plain SQL read exactly the columns Fluent's own loading reads")
     func directColumnLoading() throws {
         func same<M: LoadsColumnsDirectly>(_ make: () -> M) throws {
             let byFluent = ColumnRecorder()
@@ -145,6 +150,9 @@ struct PlatformTests {
         try same { User() }
         try same { Membership() }
         try same { Organization() }
+        try same { ApiToken() }
+        try same { Participant() }
+        try same { CheckIn() }
     }
 }
 

@@ -238,6 +238,6 @@ extension Request {
             participant: participant,
             // Only the id this server made: a client's header must not write into the trail.
             requestID: logger[metadataKey: "request-id"]?.description, clientAddress: remoteAddress?.ipAddress,
-            on: db)
+            on: writeDB)
     }
 }

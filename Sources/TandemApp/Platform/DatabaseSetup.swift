@@ -22,17 +22,23 @@ extension Application {
         } else {
             try FileManager.default.createDirectory(
                 atPath: settings.dataDirectory, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+            databases.use(.dedicated(settings.sqliteReaders, .sqlite(.file(settings.databasePath))), as: .sqlite)
+            databases.use(.dedicated(1, .sqlite(.file(settings.databasePath))), as: .sqliteWriter, isDefault: false)
         }
     }
 
     /// Sets the durability and cache pragmas on SQLite. WAL is stored in the file; synchronous and
-    /// the busy timeout belong to each connection, and the pool keeps one connection per
-    /// event loop, so each loop's connection is primed here.
+    /// the busy timeout belong to each connection. The readers take turns (each use of the
+    /// database takes the next), so asking as many times as there are readers reaches each
+    /// of them; then the writer.
     func prepareSQLite() async throws {
         guard !tandemSettings.usesPostgres else { return }
-        for loop in eventLoopGroup.makeIterator() {
-            let db = databases.database(.sqlite, logger: logger, on: loop)! as! any SQLDatabase
+        let loop = eventLoopGroup.next()
+        let connections =
+            (0..<tandemSettings.sqliteReaders).map { _ in databases.database(.sqlite, logger: logger, on: loop)! }
+            + [databases.database(.sqliteWriter, logger: logger, on: loop)!]
+        for connection in connections {
+            let db = connection as! any SQLDatabase
             try await db.raw("PRAGMA journal_mode = WAL").run()
             try await db.raw("PRAGMA synchronous = FULL").run()
             try await db.raw("PRAGMA busy_timeout = 5000").run()
@@ -55,4 +61,26 @@ extension Application {
         try await db.raw("PRAGMA analysis_limit = 2000").run()
         try await db.raw("ANALYZE").run()
     }
+}
+
+extension DatabaseID {
+    /// The SQLite connection that makes the frequent writes (see `Request.writeDB`).
+    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
+}
+
+extension Application {
+    /// Where the frequent writes go: on SQLite one connection of their own, on PostgreSQL
+    /// the pool (see `Request.writeDB`).
+    var writeDB: any Database { tandemSettings.usesPostgres ? db : db(.sqliteWriter) }
+}
+
+extension Request {
+    /// Where the frequent writes go: audit entries, check-ins, a token's or session's last
+    /// use. SQLite lets one connection write at a time; when the connections that serve
+    /// reads (one per event loop) also wrote, the second writer slept in SQLite's busy
+    /// handler a millisecond and more at a time, and each write emptied the other
+    /// connection's page cache. One writer connection never waits for another and keeps its
+    /// cache. Everything else (rare writes, transactions) stays on `db`. On PostgreSQL this
+    /// is `db`.
+    var writeDB: any Database { application.tandemSettings.usesPostgres ? db : db(.sqliteWriter) }
 }

@@ -32,31 +32,18 @@ struct SessionAccount: Sendable {
         }
         query.appendInterpolation(unsafeRaw: " ORDER BY m.created_at LIMIT 1")
         guard let row = try await sql.raw(query).first() else { return nil }
-        let session = WebSession()
-        try session.loadColumns(from: PrefixedOutput(row: row, prefix: "s_"))
-        let user = User()
-        try user.loadColumns(from: PrefixedOutput(row: row, prefix: "u_"))
-        guard try !row.decodeNil(column: "m_id") else {
-            return SessionAccount(session: session, user: user, membership: nil)
-        }
-        let membership = Membership()
-        try membership.loadColumns(from: PrefixedOutput(row: row, prefix: "m_"))
-        let organization = Organization()
-        try organization.loadColumns(from: PrefixedOutput(row: row, prefix: "o_"))
-        membership.$organization.value = organization
-        membership.$user.value = user
-        return SessionAccount(session: session, user: user, membership: membership)
+        let user = try User.load(from: row, prefix: "u_")
+        return SessionAccount(
+            session: try WebSession.load(from: row, prefix: "s_"), user: user,
+            membership: try Membership.loadWithOrganization(from: row, user: user))
     }
 
     /// Every column of the four tables, each prefixed by its table's letter, worked out
     /// once from the models so a new field is read without touching this query.
     private static let selection: String = {
-        func columns<M: Model>(_ model: M.Type, _ alias: String) -> [String] {
-            M.keys.map { "\(alias).\($0.description) AS \(alias)_\($0.description)" }
-        }
         let list =
-            columns(WebSession.self, "s") + columns(User.self, "u") + columns(Membership.self, "m")
-            + columns(Organization.self, "o")
+            WebSession.columns(as: "s") + User.columns(as: "u") + Membership.columns(as: "m")
+            + Organization.columns(as: "o")
         return """
             SELECT \(list.joined(separator: ", ")) FROM web_sessions s JOIN users u ON u.id = s.user_id \
             LEFT JOIN memberships m ON m.user_id = s.user_id \
@@ -64,13 +51,6 @@ struct SessionAccount: Sendable {
             LEFT JOIN organizations o ON o.id = m.organization_id
             """
     }()
-}
-
-/// Models read on every signed-in request, filled property by property. Fluent's own
-/// `output(from:)` finds the properties by reflection on each call, which cost more than
-/// the query itself; a test checks each list reads exactly the columns Fluent would.
-protocol LoadsColumnsDirectly: Model {
-    func loadColumns(from output: any DatabaseOutput) throws
 }
 
 extension WebSession: LoadsColumnsDirectly {
@@ -103,6 +83,16 @@ extension User: LoadsColumnsDirectly {
 }
 
 extension Membership: LoadsColumnsDirectly {
+    /// The membership (`m_` columns) and its organization (`o_`) of a joined row, or nil
+    /// when the row has none (a left join that found no membership).
+    static func loadWithOrganization(from row: any SQLRow, user: User) throws -> Membership? {
+        guard try !row.decodeNil(column: "m_id") else { return nil }
+        let membership = try Membership.load(from: row, prefix: "m_")
+        membership.$organization.value = try Organization.load(from: row, prefix: "o_")
+        membership.$user.value = user
+        return membership
+    }
+
     func loadColumns(from output: any DatabaseOutput) throws {
         try $id.output(from: output)
         try $user.output(from: output)
@@ -123,24 +113,5 @@ extension Organization: LoadsColumnsDirectly {
         try $reassessmentIntervalDays.output(from: output)
         try $planDomains.output(from: output)
         try $createdAt.output(from: output)
-    }
-}
-
-/// One table's columns of a joined row, as Fluent reads a model's own row, so the models
-/// come out as loaded from the database: saving one writes only what changed.
-private struct PrefixedOutput: DatabaseOutput {
-    let row: any SQLRow
-    let prefix: String
-
-    var description: String { "columns \(prefix)*" }
-
-    func schema(_ schema: String) -> any DatabaseOutput { self }
-
-    func contains(_ key: FieldKey) -> Bool { row.contains(column: prefix + key.description) }
-
-    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
-
-    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
-        try row.decode(column: prefix + key.description, as: T.self)
     }
 }

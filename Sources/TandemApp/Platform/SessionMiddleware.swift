@@ -27,7 +27,7 @@ struct SessionMiddleware: AsyncMiddleware {
                 // precision is plenty for a 30-minute idle timeout.
                 if now.timeIntervalSince(session.lastSeenAt) > 60 {
                     session.lastSeenAt = now
-                    try await session.save(on: request.db)
+                    try await session.save(on: request.writeDB)
                 }
                 request.webSession = session
                 request.sessionAccount = account

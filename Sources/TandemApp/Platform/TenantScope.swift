@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -64,6 +65,39 @@ struct TenantScope: Sendable {
     func engagement(_ id: UUID) async throws -> Engagement? {
         try await engagements().filter(\.$id == id).first()
     }
+
+    /// The participant with `id` in this organization and how the actor stands to them, in
+    /// one query (every participant page and check-in starts here); nil when absent.
+    func participantAndRelation(_ id: UUID) async throws -> (Participant, ParticipantRelation)? {
+        guard let sql = db as? any SQLDatabase else {
+            guard let participant = try await participant(id) else { return nil }
+            return (participant, try await relation(to: participant))
+        }
+        let asCoach = actor.role == .coach || actor.role.isStaff
+        // The same question as `relation(to:)`: is the actor a coach of any of the
+        // participant's engagements in this organization.
+        let coached: SQLQueryString =
+            asCoach
+            ? """
+            EXISTS (SELECT 1 FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id \
+            WHERE c.organization_id = \(bind: organizationID) AND c.coach_id = \(bind: actor.userID) \
+            AND e.participant_id = p.id)
+            """ : "FALSE"
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.participantColumns), \(coached) AS coached FROM participants p \
+                WHERE p.organization_id = \(bind: organizationID) AND p.id = \(bind: id)
+                """
+            ).first()
+        else { return nil }
+        let participant = try Participant.load(from: row, prefix: "p_")
+        let isSelf = participant.$user.id != nil && participant.$user.id == actor.userID
+        let isCoach = try row.decode(column: "coached", as: Bool.self)
+        return (participant, ParticipantRelation(isSelf: isSelf, isTheirCoach: asCoach && isCoach))
+    }
+
+    private static let participantColumns = Participant.columns(as: "p").joined(separator: ", ")
 
     /// How the actor stands to a participant: their own record, or coach of any of their engagements.
     func relation(to participant: Participant) async throws -> ParticipantRelation {

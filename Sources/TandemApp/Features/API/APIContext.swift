@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -49,20 +50,72 @@ struct APIRequestMiddleware: AsyncMiddleware {
 }
 
 private struct BearerKey: StorageKey {
-    typealias Value = (User, ApiToken)
+    typealias Value = BearerAccount
+}
+
+/// An API token with its user and the user's first membership (with its organization),
+/// read in one query: every API request needs all of them.
+struct BearerAccount: Sendable {
+    let token: ApiToken
+    let user: User
+    /// Nil when the person belongs to no organization (any more).
+    let membership: Membership?
+
+    static func find(tokenHash: String, on db: any Database) async throws -> BearerAccount? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        guard
+            let row = try await sql.raw(
+                "\(unsafeRaw: selection) WHERE t.token_hash = \(bind: tokenHash) ORDER BY m.created_at LIMIT 1"
+            ).first()
+        else { return nil }
+        let user = try User.load(from: row, prefix: "u_")
+        let token = try ApiToken.load(from: row, prefix: "t_")
+        token.$user.value = user
+        return BearerAccount(
+            token: token, user: user, membership: try Membership.loadWithOrganization(from: row, user: user))
+    }
+
+    private static let selection: String = {
+        let list =
+            ApiToken.columns(as: "t") + User.columns(as: "u") + Membership.columns(as: "m")
+            + Organization.columns(as: "o")
+        return """
+            SELECT \(list.joined(separator: ", ")) FROM api_tokens t JOIN users u ON u.id = t.user_id \
+            LEFT JOIN memberships m ON m.user_id = t.user_id LEFT JOIN organizations o ON o.id = m.organization_id
+            """
+    }()
+}
+
+extension ApiToken: LoadsColumnsDirectly {
+    func loadColumns(from output: any DatabaseOutput) throws {
+        try $id.output(from: output)
+        try $user.output(from: output)
+        try $name.output(from: output)
+        try $tokenHash.output(from: output)
+        try $expiresAt.output(from: output)
+        try $lastUsedAt.output(from: output)
+        try $revokedAt.output(from: output)
+        try $createdAt.output(from: output)
+    }
 }
 
 extension Request {
     /// The user behind the bearer token of this request; 401 for a missing, unknown,
     /// expired or revoked token.
     func bearerUser() async throws -> (User, ApiToken) {
+        let account = try await bearerAccount()
+        return (account.user, account.token)
+    }
+
+    /// The bearer token's account, looked up once per request.
+    func bearerAccount() async throws -> BearerAccount {
         if let known = storage[BearerKey.self] { return known }
         let found = try await lookUpBearer()
         storage[BearerKey.self] = found
         return found
     }
 
-    private func lookUpBearer() async throws -> (User, ApiToken) {
+    private func lookUpBearer() async throws -> BearerAccount {
         let challenge: HTTPHeaders = ["WWW-Authenticate": "Bearer"]
         guard let bearer = headers.bearerAuthorization?.token, !bearer.isEmpty, bearer.count <= 200 else {
             throw APIProblem(
@@ -70,17 +123,17 @@ extension Request {
         }
         let now = Date()
         guard
-            let token = try await ApiToken.query(on: db).filter(\.$tokenHash == SecureToken.hash(bearer)).with(\.$user)
-                .first(),
-            token.isActive(at: now)
+            let account = try await BearerAccount.find(tokenHash: SecureToken.hash(bearer), on: db),
+            account.token.isActive(at: now)
         else {
             throw APIProblem(
                 status: .unauthorized, reason: "The token is unknown, expired or revoked.", headers: challenge)
         }
+        let token = account.token
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             token.lastUsedAt = now
-            try await token.save(on: db)
+            try await token.save(on: writeDB)
         }
-        return (token.user, token)
+        return account
     }
 }

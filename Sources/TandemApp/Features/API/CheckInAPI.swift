@@ -31,7 +31,10 @@ extension APIHandler {
             let service = CheckInService(req, actor: actor)
             let kept = try await Idempotency(req: req, userID: actor.userID).run(
                 key: input.headers.Idempotency_hyphen_Key, operation: "submitCheckIn:\(participantID)", body: body,
-                create: { try await service.submit(participantID, answers).id! },
+                make: {
+                    let checkIn = try await service.submit(participantID, answers)
+                    return (checkIn.id!, Self.checkIn(checkIn))
+                },
                 read: { Self.checkIn(try await service.checkIn(participantID, $0)) })
             return .created(.init(body: .json(kept)))
         }

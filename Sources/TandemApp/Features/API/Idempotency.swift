@@ -26,7 +26,21 @@ struct Idempotency {
         key: String?, operation: String, body: some Encodable, create: () async throws -> UUID,
         read: (UUID) async throws -> Result
     ) async throws -> Result {
-        guard let key else { return try await read(try await create()) }
+        try await run(
+            key: key, operation: operation, body: body,
+            make: {
+                let id = try await create()
+                return (id, try await read(id))
+            }, read: read)
+    }
+
+    /// Runs `make` once per key; it answers the first time with what it made (no second read),
+    /// and `read` answers retries from the stored id.
+    func run<Result: Sendable>(
+        key: String?, operation: String, body: some Encodable, make: () async throws -> (UUID, Result),
+        read: (UUID) async throws -> Result
+    ) async throws -> Result {
+        guard let key else { return try await make().1 }
         guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy(Self.allowed.contains) else {
             throw APIProblem(
                 status: .badRequest, reason: "Idempotency-Key has 1 to 255 of A-Z a-z 0-9 . _ : ~ / = -.",
@@ -56,8 +70,9 @@ struct Idempotency {
             throw Self.running
         }
         let id: UUID
+        let result: Result
         do {
-            id = try await create()
+            (id, result) = try await make()
         } catch let refusal as ServiceError {
             // Refused before anything was stored: the key may be used again.
             try? await record.delete(on: req.db)
@@ -68,7 +83,7 @@ struct Idempotency {
         record.responseStatus = 201
         record.responseBody = id.uuidString
         try await record.save(on: req.db)
-        return try await read(id)
+        return result
     }
 
     static let running = APIProblem(

@@ -360,11 +360,10 @@ extension APIHandler {
 extension Request {
     /// The bearer token's user acting in their first organization.
     func apiActor() async throws -> Actor {
-        let (user, _) = try await bearerUser()
-        guard
-            let membership = try await Membership.query(on: db).filter(\.$user.$id == user.id!)
-                .with(\.$organization).sort(\.$createdAt).first()
-        else { throw APIProblem(status: .forbidden, reason: "This account belongs to no organization.") }
-        return Actor(user: user, organization: membership.organization, role: membership.role)
+        let account = try await bearerAccount()
+        guard let membership = account.membership else {
+            throw APIProblem(status: .forbidden, reason: "This account belongs to no organization.")
+        }
+        return Actor(user: account.user, organization: membership.organization, role: membership.role)
     }
 }

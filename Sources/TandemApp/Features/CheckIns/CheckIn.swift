@@ -65,3 +65,22 @@ final class CheckIn: Model, @unchecked Sendable {
         }
     }
 }
+
+extension CheckIn: LoadsColumnsDirectly {
+    func loadColumns(from output: any DatabaseOutput) throws {
+        try $id.output(from: output)
+        try $organizationID.output(from: output)
+        try $participant.output(from: output)
+        try $localDate.output(from: output)
+        try $mood.output(from: output)
+        try $craving.output(from: output)
+        try $substanceUse.output(from: output)
+        try $supports.output(from: output)
+        try $wentWell.output(from: output)
+        try $reachOut.output(from: output)
+        try $followedUpAt.output(from: output)
+        try $followedUpBy.output(from: output)
+        try $createdAt.output(from: output)
+        try $updatedAt.output(from: output)
+    }
+}

@@ -34,10 +34,8 @@ struct CheckInService {
     /// Today's check-in of the participant, if sent, for changing it. Audited as a view.
     func todays(_ participantID: UUID, now: Date = Date()) async throws -> (Participant, CheckIn?) {
         let (participant, _) = try await people.authorized(participantID, .checkIn)
-        let found = try await checkIns(of: participantID).filter(
-            \.$localDate == today(for: participant, now: now).description
-        )
-        .first()
+        let found = try await store.on(
+            today(for: participant, now: now), of: participantID)
         if found != nil {
             try await people.audit(
                 "checkin.view", participant: participantID, subjectType: "check_in", subject: found?.id)
@@ -71,12 +69,15 @@ struct CheckInService {
     private func save(_ answers: CheckInAnswers, participantID: UUID, day: CalendarDate) async throws -> (
         CheckIn, Bool
     ) {
-        let existing = try await checkIns(of: participantID).filter(\.$localDate == day.description).first()
-        let checkIn =
-            existing ?? CheckIn(organizationID: actor.organizationID, participantID: participantID, day: day)
+        if let existing = try await store.on(day, of: participantID) {
+            existing.apply(answers)
+            try await store.update(existing)
+            return (existing, false)
+        }
+        let checkIn = CheckIn(organizationID: actor.organizationID, participantID: participantID, day: day)
         checkIn.apply(answers)
-        try await checkIn.save(on: req.db)
-        return (checkIn, existing == nil)
+        try await store.insert(checkIn)
+        return (checkIn, true)
     }
 
     /// One page of a participant's check-ins, newest first, with the streak. Audited.
@@ -170,6 +171,10 @@ struct CheckInService {
         }
         try await people.audit("checkin.export", participant: participantID)
         return out.text
+    }
+
+    private var store: CheckInStore {
+        CheckInStore(db: req.db, writer: req.writeDB, organizationID: actor.organizationID)
     }
 
     private func checkIns(of participantID: UUID) -> QueryBuilder<CheckIn> {

@@ -42,7 +42,7 @@ struct SetupCommand: AsyncCommand {
                 name: org, adminName: signature.name ?? "Administrator", email: email, password: password)
             try await app.tandem.audit.record(
                 "organization.create", actor: user.id, organization: organization.id, subjectType: "organization",
-                subject: organization.id, requestID: nil, on: app.db)
+                subject: organization.id, requestID: nil, on: app.writeDB)
             context.console.print("Created \(organization.name) with admin \(user.email).")
         } catch let invalid as AccountService.Invalid {
             let english = app.tandem.messages[.en]

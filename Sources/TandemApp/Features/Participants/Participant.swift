@@ -91,3 +91,31 @@ final class ParticipantSearchTerm: Model, @unchecked Sendable {
         self.sortName = sortName
     }
 }
+
+extension Participant: LoadsColumnsDirectly {
+    func loadColumns(from output: any DatabaseOutput) throws {
+        try $id.output(from: output)
+        try $organization.output(from: output)
+        try $user.output(from: output)
+        try $preferredName.output(from: output)
+        try $legalName.output(from: output)
+        try $pronouns.output(from: output)
+        try $dateOfBirth.output(from: output)
+        try $phone.output(from: output)
+        try $email.output(from: output)
+        try $language.output(from: output)
+        try $contactMethods.output(from: output)
+        try $safeContactTimes.output(from: output)
+        try $pathways.output(from: output)
+        try $pathwayOther.output(from: output)
+        try $recoveryStartDate.output(from: output)
+        try $strengths.output(from: output)
+        try $emergencyContactName.output(from: output)
+        try $emergencyContactRelationship.output(from: output)
+        try $emergencyContactPhone.output(from: output)
+        try $sortName.output(from: output)
+        try $timeZone.output(from: output)
+        try $createdAt.output(from: output)
+        try $updatedAt.output(from: output)
+    }
+}

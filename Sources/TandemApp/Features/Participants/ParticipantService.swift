@@ -41,8 +41,9 @@ struct ParticipantService {
 
     /// Loads a participant and checks that the actor may do `action`; denials are audited.
     func authorized(_ id: UUID, _ action: ParticipantAction) async throws -> (Participant, ParticipantRelation) {
-        guard let participant = try await scope.participant(id) else { throw ServiceError.notFound }
-        let relation = try await scope.relation(to: participant)
+        guard let (participant, relation) = try await scope.participantAndRelation(id) else {
+            throw ServiceError.notFound
+        }
         guard ParticipantAccess.can(actor.role, action, relation) else {
             try await audit("participant.\(action.rawValue)", outcome: .denied, participant: id)
             throw ServiceError.denied

@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// The reads and writes of sending a check-in, as plain SQL. Sending is the most frequent
+/// write there is (every participant, every day), and Fluent's model queries find a model's
+/// properties by reflection at every call, which cost more than the statements themselves.
+struct CheckInStore {
+    let db: any Database
+    /// `Request.writeDB`.
+    let writer: any Database
+    let organizationID: UUID
+
+    /// The participant's check-in for `day`, if sent.
+    func on(_ day: CalendarDate, of participantID: UUID) async throws -> CheckIn? {
+        let sql = try Self.sql(db)
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.selection) FROM check_ins c WHERE c.organization_id = \(bind: organizationID) \
+                AND c.participant_id = \(bind: participantID) AND c.local_date = \(bind: day.description)
+                """
+            ).first()
+        else { return nil }
+        return try CheckIn.load(from: row, prefix: "c_")
+    }
+
+    /// Stores a new check-in, giving it its id and times.
+    func insert(_ checkIn: CheckIn, now: Date = Date()) async throws {
+        let sql = try Self.sql(writer)
+        let id = UUID()
+        try await sql.raw(
+            """
+            INSERT INTO check_ins (id, organization_id, participant_id, local_date, mood, craving, substance_use, \
+            supports, went_well, reach_out, followed_up_at, followed_up_by, created_at, updated_at) VALUES (\
+            \(bind: id), \(bind: checkIn.organizationID), \(bind: checkIn.$participant.id), \(bind: checkIn.localDate), \
+            \(bind: checkIn.mood), \(bind: checkIn.craving), \(bind: checkIn.substanceUse), \(bind: checkIn.supports), \
+            \(bind: checkIn.wentWell), \(bind: checkIn.reachOut.rawValue), \(bind: checkIn.followedUpAt), \
+            \(bind: checkIn.followedUpBy), \(bind: now), \(bind: now))
+            """
+        ).run()
+        checkIn.id = id
+        checkIn.createdAt = now
+        checkIn.updatedAt = now
+    }
+
+    /// Writes the answers and reach-out state of a check-in read by `on(_:of:)`.
+    func update(_ checkIn: CheckIn, now: Date = Date()) async throws {
+        let sql = try Self.sql(writer)
+        try await sql.raw(
+            """
+            UPDATE check_ins SET mood = \(bind: checkIn.mood), craving = \(bind: checkIn.craving), \
+            substance_use = \(bind: checkIn.substanceUse), supports = \(bind: checkIn.supports), \
+            went_well = \(bind: checkIn.wentWell), reach_out = \(bind: checkIn.reachOut.rawValue), \
+            followed_up_at = \(bind: checkIn.followedUpAt), followed_up_by = \(bind: checkIn.followedUpBy), \
+            updated_at = \(bind: now) WHERE id = \(bind: checkIn.id) AND organization_id = \(bind: organizationID)
+            """
+        ).run()
+        checkIn.updatedAt = now
+    }
+
+    private static let selection = CheckIn.columns(as: "c").joined(separator: ", ")
+
+    private static func sql(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError, reason: "SQL database needed") }
+        return sql
+    }
+}
