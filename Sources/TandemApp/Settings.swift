@@ -18,8 +18,6 @@ public struct Settings: Sendable {
     public var isDemo: Bool
     /// PostgreSQL connections each event loop (one per core) may open.
     public var databaseConnectionsPerLoop: Int
-    /// SQLite connections that serve reads, each on a thread of its own (writes have one more).
-    public var sqliteReaders: Int
     /// When set, GET /metrics needs `Authorization: Bearer <token>`.
     public var metricsToken: String?
 
@@ -43,7 +41,6 @@ public struct Settings: Sendable {
         self.isDemo = isDemo
         self.metricsToken = nil
         self.databaseConnectionsPerLoop = 4
-        self.sqliteReaders = 2
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -67,7 +64,6 @@ public struct Settings: Sendable {
         settings.databaseSchema = text("TANDEM_DATABASE_SCHEMA")
         settings.metricsToken = text("TANDEM_METRICS_TOKEN")
         settings.databaseConnectionsPerLoop = int("TANDEM_DB_CONNECTIONS_PER_LOOP", 4, range: 1...64)
-        settings.sqliteReaders = int("TANDEM_SQLITE_READERS", 2, range: 1...16)
         return settings
     }
 

@@ -112,9 +112,10 @@ struct PlatformTests {
             struct Sync: Decodable { let synchronous: Int }
             struct Keys: Decodable { let foreign_keys: Int }
             struct Busy: Decodable { let timeout: Int }
-            // Each use of `app.db` takes the next reader; then the writer.
-            let connections = (0..<app.tandemSettings.sqliteReaders).map { _ in app.db } + [app.writeDB]
-            #expect(connections.count == 3)
+            // One connection per event loop, and the writer.
+            let connections =
+                app.eventLoopGroup.makeIterator().map { app.databases.database(.sqlite, logger: app.logger, on: $0)! }
+                + [app.writeDB]
             for db in connections {
                 let sql = db as! any SQLDatabase
                 let mode = try await sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)

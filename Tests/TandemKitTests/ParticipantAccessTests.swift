@@ -196,6 +196,8 @@ struct ParticipantProfileTests {
     @Test("calendar dates parse strictly")
     func dates() {
         #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDate("2031-01-05")?.description == "2031-01-05")
+        #expect(CalendarDate("2031-12-31")?.description == "2031-12-31")
         #expect(CalendarDate("2023-02-29") == nil)
         #expect(CalendarDate("1899-12-31") == nil)
         #expect(CalendarDate("2024-1-01") == nil)

@@ -22,21 +22,19 @@ extension Application {
         } else {
             try FileManager.default.createDirectory(
                 atPath: settings.dataDirectory, withIntermediateDirectories: true)
-            databases.use(.dedicated(settings.sqliteReaders, .sqlite(.file(settings.databasePath))), as: .sqlite)
-            databases.use(.dedicated(1, .sqlite(.file(settings.databasePath))), as: .sqliteWriter, isDefault: false)
+            databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+            databases.use(.ownConnection(.sqlite(.file(settings.databasePath))), as: .sqliteWriter, isDefault: false)
         }
     }
 
     /// Sets the durability and cache pragmas on SQLite. WAL is stored in the file; synchronous and
-    /// the busy timeout belong to each connection. The readers take turns (each use of the
-    /// database takes the next), so asking as many times as there are readers reaches each
-    /// of them; then the writer.
+    /// the busy timeout belong to each connection, and the pool keeps one connection per
+    /// event loop, so each loop's connection is primed here, and the writer's too.
     func prepareSQLite() async throws {
         guard !tandemSettings.usesPostgres else { return }
-        let loop = eventLoopGroup.next()
         let connections =
-            (0..<tandemSettings.sqliteReaders).map { _ in databases.database(.sqlite, logger: logger, on: loop)! }
-            + [databases.database(.sqliteWriter, logger: logger, on: loop)!]
+            eventLoopGroup.makeIterator().map { databases.database(.sqlite, logger: logger, on: $0)! }
+            + [databases.database(.sqliteWriter, logger: logger, on: eventLoopGroup.next())!]
         for connection in connections {
             let db = connection as! any SQLDatabase
             try await db.raw("PRAGMA journal_mode = WAL").run()
@@ -78,9 +76,8 @@ extension Request {
     /// Where the frequent writes go: audit entries, check-ins, a token's or session's last
     /// use. SQLite lets one connection write at a time; when the connections that serve
     /// reads (one per event loop) also wrote, the second writer slept in SQLite's busy
-    /// handler a millisecond and more at a time, and each write emptied the other
-    /// connection's page cache. One writer connection never waits for another and keeps its
-    /// cache. Everything else (rare writes, transactions) stays on `db`. On PostgreSQL this
-    /// is `db`.
+    /// handler a millisecond and more at a time. One writer connection does not wait for
+    /// another. Everything else (rare writes, transactions) stays on `db`. On PostgreSQL
+    /// this is `db`.
     var writeDB: any Database { application.tandemSettings.usesPostgres ? db : db(.sqliteWriter) }
 }

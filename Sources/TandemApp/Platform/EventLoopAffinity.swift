@@ -5,7 +5,7 @@ import Vapor
 ///
 /// Swift concurrency runs on the event loops (`TandemMain.useEventLoopsForConcurrency`), and a
 /// task resumes on whichever loop completed what it awaited. SQLite's writer answers on a loop
-/// of its own (`DedicatedConnectionsConfiguration`), and the event-loop hook then picks a loop
+/// of its own (`OwnConnectionConfiguration`), and the event-loop hook then picks a loop
 /// without regard to where the request was, so requests bunched up on one loop while the
 /// other idled. With a preferred executor a task goes back to its own loop after each await.
 struct EventLoopAffinityMiddleware: AsyncMiddleware {

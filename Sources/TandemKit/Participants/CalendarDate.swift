@@ -36,8 +36,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = parts.day!
     }
 
+    /// `YYYY-MM-DD`, padded by hand: `String(format:)` goes through Foundation's formatting
+    /// machinery, and a caseload page writes a hundred dates.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func padded(_ number: Int, _ width: Int) -> String {
+            let digits = String(number)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

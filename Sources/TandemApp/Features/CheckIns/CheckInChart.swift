@@ -67,8 +67,7 @@ extension CheckInService {
     /// The participant's check-ins of the `days` days up to today. Not audited: for pages
     /// that audit their own view of the record.
     func recent(of participantID: UUID, days: Int, today: CalendarDate) async throws -> [CheckIn] {
-        let since = today.adding(days: -(days - 1))?.description ?? "0000-00-00"
-        return try await scope.checkIns().filter(\.$participant.$id == participantID).filter(\.$localDate >= since)
-            .all()
+        guard let since = today.adding(days: -(days - 1)) else { return [] }
+        return try await store.since(since, of: participantID)
     }
 }

@@ -117,8 +117,7 @@ struct CheckInService {
         var days: [CalendarDate] = []
         var before = today.adding(days: 1)?.description ?? "9999-12-31"
         while true {
-            let batch = try await checkIns(of: participantID).filter(\.$localDate < before)
-                .sort(\.$localDate, .descending).limit(366).all(\.$localDate).compactMap(CalendarDate.init)
+            let batch = try await store.days(before: before, of: participantID, limit: 366)
             days += batch
             let streak = CheckInStreak.current(days: days, today: today)
             guard batch.count == 366, streak == days.count, let last = batch.last else {
@@ -173,7 +172,7 @@ struct CheckInService {
         return out.text
     }
 
-    private var store: CheckInStore {
+    var store: CheckInStore {
         CheckInStore(db: req.db, writer: req.writeDB, organizationID: actor.organizationID)
     }
 

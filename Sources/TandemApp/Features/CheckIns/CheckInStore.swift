@@ -27,6 +27,30 @@ struct CheckInStore {
         return try CheckIn.load(from: row, prefix: "c_")
     }
 
+    /// The participant's check-ins from `day` on, oldest first (a chart's period).
+    func since(_ day: CalendarDate, of participantID: UUID) async throws -> [CheckIn] {
+        let rows = try await Self.sql(db).raw(
+            """
+            SELECT \(unsafeRaw: Self.selection) FROM check_ins c WHERE c.organization_id = \(bind: organizationID) \
+            AND c.participant_id = \(bind: participantID) AND c.local_date >= \(bind: day.description) \
+            ORDER BY c.local_date
+            """
+        ).all()
+        return try rows.map { try CheckIn.load(from: $0, prefix: "c_") }
+    }
+
+    /// Up to `limit` days the participant checked in before `day`, newest first.
+    func days(before day: String, of participantID: UUID, limit: Int) async throws -> [CalendarDate] {
+        let rows = try await Self.sql(db).raw(
+            """
+            SELECT local_date FROM check_ins WHERE organization_id = \(bind: organizationID) \
+            AND participant_id = \(bind: participantID) AND local_date < \(bind: day) \
+            ORDER BY local_date DESC LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all()
+        return try rows.compactMap { CalendarDate(try $0.decode(column: "local_date", as: String.self)) }
+    }
+
     /// Stores a new check-in, giving it its id and times.
     func insert(_ checkIn: CheckIn, now: Date = Date()) async throws {
         let sql = try Self.sql(writer)

@@ -174,9 +174,11 @@ struct PlanService {
 
     /// Goals done and all goals of the current plan, for pages that audit their own view.
     func goalCounts(of participantID: UUID) async throws -> (done: Int, total: Int)? {
-        guard let version = try await versions(of: participantID).sort(\.$number, .descending).first() else {
-            return nil
-        }
+        // Only the two counts: a version also holds the whole plan.
+        guard
+            let version = try await versions(of: participantID).sort(\.$number, .descending)
+                .field(\.$goalsDone).field(\.$goalsTotal).first()
+        else { return nil }
         return (version.goalsDone, version.goalsTotal)
     }
 
