@@ -154,6 +154,7 @@ struct PlatformTests {
         try same { ApiToken() }
         try same { Participant() }
         try same { CheckIn() }
+        try same { Engagement() }
     }
 }
 

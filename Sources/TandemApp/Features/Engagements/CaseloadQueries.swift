@@ -99,7 +99,7 @@ extension TenantScope {
     }
 
     /// The coaches of `ids`, primary first, then by name.
-    private func coachNames(of ids: [UUID]) async throws -> [UUID: [EngagementService.CoachName]] {
+    func coachNames(of ids: [UUID]) async throws -> [UUID: [EngagementService.CoachName]] {
         guard let sql = db as? any SQLDatabase else { return [:] }
         let query: SQLQueryString = """
             SELECT c.engagement_id, c.coach_id, c.is_primary, u.display_name FROM engagement_coaches c \

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 
 /// One kind of support a participant receives: its service type, where it stands, how it
@@ -44,4 +45,44 @@ final class EngagementCoach: Model, @unchecked Sendable {
         self.$coach.id = coachID
         self.isPrimary = isPrimary
     }
+}
+
+extension Engagement: LoadsColumnsDirectly {
+    func loadColumns(from output: any DatabaseOutput) throws {
+        try $id.output(from: output)
+        try $organizationID.output(from: output)
+        try $participant.output(from: output)
+        try $serviceType.output(from: output)
+        try $status.output(from: output)
+        try $closeReason.output(from: output)
+        try $referralSource.output(from: output)
+        try $funding.output(from: output)
+        try $startDate.output(from: output)
+        try $endDate.output(from: output)
+        try $lastContactAt.output(from: output)
+        try $coaches.output(from: output)
+        try $createdAt.output(from: output)
+        try $updatedAt.output(from: output)
+    }
+}
+
+extension TenantScope {
+    /// A participant's engagements, oldest first, by plain SQL (every view of a record reads them).
+    func engagements(of participantID: UUID) async throws -> [Engagement] {
+        guard let sql = db as? any SQLDatabase else {
+            return try await engagements().filter(\.$participant.$id == participantID).sort(\.$createdAt).all()
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: Engagement.selection) FROM engagements e \
+            WHERE e.organization_id = \(bind: organizationID) AND e.participant_id = \(bind: participantID) \
+            ORDER BY e.created_at
+            """
+        ).all()
+        return try rows.map { try Engagement.load(from: $0, prefix: "e_") }
+    }
+}
+
+extension Engagement {
+    fileprivate static let selection = columns(as: "e").joined(separator: ", ")
 }

@@ -118,22 +118,14 @@ struct EngagementService {
     /// Engagements of a participant with their coaches, oldest first. Not audited on its
     /// own: callers audit the view they are part of.
     func summaries(of participant: Participant) async throws -> [Summary] {
-        let engagements = try await scope.engagements().filter(\.$participant.$id == participant.id!)
-            .sort(\.$createdAt).all()
-        return try await summaries(engagements)
+        return try await summaries(try await scope.engagements(of: participant.id!))
     }
 
     func summaries(_ engagements: [Engagement]) async throws -> [Summary] {
         let ids = engagements.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let coaches = try await scope.engagementCoaches().filter(\.$engagement.$id ~~ ids).with(\.$coach).all()
-        let byEngagement = Dictionary(grouping: coaches, by: { $0.$engagement.id })
-        return engagements.map { engagement in
-            let names = (byEngagement[engagement.id!] ?? []).map {
-                CoachName(id: $0.$coach.id, name: $0.coach.displayName, isPrimary: $0.isPrimary)
-            }.sorted { ($0.isPrimary ? 0 : 1, $0.name) < ($1.isPrimary ? 0 : 1, $1.name) }
-            return Summary(engagement: engagement, coaches: names)
-        }
+        let names = try await scope.coachNames(of: ids)
+        return engagements.map { Summary(engagement: $0, coaches: names[$0.id!] ?? []) }
     }
 
     /// An engagement with its participant, checked against `action`; denials are audited.
