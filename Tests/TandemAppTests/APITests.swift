@@ -54,6 +54,36 @@ struct APITests {
         }
     }
 
+    @Test("a token's last use is written after the request, together with others, and at shutdown")
+    func tokenLastUse() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let first = try await Self.token(app, admin)
+            let second = try await Self.token(app, admin)
+            let before = Date()
+            for token in [first, second] {
+                let me = try await app.testing().sendRequest(
+                    .GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
+                #expect(me.status == .ok)
+            }
+            // Written together a moment later; here, at once.
+            try await app.tandem.tokenUse.flush(on: app.writeDB)
+            let used = try await ApiToken.query(on: app.db).all()
+            #expect(used.count == 2)
+            for token in used {
+                let when = try #require(token.lastUsedAt)
+                #expect(abs(when.timeIntervalSince(before)) < 60)
+            }
+            // What is still waiting when the application stops is written then.
+            let third = try await Self.token(app, admin)
+            _ = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(third)"])
+            await TokenUseFlush().shutdownAsync(app)
+            let stored = try #require(
+                try await ApiToken.query(on: app.db).filter(\.$tokenHash == SecureToken.hash(third)).first())
+            #expect(stored.lastUsedAt != nil)
+        }
+    }
+
     @Test("wrong credentials and missing or bad tokens get 401 problems")
     func unauthorized() async throws {
         try await withTandem { app in

@@ -8,6 +8,7 @@ struct TandemServices: Sendable {
     let messages: [Language: MessageTable]
     let metrics: HTTPMetrics
     let audit: AuditLog
+    let tokenUse: TokenUseLog
 }
 
 private struct TandemServicesKey: StorageKey {

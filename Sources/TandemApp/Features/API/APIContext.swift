@@ -131,8 +131,7 @@ extension Request {
         }
         let token = account.token
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = now
-            try await token.save(on: writeDB)
+            await tandem.tokenUse.used(token.id!, at: now, on: writeDB)
         }
         return account
     }
