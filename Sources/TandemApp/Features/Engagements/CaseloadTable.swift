@@ -25,6 +25,8 @@ struct CaseloadTable {
         var serviceNames: [ServiceType: String] = [:]
         var statusNames: [EngagementStatus: String] = [:]
         var signalNames: [AttentionSignal: String] = [:]
+        // Many people last checked in on the same few days: each day is written out once.
+        var writtenDays: [String: String] = [:]
 
         var out = HTMLWriter(capacity: 1024 + rows.count * 600)
         out.raw("<table class=\"data\" id=\"caseload\">\n<caption class=\"visually-hidden\">")
@@ -62,11 +64,14 @@ struct CaseloadTable {
                 out.raw("</td>\n")
             }
             out.cell(label: lastCheckIn)
-            if let day = row.lastCheckIn.flatMap(CalendarDate.init) {
+            if let raw = row.lastCheckIn,
+                let written = writtenDays[raw] ?? CalendarDate(raw).map({ $0.written(messages) })
+            {
+                writtenDays[raw] = written
                 out.raw("<time datetime=\"")
-                out.text(day.description)
+                out.text(raw)
                 out.raw("\">")
-                out.text(day.written(messages))
+                out.text(written)
                 out.raw("</time>")
             } else {
                 out.text(never)
