@@ -1,0 +1,112 @@
+import Testing
+
+@testable import TandemKit
+
+@Suite("Session notes")
+struct SessionNoteTests {
+    static let today = CalendarDate("2026-11-20")!
+
+    static let complete = SessionNoteDraft(
+        date: "2026-11-19", start: "09:30", end: "10:15", mode: "in_person", place: "Library",
+        participantIDs: ["p1"], goals: ["Find work"], done: "Practised an interview.", response: "Felt ready.",
+        nextSteps: "Apply to two jobs.")
+
+    static func fields(_ draft: SessionNoteDraft, signing: Bool) -> [String] {
+        draft.problems(today: today, forSigning: signing).map(\.field)
+    }
+
+    @Test("times of day parse strictly")
+    func timesOfDay() {
+        #expect(TimeOfDay("09:05")?.minutes == 545)
+        #expect(TimeOfDay("23:59")?.description == "23:59")
+        #expect(TimeOfDay("00:00")?.description == "00:00")
+        for bad in ["9:05", "24:00", "12:60", "12-30", "", "ab:cd", "12:3", "+1:30"] {
+            #expect(TimeOfDay(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("a complete note may be signed; its minutes come from the times or the duration")
+    func complete() {
+        #expect(Self.fields(Self.complete, signing: true).isEmpty)
+        #expect(Self.complete.minutes == 45)
+        var byDuration = Self.complete
+        byDuration.end = ""
+        byDuration.durationMinutes = 50
+        #expect(Self.fields(byDuration, signing: true).isEmpty)
+        #expect(byDuration.times?.end.description == "10:20")
+        // Both given must agree.
+        var both = Self.complete
+        both.durationMinutes = 30
+        #expect(Self.fields(both, signing: true) == ["end"])
+    }
+
+    @Test("a draft needs only a date and someone; signing needs everything a billable note has")
+    func draftAndSigning() {
+        let draft = SessionNoteDraft(date: "2026-11-19", participantIDs: ["p1"])
+        #expect(Self.fields(draft, signing: false).isEmpty)
+        #expect(
+            Set(Self.fields(draft, signing: true)) == ["start", "mode", "done", "response", "next_steps"])
+        #expect(Self.fields(SessionNoteDraft(), signing: false) == ["date", "participants"])
+        var phone = Self.complete
+        phone.mode = "phone"
+        phone.place = ""
+        #expect(Self.fields(phone, signing: true).isEmpty)
+        var visit = phone
+        visit.mode = "off_site"
+        #expect(Self.fields(visit, signing: true) == ["place"])
+    }
+
+    @Test("bad times, future dates, unknown modes and long text are refused")
+    func refusals() {
+        var note = Self.complete
+        note.end = "09:00"
+        #expect(Self.fields(note, signing: true) == ["end"])
+        note.end = "9am"
+        #expect(Self.fields(note, signing: false) == ["end"])
+        note = Self.complete
+        note.end = ""
+        note.durationMinutes = 0
+        #expect(Self.fields(note, signing: false) == ["duration"])
+        note.durationMinutes = 13 * 60
+        #expect(Self.fields(note, signing: false) == ["duration"])
+        note = Self.complete
+        note.start = "01:00"
+        note.end = "23:00"
+        #expect(Self.fields(note, signing: false) == ["end"])
+        note = Self.complete
+        note.date = "2026-11-21"
+        #expect(Self.fields(note, signing: false) == ["date"])
+        note.date = "2026-02-30"
+        #expect(Self.fields(note, signing: false) == ["date"])
+        note = Self.complete
+        note.mode = "telepathy"
+        #expect(Self.fields(note, signing: false) == ["mode"])
+        note = Self.complete
+        note.done = String(repeating: "a", count: SessionNoteDraft.textLimit + 1)
+        note.response = "bell\u{7}"
+        #expect(Self.fields(note, signing: true) == ["done", "response"])
+    }
+
+    @Test("several people make a group session; each person and goal counts once")
+    func group() {
+        var note = Self.complete
+        note.participantIDs = [" p1", "p2", "p1 ", ""]
+        note.goals = ["Find work", " Find work", ""]
+        let normalized = note.normalized()
+        #expect(normalized.participantIDs == ["p1", "p2"])
+        #expect(normalized.goals == ["Find work"])
+        #expect(normalized.isGroup)
+        #expect(!Self.complete.isGroup)
+    }
+
+    @Test("review: only approved or unreviewed notes bill; a returned note goes back for review after an addendum")
+    func review() {
+        #expect(NoteReview.notRequired.allowsBilling && NoteReview.approved.allowsBilling)
+        #expect(!NoteReview.pending.allowsBilling && !NoteReview.returned.allowsBilling)
+        #expect(NoteReview.pending.deciding(approve: true) == .approved)
+        #expect(NoteReview.pending.deciding(approve: false) == .returned)
+        #expect(NoteReview.approved.deciding(approve: false) == nil)
+        #expect(NoteReview.returned.afterAddendum == .pending)
+        #expect(NoteReview.approved.afterAddendum == .approved)
+    }
+}
