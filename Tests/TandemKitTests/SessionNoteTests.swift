@@ -20,6 +20,8 @@ struct SessionNoteTests {
         #expect(TimeOfDay("09:05")?.minutes == 545)
         #expect(TimeOfDay("23:59")?.description == "23:59")
         #expect(TimeOfDay("00:00")?.description == "00:00")
+        #expect(TimeOfDay(minutes: 65)?.description == "01:05")
+        #expect(TimeOfDay(minutes: 24 * 60) == nil && TimeOfDay(minutes: -1) == nil)
         for bad in ["9:05", "24:00", "12:60", "12-30", "", "ab:cd", "12:3", "+1:30"] {
             #expect(TimeOfDay(bad) == nil, "\(bad)")
         }

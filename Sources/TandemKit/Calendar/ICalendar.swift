@@ -114,11 +114,8 @@ public struct ICalendar: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func padded(_ number: Int?, _ width: Int) -> String {
-            let digits = String(number ?? 0)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return padded(parts.year, 4) + padded(parts.month, 2) + padded(parts.day, 2) + "T" + padded(parts.hour, 2)
-            + padded(parts.minute, 2) + padded(parts.second, 2) + "Z"
+        return (parts.year ?? 0).zeroPadded(4) + (parts.month ?? 0).zeroPadded(2) + (parts.day ?? 0).zeroPadded(2)
+            + "T" + (parts.hour ?? 0).zeroPadded(2) + (parts.minute ?? 0).zeroPadded(2)
+            + (parts.second ?? 0).zeroPadded(2) + "Z"
     }
 }

@@ -36,14 +36,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = parts.day!
     }
 
-    /// `YYYY-MM-DD`, padded by hand: `String(format:)` goes through Foundation's formatting
-    /// machinery, and a caseload page writes a hundred dates.
+    /// `YYYY-MM-DD`.
     public var description: String {
-        func padded(_ number: Int, _ width: Int) -> String {
-            let digits = String(number)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-        }
-        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        year.zeroPadded(4) + "-" + month.zeroPadded(2) + "-" + day.zeroPadded(2)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -16,6 +16,11 @@ public enum ContactMode: String, Sendable, CaseIterable, Codable {
 public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let minutes: Int
 
+    public init?(minutes: Int) {
+        guard (0..<(24 * 60)).contains(minutes) else { return nil }
+        self.minutes = minutes
+    }
+
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
@@ -25,11 +30,7 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
         minutes = hour * 60 + minute
     }
 
-    public var description: String {
-        let hour = String(minutes / 60)
-        let minute = String(minutes % 60)
-        return (hour.count < 2 ? "0" + hour : hour) + ":" + (minute.count < 2 ? "0" + minute : minute)
-    }
+    public var description: String { (minutes / 60).zeroPadded(2) + ":" + (minutes % 60).zeroPadded(2) }
 
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool { lhs.minutes < rhs.minutes }
 }
@@ -110,20 +111,13 @@ public struct SessionNoteDraft: Equatable, Sendable {
             if let durationMinutes, durationMinutes != end.minutes - start.minutes { return nil }
             return (start, end)
         }
-        guard let durationMinutes, durationMinutes > 0, start.minutes + durationMinutes < 24 * 60,
-            let end = TimeOfDay(Self.clock(start.minutes + durationMinutes))
+        guard let durationMinutes, durationMinutes > 0, let end = TimeOfDay(minutes: start.minutes + durationMinutes)
         else { return nil }
         return (start, end)
     }
 
     /// Minutes of contact, when the times make sense.
     public var minutes: Int? { times.map { $0.end.minutes - $0.start.minutes } }
-
-    private static func clock(_ minutes: Int) -> String {
-        let hour = String(minutes / 60)
-        let minute = String(minutes % 60)
-        return (hour.count < 2 ? "0" + hour : hour) + ":" + (minute.count < 2 ? "0" + minute : minute)
-    }
 
     /// Each field at fault with the message key saying why. A draft needs only a valid date
     /// and someone it was with; `forSigning` asks for everything a billable note needs (times,
