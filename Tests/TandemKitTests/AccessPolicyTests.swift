@@ -14,6 +14,7 @@ struct AccessPolicyTests {
         .editSettings: [.admin],
         .viewCaseloads: [.admin, .supervisor, .coach],
         .viewAuditLog: [.admin],
+        .reviewNotes: [.admin, .supervisor],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

@@ -9,11 +9,11 @@ struct ParticipantAccessTests {
 
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
-        .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
+        .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export, .viewNotes,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-        .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan,
+        .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -25,6 +25,7 @@ struct ParticipantAccessTests {
             .supervisor, .coach,
             staffWide.union([
                 .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
+                .writeNotes,
             ])
         ),
         (.coach, .none, [.create]),
@@ -36,7 +37,7 @@ struct ParticipantAccessTests {
             .participant, .own,
             [
                 .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan,
+                .assessRecoveryCapital, .editPlan, .viewNotes,
             ]
         ),
         (.family, .none, []),
@@ -240,6 +241,11 @@ struct AccessHistoryTests {
             ("checkin.follow_up", "success", "history_followed_up"), ("plan.sign", "success", "history_signed_plan"),
             ("plan.history", "success", "history_viewed"), ("participant.export_fhir", "success", "history_exported"),
             ("recovery_capital.complete", "success", "history_changed"),
+            ("session_note.create", "success", "history_note_written"),
+            ("session_note.sign", "success", "history_note_signed"),
+            ("session_note.addendum", "success", "history_note_added_to"),
+            ("session_note.return", "success", "history_note_reviewed"),
+            ("session_note.list", "success", "history_viewed"), ("session_note.sign", "denied", "history_refused"),
         ])
     func wording(action: String, outcome: String, key: String) {
         #expect(AccessHistory.messageKey(action: action, outcome: outcome) == key)

@@ -101,6 +101,16 @@ struct SessionNoteTests {
         #expect(!Self.complete.isGroup)
     }
 
+    @Test("an addendum has words, not too many, and no control characters")
+    func addendum() {
+        #expect(SessionNoteDraft.addendumProblems("Called back the next day.").isEmpty)
+        #expect(SessionNoteDraft.addendumProblems("").map(\.field) == ["text"])
+        #expect(SessionNoteDraft.addendumProblems("a\u{0}b").map(\.key) == ["error_text_invalid"])
+        #expect(
+            SessionNoteDraft.addendumProblems(String(repeating: "x", count: SessionNoteDraft.textLimit + 1)).map(\.key)
+                == ["error_text_too_long"])
+    }
+
     @Test("review: only approved or unreviewed notes bill; a returned note goes back for review after an addendum")
     func review() {
         #expect(NoteReview.notRequired.allowsBilling && NoteReview.approved.allowsBilling)

@@ -23,5 +23,6 @@ enum TandemMigrations {
         M0018_CreateCheckIns(),
         M0019_CreateRecoveryCapitalAssessments(),
         M0020_CreateRecoveryPlans(),
+        M0021_CreateSessionNotes(),
     ]
 }

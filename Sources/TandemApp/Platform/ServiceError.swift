@@ -1,4 +1,5 @@
 import Foundation
+import TandemKit
 import Vapor
 
 /// Why a service refused an operation. Pages and the API each turn these into their own
@@ -31,5 +32,16 @@ extension ServiceError: AbortError {
         case .invalid: "Some fields are not valid."
         case .conflict(let key): key
         }
+    }
+}
+
+extension ServiceError {
+    /// A typed full name given as a signature, trimmed; refused (as the field `typed_name`)
+    /// when empty, too long or not a name.
+    static func typedSignature(_ typedName: String) throws -> String {
+        let name = typedName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if typedName.count > 200 { throw ServiceError.invalid([("typed_name", "error_name_too_long")]) }
+        if let key = FieldRules.name(name, maximum: 200) { throw ServiceError.invalid([("typed_name", key)]) }
+        return name
     }
 }

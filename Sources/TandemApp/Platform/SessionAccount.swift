@@ -112,6 +112,7 @@ extension Organization: LoadsColumnsDirectly {
         try $timeZone.output(from: output)
         try $reassessmentIntervalDays.output(from: output)
         try $planDomains.output(from: output)
+        try $notesNeedReview.output(from: output)
         try $createdAt.output(from: output)
     }
 }

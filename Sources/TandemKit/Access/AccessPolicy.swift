@@ -9,6 +9,8 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case viewCaseloads
     case viewAuditLog
     case viewOwnAccount
+    /// Approve signed session notes or send them back (where the organization reviews notes).
+    case reviewNotes
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -23,6 +25,8 @@ public enum AccessPolicy {
             return role == .admin
         case .viewCaseloads:
             return role.isStaff
+        case .reviewNotes:
+            return role == .admin || role == .supervisor
         }
     }
 

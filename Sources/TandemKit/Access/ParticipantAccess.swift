@@ -35,6 +35,11 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case assessRecoveryCapital
     /// Write and change the recovery plan: the person and their coaches.
     case editPlan
+    /// Record a contact with the person in a session note: their coaches.
+    case writeNotes
+    /// Read the session notes about the person: their coaches, supervisors and admins (who
+    /// review them), and the person themself (signed notes only).
+    case viewNotes
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -63,10 +68,12 @@ public enum ParticipantAccess {
         switch role {
         case .admin, .supervisor:
             switch action {
-            case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export:
+            case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
+                .viewNotes:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
-            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan:
+            case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
+                .writeNotes:
                 return relation.isTheirCoach
             case .signAsParticipant, .checkIn: return false
             }
@@ -74,14 +81,14 @@ public enum ParticipantAccess {
             switch action {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan:
+                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan:
+                .assessRecoveryCapital, .editPlan, .viewNotes:
                 return relation.isSelf
             default: return false
             }

@@ -4,6 +4,15 @@ public enum AccessHistory {
     public static func messageKey(action: String, outcome: String) -> String {
         if outcome != "success" { return "history_refused" }
         let verb = action.split(separator: ".").last.map(String.init) ?? action
+        if action.hasPrefix("session_note.") {
+            switch verb {
+            case "create", "update": return "history_note_written"
+            case "sign": return "history_note_signed"
+            case "addendum": return "history_note_added_to"
+            case "approve", "return": return "history_note_reviewed"
+            default: return "history_viewed"
+            }
+        }
         switch verb {
         case "view", "search", "list", "history": return "history_viewed"
         case "create":

@@ -175,6 +175,14 @@ public struct SessionNoteDraft: Equatable, Sendable {
         return found
     }
 
+    /// What is wrong with the trimmed text of an addendum, if anything.
+    public static func addendumProblems(_ text: String) -> [(field: String, key: String)] {
+        if text.isEmpty { return [("text", "error_session_narrative_required")] }
+        if text.unicodeScalars.count > textLimit { return [("text", "error_text_too_long")] }
+        if text.unicodeScalars.contains(where: forbidden) { return [("text", "error_text_invalid")] }
+        return []
+    }
+
     /// Control characters other than line breaks and tabs have no place in a note.
     static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
         (scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t") || scalar.value == 0x7F

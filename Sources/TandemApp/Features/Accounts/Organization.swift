@@ -17,6 +17,8 @@ final class Organization: Model, @unchecked Sendable {
     /// The life domains of its plans, one per line (`LifeDomain` ids or its own names);
     /// empty for the default list.
     @Field(key: "plan_domains") var planDomains: String
+    /// Whether signed session notes wait for a supervisor's approval before they may be billed.
+    @Field(key: "notes_need_review") var notesNeedReview: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -36,5 +38,6 @@ final class Organization: Model, @unchecked Sendable {
         self.timeZone = timeZone
         self.reassessmentIntervalDays = Reassessment.defaultIntervalDays
         self.planDomains = ""
+        self.notesNeedReview = false
     }
 }

@@ -144,9 +144,7 @@ struct AgreementService {
             }
         let (engagement, participant, _) = try await EngagementService(req, actor: actor).authorized(
             engagementID, action)
-        let name = typedName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if typedName.count > 200 { throw ServiceError.invalid([("typed_name", "error_name_too_long")]) }
-        if let key = FieldRules.name(name, maximum: 200) { throw ServiceError.invalid([("typed_name", key)]) }
+        let name = try ServiceError.typedSignature(typedName)
         guard engagement.status.isOpen else { throw ServiceError.conflict("error_engagement_ended") }
         let current = try await current()
         guard current.version == version else { throw ServiceError.conflict("error_agreement_changed") }

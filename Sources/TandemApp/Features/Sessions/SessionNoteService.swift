@@ -1,0 +1,223 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// Session notes: a coach writes a draft about a contact with one or more of their people,
+/// signs it (after which it only grows by signed addenda), and where the organization asks
+/// for it a supervisor approves it or sends it back. Every operation checks
+/// `ParticipantAccess` for each person the note is about and is audited for each of them.
+struct SessionNoteService {
+    let req: Request
+    let people: ParticipantService
+
+    init(_ req: Request, actor: Actor) {
+        self.req = req
+        self.people = ParticipantService(req, actor: actor)
+    }
+
+    var actor: Actor { people.actor }
+    var scope: TenantScope { people.scope }
+
+    /// A note with the people it is about and its addenda, oldest first.
+    struct Detail: Sendable {
+        let note: SessionNote
+        let participants: [UUID]
+        let addenda: [SessionNoteAddendum]
+    }
+
+    /// Keeps a new draft. Each person must be one the actor may write notes about.
+    func create(_ draft: SessionNoteDraft, now: Date = Date()) async throws -> SessionNote {
+        let (draft, ids) = try await checked(draft, forSigning: false, now: now)
+        let note = SessionNote(organizationID: actor.organizationID, authorID: actor.userID)
+        note.apply(draft)
+        let organizationID = actor.organizationID
+        try await req.db.transaction { db in
+            try await note.create(on: db)
+            for id in ids {
+                try await SessionNoteParticipant(organizationID: organizationID, noteID: note.id!, participantID: id)
+                    .create(on: db)
+            }
+        }
+        try await audit("session_note.create", note: note, participants: ids)
+        return note
+    }
+
+    /// Changes a draft: its author only, and only before it is signed.
+    func update(_ id: UUID, _ draft: SessionNoteDraft, now: Date = Date()) async throws -> SessionNote {
+        let detail = try await authoredDraft(id)
+        let (draft, ids) = try await checked(draft, forSigning: false, now: now)
+        let note = detail.note
+        note.apply(draft)
+        let organizationID = actor.organizationID
+        try await req.db.transaction { db in
+            try await note.save(on: db)
+            try await SessionNoteParticipant.query(on: db).filter(\.$note.$id == id).delete()
+            for participant in ids {
+                try await SessionNoteParticipant(organizationID: organizationID, noteID: id, participantID: participant)
+                    .create(on: db)
+            }
+        }
+        try await audit("session_note.update", note: note, participants: Array(Set(ids + detail.participants)))
+        return note
+    }
+
+    /// Signs a draft with the author's typed full name: everything a billable note needs
+    /// must be there. Where the organization reviews notes, it then waits for a supervisor.
+    func sign(_ id: UUID, typedName: String, now: Date = Date()) async throws -> SessionNote {
+        let detail = try await authoredDraft(id)
+        let name = try ServiceError.typedSignature(typedName)
+        let draft = detail.note.draft(participants: detail.participants)
+        let problems = draft.problems(today: ParticipantService.day(now, in: actor.organization), forSigning: true)
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        let note = detail.note
+        note.status = .signed
+        note.signedName = name
+        note.signedAt = now
+        note.review = actor.organization.notesNeedReview ? .pending : .notRequired
+        try await note.save(on: req.db)
+        try await audit("session_note.sign", note: note, participants: detail.participants)
+        return note
+    }
+
+    /// Adds signed words to a signed note: its author only. A note sent back by its
+    /// supervisor goes back for review.
+    func addAddendum(_ id: UUID, text: String, typedName: String, now: Date = Date()) async throws
+        -> SessionNoteAddendum
+    {
+        let detail = try await detail(id, .writeNotes)
+        guard detail.note.authorID == actor.userID else { throw ServiceError.denied }
+        guard detail.note.status == .signed else { throw ServiceError.conflict("error_note_not_signed") }
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems = SessionNoteDraft.addendumProblems(text)
+        let name: String
+        do {
+            name = try ServiceError.typedSignature(typedName)
+        } catch ServiceError.invalid(let more) {
+            problems += more
+            name = ""
+        }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        let addendum = SessionNoteAddendum(
+            organizationID: actor.organizationID, noteID: id, authorID: actor.userID, text: text, signedName: name)
+        let note = detail.note
+        try await req.db.transaction { db in
+            try await addendum.create(on: db)
+            let next = note.review.afterAddendum
+            if next != note.review {
+                note.review = next
+                try await note.save(on: db)
+            }
+        }
+        try await audit("session_note.addendum", note: note, participants: detail.participants)
+        return addendum
+    }
+
+    /// A supervisor's (or admin's) decision on a note waiting for review. Sending it back
+    /// needs a comment saying what to add.
+    func decide(_ id: UUID, approve: Bool, comment: String, now: Date = Date()) async throws -> SessionNote {
+        guard AccessPolicy.can(actor.role, .reviewNotes) else {
+            try await people.audit("session_note.review", outcome: .denied, participant: nil)
+            throw ServiceError.denied
+        }
+        let detail = try await detail(id, .viewNotes)
+        let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let next = detail.note.review.deciding(approve: approve) else {
+            throw ServiceError.conflict("error_note_not_pending")
+        }
+        if !approve && comment.isEmpty { throw ServiceError.invalid([("comment", "error_note_comment_required")]) }
+        if comment.unicodeScalars.count > SessionNoteDraft.textLimit {
+            throw ServiceError.invalid([("comment", "error_text_too_long")])
+        }
+        let note = detail.note
+        note.review = next
+        note.reviewComment = comment
+        note.reviewedBy = actor.userID
+        note.reviewedAt = now
+        try await note.save(on: req.db)
+        try await audit(
+            approve ? "session_note.approve" : "session_note.return", note: note, participants: detail.participants)
+        return note
+    }
+
+    /// The notes about a participant, newest contact first; the person sees only signed ones.
+    func notes(of participantID: UUID) async throws -> [SessionNote] {
+        let (participant, relation) = try await people.authorized(participantID, .viewNotes)
+        let ids = try await SessionNoteParticipant.query(on: req.db)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$participantID == participant.id!)
+            .all(\.$note.$id)
+        guard !ids.isEmpty else {
+            try await people.audit("session_note.list", participant: participantID)
+            return []
+        }
+        var query = notesQuery().filter(\.$id ~~ ids)
+        if relation.isSelf && !relation.isTheirCoach { query = query.filter(\.$status == .signed) }
+        let notes = try await query.sort(\.$localDate, .descending).sort(\.$startTime, .descending).all()
+        try await people.audit("session_note.list", participant: participantID)
+        return notes
+    }
+
+    /// One note, for anyone who may see the notes of every person it is about. Audited.
+    func note(_ id: UUID) async throws -> Detail {
+        let detail = try await detail(id, .viewNotes)
+        try await audit("session_note.view", note: detail.note, participants: detail.participants)
+        return detail
+    }
+
+    /// Signed notes waiting for review in the organization, oldest contact first.
+    func reviewQueue() async throws -> [SessionNote] {
+        guard AccessPolicy.can(actor.role, .reviewNotes) else { throw ServiceError.denied }
+        return try await notesQuery().filter(\.$status == .signed).filter(\.$review == .pending)
+            .sort(\.$localDate).sort(\.$startTime).all()
+    }
+
+    // MARK: - Pieces
+
+    private func notesQuery() -> QueryBuilder<SessionNote> {
+        SessionNote.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+    }
+
+    /// The note with its people, after checking `action` for each person; a participant
+    /// sees a note only once it is signed.
+    private func detail(_ id: UUID, _ action: ParticipantAction) async throws -> Detail {
+        guard let note = try await notesQuery().filter(\.$id == id).first() else { throw ServiceError.notFound }
+        let participants = try await SessionNoteParticipant.query(on: req.db)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).all(\.$participantID)
+        for participant in participants {
+            let (_, relation) = try await people.authorized(participant, action)
+            if relation.isSelf && !relation.isTheirCoach && note.status != .signed { throw ServiceError.notFound }
+        }
+        let addenda = try await SessionNoteAddendum.query(on: req.db)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).sort(\.$createdAt).all()
+        return Detail(note: note, participants: participants, addenda: addenda)
+    }
+
+    private func authoredDraft(_ id: UUID) async throws -> Detail {
+        let detail = try await detail(id, .writeNotes)
+        guard detail.note.authorID == actor.userID else { throw ServiceError.denied }
+        guard detail.note.status == .draft else { throw ServiceError.conflict("error_note_signed") }
+        return detail
+    }
+
+    /// The normalized draft and its people as ids, each one the actor may write about.
+    private func checked(_ draft: SessionNoteDraft, forSigning: Bool, now: Date) async throws -> (
+        SessionNoteDraft, [UUID]
+    ) {
+        let draft = draft.normalized()
+        var problems = draft.problems(
+            today: ParticipantService.day(now, in: actor.organization), forSigning: forSigning)
+        let ids = draft.participantIDs.compactMap(UUID.init(uuidString:))
+        if ids.count != draft.participantIDs.count && !problems.contains(where: { $0.field == "participants" }) {
+            problems.append(("participants", "error_value_invalid"))
+        }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        for id in ids { _ = try await people.authorized(id, .writeNotes) }
+        return (draft, ids)
+    }
+
+    private func audit(_ action: String, note: SessionNote, participants: [UUID]) async throws {
+        for participant in participants {
+            try await people.audit(action, participant: participant, subjectType: "session_note", subject: note.id)
+        }
+    }
+}
