@@ -109,6 +109,13 @@ struct ParticipantRouteMatrixTests {
         "POST /participants/:participantID/recovery-capital": (1...10).map { ("item_\($0)", "5") } + [
             ("action", "complete")
         ],
+        "POST /participants/:participantID/notes": [
+            ("date", "2026-03-01"), ("start", "10:00"), ("end", "10:30"), ("mode", "phone"), ("done", "x"),
+        ],
+        "POST /notes/:noteID": [("date", "2026-03-01"), ("done", "Changed")],
+        "POST /notes/:noteID/sign": [("typed_name", "X")],
+        "POST /notes/:noteID/addenda": [("text", "More"), ("typed_name", "X")],
+        "POST /notes/:noteID/review": [("decision", "return"), ("comment", "No")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -144,11 +151,25 @@ struct ParticipantRouteMatrixTests {
                 organizationID: admin.organization.id!, participantID: person.id!, day: CalendarDate("2026-03-01")!)
             checkIn.apply(CheckInAnswers(mood: 2, craving: 7, wentWell: "Secret Person's walk", wantsReachOut: true))
             try await checkIn.create(on: app.db)
+            let note = SessionNote(organizationID: admin.organization.id!, authorID: coach.user.id!)
+            note.apply(
+                SessionNoteDraft(
+                    date: "2026-03-02", start: "09:00", end: "09:30", mode: "phone", done: "Secret Person's walk",
+                    response: "Glad", nextSteps: "Again"))
+            note.status = .signed
+            note.signedName = "Casey Coach"
+            note.signedAt = Date()
+            note.review = .pending
+            try await note.create(on: app.db)
+            try await SessionNoteParticipant(
+                organizationID: admin.organization.id!, noteID: note.id!, participantID: person.id!
+            ).create(on: app.db)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
+                            "noteID",
                         ].contains(
                             name)
                     }
@@ -161,6 +182,7 @@ struct ParticipantRouteMatrixTests {
                     + route.path.map { component -> String in
                         if case .parameter(let name) = component {
                             if name.lowercased() == "checkinid" { return checkIn.id!.uuidString }
+                            if name == "noteID" { return note.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -216,6 +238,10 @@ struct ParticipantRouteMatrixTests {
             #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 0)
             #expect(try await RecoveryPlanVersion.query(on: app.db).count() == 0)
+            #expect(try await SessionNote.query(on: app.db).count() == 1)
+            #expect(try await SessionNote.find(note.id, on: app.db)?.review == .pending)
+            #expect(try await SessionNoteAddendum.query(on: app.db).count() == 0)
+            #expect(try await SessionNoteParticipant.query(on: app.db).count() == 1)
             #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
         }
     }

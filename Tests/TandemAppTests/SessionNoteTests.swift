@@ -140,3 +140,89 @@ struct SessionNoteServiceTests {
         }
     }
 }
+
+@Suite("Session note pages")
+struct SessionNotePageTests {
+    @Test("a coach writes, signs and adds to a note through the pages; a supervisor reviews it; the person reads it")
+    func pages() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            // The admin asks for review in the settings.
+            let settings = TestBrowser(app)
+            try await settings.signIn(admin)
+            let saved = try await settings.post(
+                "/admin/settings",
+                [
+                    "name": "Riverbend", "crisis_line": "988", "reassessment_interval_days": "90",
+                    "notes_need_review": "on",
+                ],
+                tokenFrom: "/admin/settings")
+            #expect(saved.status == .ok)
+            #expect(try await Organization.query(on: app.db).first()?.notesNeedReview == true)
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let lead = try await app.addMember(.supervisor, to: admin.organization, email: "lead@example.org")
+            let personAccount = try await app.addMember(.participant, to: admin.organization, email: "p@example.org")
+            let (person, _) = try await app.makeParticipant(
+                "Rosa", in: admin.organization, coach: coach.user, user: personAccount.user)
+            let (friend, _) = try await app.makeParticipant("Tomas", in: admin.organization, coach: coach.user)
+            let browser = TestBrowser(app)
+            try await browser.signIn(coach)
+            let id = person.id!.uuidString
+            #expect(try await browser.get("/participants/\(id)").body.string.contains("/participants/\(id)/notes"))
+            let form = try await browser.get("/participants/\(id)/notes/new")
+            #expect(form.status == .ok && form.body.string.contains("Tomas"))
+            // Bad input: the form comes back with the errors and nothing is kept.
+            let refused = try await browser.post(
+                "/participants/\(id)/notes", pairs: [("date", "2099-01-01"), ("start", "9:00"), ("end", "10:00")],
+                tokenFrom: "/participants/\(id)/notes/new")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("error-summary"))
+            #expect(try await SessionNote.query(on: app.db).count() == 0)
+            let kept = try await browser.post(
+                "/participants/\(id)/notes",
+                pairs: [
+                    ("date", "2026-03-02"), ("start", "09:00"), ("end", "09:50"), ("mode", "off_site"),
+                    ("place", "Riverside park"), ("participants[]", friend.id!.uuidString), ("goals", "Walk daily"),
+                    ("done", "A walk, to plan the week."), ("response", "Calmer."), ("next_steps", "Walk on Friday."),
+                ], tokenFrom: "/participants/\(id)/notes/new")
+            #expect(kept.status == .seeOther)
+            let location = try #require(kept.location)
+            #expect(location.hasPrefix("/notes/") && location.hasSuffix("?saved=1"))
+            let notePath = String(location.prefix { $0 != "?" })
+            let page = try await browser.get(notePath).body.string
+            #expect(page.contains("Riverside park") && page.contains("Tomas") && page.contains("sign-note"))
+            let signed = try await browser.post(notePath + "/sign", ["typed_name": "Casey Coach"], tokenFrom: notePath)
+            #expect(signed.status == .seeOther)
+            let afterSigning = try await browser.get(notePath).body.string
+            #expect(!afterSigning.contains("sign-note") && afterSigning.contains("add-to-note"))
+            // The signed note cannot be changed through the form any more.
+            _ = try await browser.post(
+                notePath, pairs: [("date", "2026-03-02"), ("done", "Changed")], tokenFrom: notePath)
+            #expect(try await SessionNote.query(on: app.db).first()?.done == "A walk, to plan the week.")
+            // The supervisor sends it back, the coach answers with an addendum, the supervisor approves.
+            let supervisor = TestBrowser(app)
+            try await supervisor.signIn(lead)
+            #expect(try await supervisor.get("/").body.string.contains("href=\"/notes/review\""))
+            #expect(try await supervisor.get("/notes/review").body.string.contains(notePath))
+            let noComment = try await supervisor.post(notePath + "/review", ["decision": "return"], tokenFrom: notePath)
+            #expect(noComment.status == .unprocessableEntity)
+            _ = try await supervisor.post(
+                notePath + "/review", ["decision": "return", "comment": "Add how long the walk was."],
+                tokenFrom: notePath)
+            #expect(try await SessionNote.query(on: app.db).first()?.review == .returned)
+            _ = try await browser.post(
+                notePath + "/addenda", ["text": "About 3 miles.", "typed_name": "Casey Coach"], tokenFrom: notePath)
+            _ = try await supervisor.post(notePath + "/review", ["decision": "approve"], tokenFrom: notePath)
+            #expect(try await SessionNote.query(on: app.db).first()?.review == .approved)
+            // The person reads the signed note and its addendum; coaches of neither person cannot.
+            let own = TestBrowser(app)
+            try await own.signIn(personAccount)
+            let list = try await own.get("/participants/\(id)/notes")
+            #expect(list.status == .ok && list.body.string.contains(notePath))
+            let read = try await own.get(notePath).body.string
+            #expect(read.contains("About 3 miles.") && !read.contains("review-note") && !read.contains("add-to-note"))
+            // A group session: the person learns others were there, not who.
+            #expect(read.contains("Group session with") && !read.contains("Tomas"))
+        }
+    }
+}

@@ -77,6 +77,9 @@ extension Request {
         var items: [(String, String)] = [("nav_home", "/")]
         if actor.role == .participant { items.append(("nav_check_in", "/check-in")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
+        if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
+            items.append(("nav_notes_review", "/notes/review"))
+        }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) {
             items.append(("nav_settings", "/admin/settings"))

@@ -120,6 +120,7 @@ struct AdminController: RouteCollection {
         var requireStaffTwoFactor: Bool
         var reassessmentInterval: String
         var planDomains: String
+        var notesNeedReview: Bool
         var saved: Bool
     }
 
@@ -129,6 +130,7 @@ struct AdminController: RouteCollection {
         var require_staff_two_factor: String?
         var reassessment_interval_days: String?
         var plan_domains: String?
+        var notes_need_review: String?
     }
 
     /// The organization's life domains, one per line, the standard ones in the reader's language.
@@ -153,7 +155,7 @@ struct AdminController: RouteCollection {
             SettingsBody(
                 name: org.name, crisisLine: org.crisisLine, requireStaffTwoFactor: org.requireStaffTwoFactor,
                 reassessmentInterval: String(org.reassessmentIntervalDays),
-                planDomains: Self.domainLines(org, req: req), saved: false))
+                planDomains: Self.domainLines(org, req: req), notesNeedReview: org.notesNeedReview, saved: false))
     }
 
     @Sendable func saveSettings(req: Request) async throws -> Response {
@@ -164,7 +166,8 @@ struct AdminController: RouteCollection {
             requireStaffTwoFactor: input.require_staff_two_factor != nil,
             reassessmentInterval: input.reassessment_interval_days
                 ?? String(actor.organization.reassessmentIntervalDays),
-            planDomains: input.plan_domains ?? Self.domainLines(actor.organization, req: req), saved: true)
+            planDomains: input.plan_domains ?? Self.domainLines(actor.organization, req: req),
+            notesNeedReview: input.notes_need_review != nil, saved: true)
         let domains = LifeDomain.parse(body.planDomains, names: Self.domainNames(req: req))
         // A form without the field (an older page) keeps the interval as it is.
         let interval = Int(body.reassessmentInterval.trimmingCharacters(in: .whitespaces))
@@ -184,6 +187,7 @@ struct AdminController: RouteCollection {
         org.name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         org.crisisLine = body.crisisLine.trimmingCharacters(in: .whitespaces)
         org.requireStaffTwoFactor = body.requireStaffTwoFactor
+        org.notesNeedReview = body.notesNeedReview
         org.reassessmentIntervalDays = interval ?? Reassessment.defaultIntervalDays
         // The standard list is stored as empty, so it follows any change to the defaults.
         org.planDomains = domains == LifeDomain.defaultList ? "" : domains.joined(separator: "\n")

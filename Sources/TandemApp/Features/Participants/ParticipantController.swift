@@ -157,6 +157,7 @@ struct ParticipantController: RouteCollection {
         let progress: RecoveryProgress
         let chart: CheckInChart
         let canExport: Bool
+        let canSeeNotes: Bool
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -229,7 +230,7 @@ struct ParticipantController: RouteCollection {
                 participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate), service: checkIns, req: req),
             chart: CheckInChart.make(
                 try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req),
-            canExport: record.can(actor.role, .export))
+            canExport: record.can(actor.role, .export), canSeeNotes: record.can(actor.role, .viewNotes))
     }
 
     @Sendable func show(req: Request) async throws -> Response {

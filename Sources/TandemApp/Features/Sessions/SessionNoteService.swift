@@ -19,10 +19,14 @@ struct SessionNoteService {
     var actor: Actor { people.actor }
     var scope: TenantScope { people.scope }
 
-    /// A note with the people it is about and its addenda, oldest first.
+    /// A note with the people it is about (as far as the reader may know them) and its
+    /// addenda, oldest first.
     struct Detail: Sendable {
         let note: SessionNote
         let participants: [UUID]
+        /// How many people the note is about: a group session's other members are not named
+        /// to a participant reading their own note.
+        let groupSize: Int
         let addenda: [SessionNoteAddendum]
     }
 
@@ -177,19 +181,27 @@ struct SessionNoteService {
         SessionNote.query(on: req.db).filter(\.$organizationID == actor.organizationID)
     }
 
-    /// The note with its people, after checking `action` for each person; a participant
-    /// sees a note only once it is signed.
+    /// The note with its people, after checking `action` for each person. A participant
+    /// reads a note about them once it is signed, group or not, and learns only that others
+    /// were there, not who.
     private func detail(_ id: UUID, _ action: ParticipantAction) async throws -> Detail {
         guard let note = try await notesQuery().filter(\.$id == id).first() else { throw ServiceError.notFound }
-        let participants = try await SessionNoteParticipant.query(on: req.db)
+        var participants = try await SessionNoteParticipant.query(on: req.db)
             .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).all(\.$participantID)
+        let groupSize = participants.count
+        if actor.role == .participant {
+            let own = try await scope.participants().filter(\.$user.$id == actor.userID)
+                .filter(\.$id ~~ participants).first()?.id
+            // Someone else's note: refused (and audited) like any other record of theirs.
+            participants = [own ?? participants.first].compactMap { $0 }
+        }
         for participant in participants {
             let (_, relation) = try await people.authorized(participant, action)
             if relation.isSelf && !relation.isTheirCoach && note.status != .signed { throw ServiceError.notFound }
         }
         let addenda = try await SessionNoteAddendum.query(on: req.db)
             .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).sort(\.$createdAt).all()
-        return Detail(note: note, participants: participants, addenda: addenda)
+        return Detail(note: note, participants: participants, groupSize: groupSize, addenda: addenda)
     }
 
     private func authoredDraft(_ id: UUID) async throws -> Detail {
