@@ -25,7 +25,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.leaf.tags["t"] = MessageTag()
 
     app.middleware = Middlewares()
-    app.middleware.use(EventLoopAffinityMiddleware())
     app.middleware.use(MetricsMiddleware(metrics: app.tandem.metrics))
     app.middleware.use(SecurityHeadersMiddleware(https: settings.secureCookies))
     app.middleware.use(TandemErrorMiddleware())

@@ -137,6 +137,42 @@ struct SessionNoteServiceTests {
             #expect(approved.review == .approved && approved.reviewedBy == supervisor.user.id)
             #expect(approved.review.allowsBilling)
             await #expect(throws: ServiceError.self) { try await lead.decide(note.id!, approve: false, comment: "x") }
+            // Words added after approval go back for review.
+            _ = try await notes.addAddendum(note.id!, text: "One more thing.", typedName: "Casey Coach", now: Self.now)
+            #expect(try await SessionNote.find(note.id, on: app.db)?.review == .pending)
+            // Nobody approves their own note: a supervisor who coaches someone writes, another reviews.
+            let (own, _) = try await app.makeParticipant("Eve", in: admin.organization, coach: supervisor.user)
+            let theirs = try await lead.create(Self.draft([own]), now: Self.now)
+            _ = try await lead.sign(theirs.id!, typedName: "Lee Lead", now: Self.now)
+            do {
+                _ = try await lead.decide(theirs.id!, approve: true, comment: "")
+                Issue.record("approved their own note")
+            } catch ServiceError.conflict(let key) {
+                #expect(key == "error_note_own")
+            }
+            #expect(try await SessionNote.find(theirs.id, on: app.db)?.review == .pending)
+        }
+    }
+
+    @Test("deleting a person removes the notes about them alone; a group note stays with the others")
+    func deletion() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (leaving, _) = try await app.makeParticipant("Fay", in: admin.organization, coach: coach.user)
+            let (staying, _) = try await app.makeParticipant("Gus", in: admin.organization, coach: coach.user)
+            let notes = Self.service(app, coach, .coach)
+            let alone = try await notes.create(Self.draft([leaving]), now: Self.now)
+            _ = try await notes.sign(alone.id!, typedName: "Casey Coach", now: Self.now)
+            _ = try await notes.addAddendum(alone.id!, text: "x", typedName: "Casey Coach", now: Self.now)
+            let group = try await notes.create(Self.draft([leaving, staying]), now: Self.now)
+            let req = Request(application: app, on: app.eventLoopGroup.any())
+            try await ParticipantService(
+                req, actor: Actor(user: admin.user, organization: admin.organization, role: .admin)
+            ).delete(leaving.id!)
+            #expect(try await SessionNote.find(alone.id, on: app.db) == nil)
+            #expect(try await SessionNoteAddendum.query(on: app.db).count() == 0)
+            #expect(try await notes.note(group.id!).participants == [staying.id!])
         }
     }
 }
@@ -210,6 +246,12 @@ struct SessionNotePageTests {
                 notePath + "/review", ["decision": "return", "comment": "Add how long the walk was."],
                 tokenFrom: notePath)
             #expect(try await SessionNote.query(on: app.db).first()?.review == .returned)
+            // The supervisor's comment is for the coach, not the person's record.
+            let early = TestBrowser(app)
+            try await early.signIn(personAccount)
+            let returnedPage = try await early.get(notePath).body.string
+            #expect(returnedPage.contains("A walk, to plan the week.") && !returnedPage.contains("how long the walk"))
+            #expect(try await browser.get(notePath).body.string.contains("Add how long the walk was."))
             _ = try await browser.post(
                 notePath + "/addenda", ["text": "About 3 miles.", "typed_name": "Casey Coach"], tokenFrom: notePath)
             _ = try await supervisor.post(notePath + "/review", ["decision": "approve"], tokenFrom: notePath)

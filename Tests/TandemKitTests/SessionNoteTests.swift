@@ -111,7 +111,7 @@ struct SessionNoteTests {
                 == ["error_text_too_long"])
     }
 
-    @Test("review: only approved or unreviewed notes bill; a returned note goes back for review after an addendum")
+    @Test("review: only approved or unreviewed notes bill; an addendum sends a reviewed note back for review")
     func review() {
         #expect(NoteReview.notRequired.allowsBilling && NoteReview.approved.allowsBilling)
         #expect(!NoteReview.pending.allowsBilling && !NoteReview.returned.allowsBilling)
@@ -119,6 +119,7 @@ struct SessionNoteTests {
         #expect(NoteReview.pending.deciding(approve: false) == .returned)
         #expect(NoteReview.approved.deciding(approve: false) == nil)
         #expect(NoteReview.returned.afterAddendum == .pending)
-        #expect(NoteReview.approved.afterAddendum == .approved)
+        #expect(NoteReview.approved.afterAddendum == .pending)
+        #expect(NoteReview.notRequired.afterAddendum == .notRequired)
     }
 }

@@ -64,7 +64,8 @@ public struct ICalendar: Sendable {
             line("SUMMARY:" + Self.escape(event.summary))
             if !event.location.isEmpty { line("LOCATION:" + Self.escape(event.location)) }
             if !event.description.isEmpty { line("DESCRIPTION:" + Self.escape(event.description)) }
-            if let url = event.url, !url.isEmpty { line("URL:" + url) }
+            // A URI is not escaped as text, but it may never break the line.
+            if let url = event.url?.filter({ $0 != "\r" && $0 != "\n" }), !url.isEmpty { line("URL:" + url) }
             line("STATUS:" + (event.cancelled ? "CANCELLED" : "CONFIRMED"))
             line("END:VEVENT")
         }

@@ -207,6 +207,7 @@ public enum NoteReview: String, Sendable, CaseIterable, Codable {
         return approve ? .approved : .returned
     }
 
-    /// The state after the coach adds an addendum: a returned note goes back for review.
-    public var afterAddendum: NoteReview { self == .returned ? .pending : self }
+    /// The state after the coach adds an addendum: where notes are reviewed, the note (sent
+    /// back or already approved) goes back for review, since what it says has grown.
+    public var afterAddendum: NoteReview { self == .notRequired ? .notRequired : .pending }
 }

@@ -29,7 +29,8 @@ actor TokenUseLog {
         guard !pending.isEmpty, let sql = db as? any SQLDatabase else { return }
         let batch = pending
         pending = [:]
-        // One UPDATE per few hundred tokens, each getting its own time.
+        // One UPDATE per few hundred tokens, each getting its own time. A chunk that fails
+        // waits for the next flush, unless the token was used again meanwhile.
         for chunk in Array(batch).chunked(200) {
             var query = SQLQueryString("UPDATE api_tokens SET last_used_at = CASE id")
             for (id, time) in chunk {
@@ -41,7 +42,12 @@ actor TokenUseLog {
             query.appendInterpolation(unsafeRaw: " END WHERE id IN (")
             query.appendInterpolation(binds: chunk.map(\.key))
             query.appendInterpolation(unsafeRaw: ")")
-            try await sql.raw(query).run()
+            do {
+                try await sql.raw(query).run()
+            } catch {
+                for (id, time) in chunk where pending[id] == nil { pending[id] = time }
+                throw error
+            }
         }
     }
 }

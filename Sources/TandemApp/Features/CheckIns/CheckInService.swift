@@ -70,8 +70,9 @@ struct CheckInService {
         CheckIn, Bool
     ) {
         if let existing = try await store.on(day, of: participantID) {
+            let before = existing.reachOut
             existing.apply(answers)
-            try await store.update(existing)
+            try await store.update(existing, reachOutChanged: existing.reachOut != before)
             return (existing, false)
         }
         let checkIn = CheckIn(organizationID: actor.organizationID, participantID: participantID, day: day)

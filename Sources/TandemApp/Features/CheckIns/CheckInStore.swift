@@ -70,18 +70,28 @@ struct CheckInStore {
         checkIn.updatedAt = now
     }
 
-    /// Writes the answers and reach-out state of a check-in read by `on(_:of:)`.
-    func update(_ checkIn: CheckIn, now: Date = Date()) async throws {
+    /// Writes the answers of a check-in read by `on(_:of:)`, and its reach-out state only
+    /// when the answers changed it: a coach's follow-up made meanwhile is not undone.
+    func update(_ checkIn: CheckIn, reachOutChanged: Bool, now: Date = Date()) async throws {
         let sql = try Self.sql(writer)
-        try await sql.raw(
-            """
+        var query: SQLQueryString = """
             UPDATE check_ins SET mood = \(bind: checkIn.mood), craving = \(bind: checkIn.craving), \
             substance_use = \(bind: checkIn.substanceUse), supports = \(bind: checkIn.supports), \
-            went_well = \(bind: checkIn.wentWell), reach_out = \(bind: checkIn.reachOut.rawValue), \
-            followed_up_at = \(bind: checkIn.followedUpAt), followed_up_by = \(bind: checkIn.followedUpBy), \
-            updated_at = \(bind: now) WHERE id = \(bind: checkIn.id) AND organization_id = \(bind: organizationID)
+            went_well = \(bind: checkIn.wentWell), updated_at = \(bind: now)
             """
-        ).run()
+        if reachOutChanged {
+            query.appendInterpolation(unsafeRaw: ", reach_out = ")
+            query.appendInterpolation(bind: checkIn.reachOut.rawValue)
+            query.appendInterpolation(unsafeRaw: ", followed_up_at = ")
+            query.appendInterpolation(bind: checkIn.followedUpAt)
+            query.appendInterpolation(unsafeRaw: ", followed_up_by = ")
+            query.appendInterpolation(bind: checkIn.followedUpBy)
+        }
+        query.appendInterpolation(unsafeRaw: " WHERE id = ")
+        query.appendInterpolation(bind: checkIn.id)
+        query.appendInterpolation(unsafeRaw: " AND organization_id = ")
+        query.appendInterpolation(bind: organizationID)
+        try await sql.raw(query).run()
         checkIn.updatedAt = now
     }
 

@@ -128,7 +128,8 @@ struct ParticipantService {
         return participant
     }
 
-    /// Removes the participant with their engagements, signatures and pending invitations.
+    /// Removes the participant with their engagements, signatures, pending invitations,
+    /// check-ins, assessments, plan and the session notes about them alone.
     /// The audit trail keeps the fact (ids only). Admins only.
     func delete(_ id: UUID) async throws {
         let (participant, _) = try await authorized(id, .delete)
@@ -148,6 +149,19 @@ struct ParticipantService {
                 try await RecoveryPlanVersion.query(on: db).filter(\.$id ~~ versions).delete()
             }
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == id).delete()
+            // Session notes about them alone go with them; a group note stays with the others.
+            let noteIDs = try await SessionNoteParticipant.query(on: db).filter(\.$participantID == id)
+                .all(\.$note.$id)
+            try await SessionNoteParticipant.query(on: db).filter(\.$participantID == id).delete()
+            if !noteIDs.isEmpty {
+                let shared = try await SessionNoteParticipant.query(on: db).filter(\.$note.$id ~~ noteIDs)
+                    .all(\.$note.$id)
+                let alone = Set(noteIDs).subtracting(shared)
+                if !alone.isEmpty {
+                    try await SessionNoteAddendum.query(on: db).filter(\.$note.$id ~~ alone).delete()
+                    try await SessionNote.query(on: db).filter(\.$id ~~ alone).delete()
+                }
+            }
             try await participant.delete(on: db)
         }
         try await audit("participant.delete", participant: id)

@@ -103,6 +103,8 @@ struct SessionNoteController: RouteCollection {
         var done: String?
         var response: String?
         var next_steps: String?
+        /// The person the form was opened for (a group note's others are in `participants`).
+        var person: String?
 
         func draft(person: UUID) -> SessionNoteDraft {
             SessionNoteDraft(
@@ -136,15 +138,22 @@ struct SessionNoteController: RouteCollection {
     private func formBody(
         _ draft: SessionNoteDraft, person: Participant, action: String, isNew: Bool, actor: Actor, req: Request
     ) async throws -> FormBody {
-        // The others a group session may include: the coach's own open caseload.
-        let (rows, _) = try await TenantScope(actor: actor, db: req.db).caseloadPage(
+        // The others a group session may include: the coach's own open caseload, and whoever
+        // the draft already names (so saving it again never drops anyone unasked).
+        let scope = TenantScope(actor: actor, db: req.db)
+        let (rows, _) = try await scope.caseloadPage(
             coach: actor.userID, statuses: EngagementStatus.allCases.filter(\.isOpen), service: nil, offset: 0,
             limit: 200, withCoaches: false, now: Date())
+        var names = rows.map { (id: $0.participantID, name: $0.participantName) }
+        let named = Set(names.map(\.id))
+        let missing = draft.participantIDs.compactMap(UUID.init(uuidString:)).filter { !named.contains($0) }
+        if !missing.isEmpty {
+            names += try await scope.participants().filter(\.$id ~~ missing).all().map { ($0.id!, $0.preferredName) }
+        }
         var seen = Set([person.id!])
-        let others = rows.filter { seen.insert($0.participantID).inserted }.map {
+        let others = names.filter { seen.insert($0.id).inserted }.map {
             CheckOption(
-                value: $0.participantID.uuidString, label: $0.participantName,
-                checked: draft.participantIDs.contains($0.participantID.uuidString))
+                value: $0.id.uuidString, label: $0.name, checked: draft.participantIDs.contains($0.id.uuidString))
         }
         return FormBody(
             action: action, personID: person.id!.uuidString, name: person.preferredName, date: draft.date,
@@ -206,8 +215,14 @@ struct SessionNoteController: RouteCollection {
         let id = try req.id("noteID")
         let service = SessionNoteService(req, actor: actor)
         let detail = try await service.note(id)
-        guard let first = detail.participants.first else { throw ServiceError.notFound }
-        let draft = ((try? req.content.decode(NoteForm.self)) ?? NoteForm()).draft(person: first)
+        let form = (try? req.content.decode(NoteForm.self)) ?? NoteForm()
+        guard
+            let first = form.person.flatMap(UUID.init(uuidString:)).flatMap({
+                detail.participants.contains($0) ? $0 : nil
+            })
+                ?? detail.participants.first
+        else { throw ServiceError.notFound }
+        let draft = form.draft(person: first)
         do {
             _ = try await service.update(id, draft)
             return .redirect("/notes/\(id.uuidString)?saved=1")
@@ -286,12 +301,13 @@ struct SessionNoteController: RouteCollection {
                 }, isGroup: detail.groupSize > 1, place: note.place,
                 goals: note.goals.split(separator: "\n").map(String.init), done: note.done,
                 response: note.response, nextSteps: note.nextSteps, signature: signature,
-                reviewComment: note.reviewComment,
+                // The supervisor's word is for the coach, not part of the person's record.
+                reviewComment: actor.role.isStaff ? note.reviewComment : "",
                 addenda: detail.addenda.map {
                     AddendumRow(
                         text: $0.text,
                         signed: req.t(
-                            "note_signed_by",
+                            "note_addendum_signed_by",
                             [
                                 "name": $0.signedName,
                                 "time": $0.createdAt.map { req.dateTime($0, organization: actor.organization) } ?? "",
@@ -300,7 +316,7 @@ struct SessionNoteController: RouteCollection {
                 canEdit: isAuthor && note.status == .draft, canSign: isAuthor && note.status == .draft,
                 canAdd: isAuthor && note.status == .signed,
                 canReview: AccessPolicy.can(actor.role, .reviewNotes) && note.status == .signed
-                    && note.review == .pending,
+                    && note.review == .pending && !isAuthor,
                 saved: flags.saved != nil, signed: flags.signed != nil, added: flags.added != nil,
                 reviewed: flags.reviewed != nil), errors: errors, status: status)
     }
@@ -318,8 +334,27 @@ struct SessionNoteController: RouteCollection {
         let actor = try await req.signedIn().actor
         let id = try req.id("noteID")
         let form = (try? req.content.decode(SignForm.self)) ?? SignForm()
-        return try await change(id, actor: actor, req: req, flag: "signed") {
-            _ = try await SessionNoteService(req, actor: actor).sign(id, typedName: form.typed_name ?? "")
+        let service = SessionNoteService(req, actor: actor)
+        do {
+            _ = try await service.sign(id, typedName: form.typed_name ?? "")
+            return .redirect("/notes/\(id.uuidString)?signed=1")
+        } catch ServiceError.invalid(let problems) where problems.allSatisfy({ $0.field == "typed_name" }) {
+            return try await showPage(
+                id, actor: actor, req: req, errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        } catch ServiceError.invalid(let problems) {
+            // The draft itself is not complete: the form shows what to add, at each field.
+            let detail = try await service.note(id)
+            guard let first = detail.participants.first else { throw ServiceError.notFound }
+            let (person, _) = try await ParticipantService(req, actor: actor).authorized(first, .writeNotes)
+            let errors =
+                [FieldError(field: "note-form", message: req.t("note_sign_incomplete"))]
+                + req.fieldErrors(problems)
+            return try await req.page(
+                "notes/form", titleKey: "note_edit_title",
+                try await formBody(
+                    detail.note.draft(participants: detail.participants), person: person,
+                    action: "/notes/\(id.uuidString)", isNew: false, actor: actor, req: req),
+                errors: errors, status: .unprocessableEntity)
         }
     }
 
@@ -346,9 +381,15 @@ struct SessionNoteController: RouteCollection {
         let actor = try await req.signedIn().actor
         let id = try req.id("noteID")
         let form = (try? req.content.decode(AddendumForm.self)) ?? AddendumForm()
-        return try await change(id, actor: actor, req: req, flag: "added") {
+        do {
             _ = try await SessionNoteService(req, actor: actor).addAddendum(
                 id, text: form.text ?? "", typedName: form.typed_name ?? "")
+            return .redirect("/notes/\(id.uuidString)?added=1")
+        } catch ServiceError.invalid(let problems) {
+            // The signature field of this form has its own id on a page that may show two.
+            let fields = problems.map { ($0.field == "typed_name" ? "addendum_typed_name" : $0.field, $0.key) }
+            return try await showPage(
+                id, actor: actor, req: req, errors: req.fieldErrors(fields), status: .unprocessableEntity)
         }
     }
 

@@ -1,12 +1,15 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
 /// Session notes: a coach writes a draft about a contact with one or more of their people,
 /// signs it (after which it only grows by signed addenda), and where the organization asks
-/// for it a supervisor approves it or sends it back. Every operation checks
-/// `ParticipantAccess` for each person the note is about and is audited for each of them.
+/// for it a supervisor approves it or sends it back. Reading or changing a note checks
+/// `ParticipantAccess` for each person it is about and is audited for each of them; the
+/// review queue is for supervisors and admins by role. Signing, editing and deciding claim the
+/// note in its expected state first, so two of them at once cannot both succeed.
 struct SessionNoteService {
     let req: Request
     let people: ParticipantService
@@ -51,16 +54,20 @@ struct SessionNoteService {
     func update(_ id: UUID, _ draft: SessionNoteDraft, now: Date = Date()) async throws -> SessionNote {
         let detail = try await authoredDraft(id)
         let (draft, ids) = try await checked(draft, forSigning: false, now: now)
-        let note = detail.note
-        note.apply(draft)
         let organizationID = actor.organizationID
-        try await req.db.transaction { db in
+        let note = try await req.db.transaction { db in
+            guard let note = try await claim(id, .draft, on: db) else {
+                throw ServiceError.conflict("error_note_signed")
+            }
+            note.apply(draft)
             try await note.save(on: db)
-            try await SessionNoteParticipant.query(on: db).filter(\.$note.$id == id).delete()
+            try await SessionNoteParticipant.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$note.$id == id).delete()
             for participant in ids {
                 try await SessionNoteParticipant(organizationID: organizationID, noteID: id, participantID: participant)
                     .create(on: db)
             }
+            return note
         }
         try await audit("session_note.update", note: note, participants: Array(Set(ids + detail.participants)))
         return note
@@ -71,15 +78,23 @@ struct SessionNoteService {
     func sign(_ id: UUID, typedName: String, now: Date = Date()) async throws -> SessionNote {
         let detail = try await authoredDraft(id)
         let name = try ServiceError.typedSignature(typedName)
-        let draft = detail.note.draft(participants: detail.participants)
-        let problems = draft.problems(today: ParticipantService.day(now, in: actor.organization), forSigning: true)
-        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
-        let note = detail.note
-        note.status = .signed
-        note.signedName = name
-        note.signedAt = now
-        note.review = actor.organization.notesNeedReview ? .pending : .notRequired
-        try await note.save(on: req.db)
+        let today = ParticipantService.day(now, in: actor.organization)
+        let review: NoteReview = actor.organization.notesNeedReview ? .pending : .notRequired
+        let note = try await req.db.transaction { db in
+            // What is signed is the draft as it is now, read after claiming it.
+            guard let note = try await claim(id, .draft, on: db) else {
+                throw ServiceError.conflict("error_note_signed")
+            }
+            let people = try await SessionNoteParticipant.query(on: db).filter(\.$note.$id == id).all(\.$participantID)
+            let problems = note.draft(participants: people).problems(today: today, forSigning: true)
+            guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+            note.status = .signed
+            note.signedName = name
+            note.signedAt = now
+            note.review = review
+            try await note.save(on: db)
+            return note
+        }
         try await audit("session_note.sign", note: note, participants: detail.participants)
         return note
     }
@@ -125,20 +140,28 @@ struct SessionNoteService {
             throw ServiceError.denied
         }
         let detail = try await detail(id, .viewNotes)
+        // Review is a second pair of eyes: nobody approves their own note.
+        guard detail.note.authorID != actor.userID else { throw ServiceError.conflict("error_note_own") }
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let next = detail.note.review.deciding(approve: approve) else {
+        guard detail.note.review.deciding(approve: approve) != nil else {
             throw ServiceError.conflict("error_note_not_pending")
         }
         if !approve && comment.isEmpty { throw ServiceError.invalid([("comment", "error_note_comment_required")]) }
         if comment.unicodeScalars.count > SessionNoteDraft.textLimit {
             throw ServiceError.invalid([("comment", "error_text_too_long")])
         }
-        let note = detail.note
-        note.review = next
-        note.reviewComment = comment
-        note.reviewedBy = actor.userID
-        note.reviewedAt = now
-        try await note.save(on: req.db)
+        let reviewer = actor.userID
+        let note = try await req.db.transaction { db in
+            guard let note = try await claim(id, .pendingReview, on: db),
+                let next = note.review.deciding(approve: approve)
+            else { throw ServiceError.conflict("error_note_not_pending") }
+            note.review = next
+            note.reviewComment = comment
+            note.reviewedBy = reviewer
+            note.reviewedAt = now
+            try await note.save(on: db)
+            return note
+        }
         try await audit(
             approve ? "session_note.approve" : "session_note.return", note: note, participants: detail.participants)
         return note
@@ -187,7 +210,10 @@ struct SessionNoteService {
     private func detail(_ id: UUID, _ action: ParticipantAction) async throws -> Detail {
         guard let note = try await notesQuery().filter(\.$id == id).first() else { throw ServiceError.notFound }
         var participants = try await SessionNoteParticipant.query(on: req.db)
-            .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).all(\.$participantID)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).sort(\.$id)
+            .all(\.$participantID)
+        // A note is always about someone; one that lost its people is as good as absent.
+        guard !participants.isEmpty else { throw ServiceError.notFound }
         let groupSize = participants.count
         if actor.role == .participant {
             let own = try await scope.participants().filter(\.$user.$id == actor.userID)
@@ -204,6 +230,30 @@ struct SessionNoteService {
         return Detail(note: note, participants: participants, groupSize: groupSize, addenda: addenda)
     }
 
+    enum ClaimedState {
+        case draft, pendingReview
+    }
+
+    /// Inside a transaction: takes the note for this change if it is still in `state`, and
+    /// reads it as it is then. A concurrent change of the same note waits for this one (the
+    /// row is written) and then finds the state changed.
+    private func claim(_ id: UUID, _ state: ClaimedState, on db: any Database) async throws -> SessionNote? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        let condition: SQLQueryString =
+            switch state {
+            case .draft: "status = 'draft'"
+            case .pendingReview: "status = 'signed' AND review = 'pending'"
+            }
+        let claimed = try await sql.raw(
+            """
+            UPDATE session_notes SET updated_at = \(bind: Date()) WHERE id = \(bind: id) \
+            AND organization_id = \(bind: actor.organizationID) AND \(condition) RETURNING id
+            """
+        ).all()
+        guard !claimed.isEmpty else { return nil }
+        return try await SessionNote.query(on: db).filter(\.$id == id).first()
+    }
+
     private func authoredDraft(_ id: UUID) async throws -> Detail {
         let detail = try await detail(id, .writeNotes)
         guard detail.note.authorID == actor.userID else { throw ServiceError.denied }
@@ -218,10 +268,13 @@ struct SessionNoteService {
         let draft = draft.normalized()
         var problems = draft.problems(
             today: ParticipantService.day(now, in: actor.organization), forSigning: forSigning)
-        let ids = draft.participantIDs.compactMap(UUID.init(uuidString:))
-        if ids.count != draft.participantIDs.count && !problems.contains(where: { $0.field == "participants" }) {
+        let parsed = draft.participantIDs.compactMap(UUID.init(uuidString:))
+        if parsed.count != draft.participantIDs.count && !problems.contains(where: { $0.field == "participants" }) {
             problems.append(("participants", "error_value_invalid"))
         }
+        // Each person once, however their id was written.
+        var seen = Set<UUID>()
+        let ids = parsed.filter { seen.insert($0).inserted }
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         for id in ids { _ = try await people.authorized(id, .writeNotes) }
         return (draft, ids)
