@@ -163,7 +163,7 @@ public struct SessionNoteDraft: Equatable, Sendable {
         ] {
             if text.unicodeScalars.count > limit {
                 found.append((field, "error_text_too_long"))
-            } else if text.unicodeScalars.contains(where: Self.forbidden) {
+            } else if text.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
                 found.append((field, "error_text_invalid"))
             } else if forSigning && field != "place" && text.isEmpty {
                 found.append((field, "error_session_narrative_required"))
@@ -179,13 +179,8 @@ public struct SessionNoteDraft: Equatable, Sendable {
     public static func addendumProblems(_ text: String) -> [(field: String, key: String)] {
         if text.isEmpty { return [("text", "error_session_narrative_required")] }
         if text.unicodeScalars.count > textLimit { return [("text", "error_text_too_long")] }
-        if text.unicodeScalars.contains(where: forbidden) { return [("text", "error_text_invalid")] }
+        if text.unicodeScalars.contains(where: ParticipantProfile.forbidden) { return [("text", "error_text_invalid")] }
         return []
-    }
-
-    /// Control characters other than line breaks and tabs have no place in a note.
-    static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t") || scalar.value == 0x7F
     }
 }
 

@@ -31,6 +31,9 @@ struct SessionNoteService {
         /// to a participant reading their own note.
         let groupSize: Int
         let addenda: [SessionNoteAddendum]
+        /// The supervisor's comment as the reader may see it: it is for the staff, not part of
+        /// the person's own record.
+        let reviewComment: String
     }
 
     /// Keeps a new draft. Each person must be one the actor may write notes about.
@@ -169,19 +172,48 @@ struct SessionNoteService {
 
     /// The notes about a participant, newest contact first; the person sees only signed ones.
     func notes(of participantID: UUID) async throws -> [SessionNote] {
+        try await list(of: participantID).notes
+    }
+
+    /// A person's notes with what the page needs to know about them.
+    struct List: Sendable {
+        let participant: Participant
+        /// Whether the actor may write a note about them.
+        let canWrite: Bool
+        let notes: [SessionNote]
+    }
+
+    func list(of participantID: UUID) async throws -> List {
         let (participant, relation) = try await people.authorized(participantID, .viewNotes)
         let ids = try await SessionNoteParticipant.query(on: req.db)
             .filter(\.$organizationID == actor.organizationID).filter(\.$participantID == participant.id!)
             .all(\.$note.$id)
-        guard !ids.isEmpty else {
-            try await people.audit("session_note.list", participant: participantID)
-            return []
+        var notes: [SessionNote] = []
+        if !ids.isEmpty {
+            var query = notesQuery().filter(\.$id ~~ ids)
+            if relation.isSelf && !relation.isTheirCoach { query = query.filter(\.$status == .signed) }
+            notes = try await query.sort(\.$localDate, .descending).sort(\.$startTime, .descending).all()
         }
-        var query = notesQuery().filter(\.$id ~~ ids)
-        if relation.isSelf && !relation.isTheirCoach { query = query.filter(\.$status == .signed) }
-        let notes = try await query.sort(\.$localDate, .descending).sort(\.$startTime, .descending).all()
         try await people.audit("session_note.list", participant: participantID)
-        return notes
+        return List(
+            participant: participant, canWrite: ParticipantAccess.can(actor.role, .writeNotes, relation), notes: notes)
+    }
+
+    /// What the actor may do next with a note they can read: its author changes and signs a
+    /// draft, or adds to a signed note; a supervisor or admin who did not write it decides a
+    /// note waiting for review.
+    struct Allowed: Sendable {
+        let edit: Bool
+        let add: Bool
+        let review: Bool
+    }
+
+    func allowed(_ note: SessionNote) -> Allowed {
+        let isAuthor = note.authorID == actor.userID
+        return Allowed(
+            edit: isAuthor && note.status == .draft, add: isAuthor && note.status == .signed,
+            review: AccessPolicy.can(actor.role, .reviewNotes) && !isAuthor && note.status == .signed
+                && note.review == .pending)
     }
 
     /// One note, for anyone who may see the notes of every person it is about. Audited.
@@ -227,7 +259,9 @@ struct SessionNoteService {
         }
         let addenda = try await SessionNoteAddendum.query(on: req.db)
             .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id == id).sort(\.$createdAt).all()
-        return Detail(note: note, participants: participants, groupSize: groupSize, addenda: addenda)
+        return Detail(
+            note: note, participants: participants, groupSize: groupSize, addenda: addenda,
+            reviewComment: actor.role.isStaff ? note.reviewComment : "")
     }
 
     enum ClaimedState {
