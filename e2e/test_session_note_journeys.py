@@ -2,19 +2,23 @@
 
 The admin asks for notes to be reviewed; the coach writes a note about a contact from the
 participant's record (a refused first try, then a draft), signs it with their typed name; a
-supervisor finds it under "Notes to review" and approves it; the participant reads the signed note
-from their own record. Runs at 360 px and 1280 px (the `browser` fixture, where the admin acts);
+supervisor finds it under "Notes to review" and approves it, then downloads the billing CSV for
+the day and finds the session's H0038 units in it; the participant reads the signed note from
+their own record. Runs at 360 px and 1280 px (the `browser` fixture, where the admin acts);
 everyone else has a browser of their own. Every page visited is checked with `check_page`
 (axe-core, the crisis link, no sideways scroll at 360 px).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+
 from conftest import check_page, strong_password
 from selenium.webdriver.common.by import By
 from test_journeys import click_and_wait_for_new_page, error_summary_shown, path_of, visible
 from test_participant_journeys import EN, accept_invitation, invite_member, people, query_of, wait  # noqa: F401
-from test_plan_journeys import coach_and_participant, type_into
+from test_plan_journeys import COACH, PERSON, coach_and_participant, type_into
 
 COACH_SIGNATURE = "Robin Coach"
 
@@ -71,6 +75,7 @@ def test_coach_writes_and_signs_a_note_a_supervisor_approves_the_person_reads_it
     assert EN["error_session_time_required"] in summary, summary
     check_page(coach, "new note form with errors")
 
+    session_day = coach.find_element(By.CSS_SELECTOR, "input#date").get_attribute("value")
     set_value(coach, "input#start", "09:30")
     set_value(coach, "input#end", "10:20")
     choose(coach, "mode-off_site")
@@ -113,6 +118,31 @@ def test_coach_writes_and_signs_a_note_a_supervisor_approves_the_person_reads_it
     assert query_of(lead).get("reviewed") == ["1"]
     assert visible(lead, "#note-state").text.strip() == EN["note_state_approved"]
     check_page(lead, "approved note")
+
+    # The supervisor bills the day: 50 minutes is 3 units under the CMS 8-minute rule.
+    click_and_wait_for_new_page(lead, visible(lead, "nav.side-nav a[href='/billing']"))
+    check_page(lead, "billing (no period yet)")
+    set_value(lead, "input#from", session_day)
+    set_value(lead, "input#to", session_day)
+    submit(lead, "form[action='/billing'] button[type=submit]")
+    payers = visible(lead, "table#billing-payers").text
+    assert EN["funding_grant"] in payers, payers
+    check_page(lead, "billing for the day")
+    href = visible(lead, "a[href^='/billing/export.csv']").get_attribute("href")
+    status, kind, text = lead.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        fetch(arguments[0], {credentials: 'same-origin'})
+          .then(r => r.text().then(t => done([r.status, r.headers.get('content-type'), t])));""",
+        href,
+    )
+    assert status == 200 and kind.startswith("text/csv"), (status, kind)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 1, text
+    row = rows[0]
+    assert row["participant_id"] == cast.participant_id and row["participant_name"] == PERSON, row
+    assert row["service_date"] == session_day and row["code"] == "H0038" and row["modifiers"] == "", row
+    assert (row["minutes"], row["units"], row["sessions"]) == ("50", "3", "1"), row
+    assert row["provider"] == COACH and row["payer"] == "grant" and row["capped"] == "no", row
 
     # The person reads the signed note from their own record.
     person.get(f"{base}/participants/{cast.participant_id}/notes")

@@ -15,6 +15,7 @@ struct AccessPolicyTests {
         .viewCaseloads: [.admin, .supervisor, .coach],
         .viewAuditLog: [.admin],
         .reviewNotes: [.admin, .supervisor],
+        .exportBilling: [.admin, .supervisor],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

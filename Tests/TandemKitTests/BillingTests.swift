@@ -77,4 +77,93 @@ struct BillingTests {
         #expect(uncapped[0].units == 20 && !uncapped[0].capped)
         #expect(PeerSupportBilling.days(long, rule: .full15, dailyCap: 16)[0].units == 16)
     }
+
+    @Test("each payer gets its own line; the providers of a day share it, each named once")
+    func payersAndProviders() {
+        let lines = PeerSupportBilling.days(
+            [
+                BillableService(
+                    participantID: "a", day: Self.day, code: peerSupportCode, modifiers: [], minutes: 10,
+                    provider: "ana", payer: "grant"),
+                BillableService(
+                    participantID: "a", day: Self.day, code: peerSupportCode, modifiers: [], minutes: 10,
+                    provider: "ben", payer: "grant"),
+                BillableService(
+                    participantID: "a", day: Self.day, code: peerSupportCode, modifiers: [], minutes: 5,
+                    provider: "ana", payer: "grant"),
+                BillableService(
+                    participantID: "a", day: Self.day, code: peerSupportCode, modifiers: [], minutes: 30,
+                    provider: "ana", payer: "medicaid_insurance"),
+            ], rule: .cms8, dailyCap: nil)
+        #expect(lines.map(\.payer) == ["grant", "medicaid_insurance"])
+        #expect(lines[0].providers == ["ana", "ben"] && lines[0].minutes == 25 && lines[0].units == 2)
+        #expect(lines[1].providers == ["ana"] && lines[1].units == 2)
+    }
+}
+
+@Suite("Billing policy and export")
+struct BillingPolicyTests {
+    @Test("modifiers are two letters or digits, upper-cased, each once")
+    func modifiers() {
+        #expect(BillingPolicy.parseModifiers("hf, U1;hf") == ["HF", "U1"])
+        #expect(BillingPolicy.parseModifiers("  ") == [])
+        #expect(BillingPolicy.parseModifiers("HFX") == nil)
+        #expect(BillingPolicy.parseModifiers("H-") == nil)
+        #expect(BillingPolicy.parseModifiers("ÉF") == nil)
+        #expect(BillingPolicy.payerModifiersProblem("HF U1 U2 U3") == "error_billing_modifier_count")
+        #expect(BillingPolicy.payerModifiersProblem("HF U1 U2") == nil)
+        #expect(BillingPolicy.groupModifierProblem("HQ UN") == "error_billing_group_modifier")
+        #expect(BillingPolicy.groupModifierProblem("") == nil)
+    }
+
+    @Test("a line's modifiers: the payer's, then the group modifier for a group session")
+    func lineModifiers() {
+        let policy = BillingPolicy(payerModifiers: [.medicaidInsurance: ["HF"], .grant: ["HQ"]])
+        #expect(policy.modifiers(funding: .medicaidInsurance, group: true) == ["HF", "HQ"])
+        #expect(policy.modifiers(funding: .medicaidInsurance, group: false) == ["HF"])
+        #expect(policy.modifiers(funding: .grant, group: true) == ["HQ"])
+        #expect(policy.modifiers(funding: .privatePay, group: false) == [])
+        #expect(BillingPolicy(groupModifier: "").modifiers(funding: .grant, group: true) == [])
+        #expect(!BillingPolicy.isBilled(.volunteer) && BillingPolicy.isBilled(.grant))
+    }
+
+    @Test("a daily cap is empty or a whole number of units in range")
+    func dailyCap() {
+        #expect(BillingPolicy.parseDailyCap(" ") == (nil, nil))
+        #expect(BillingPolicy.parseDailyCap("16") == (16, nil))
+        #expect(BillingPolicy.parseDailyCap("0").problem == "error_billing_daily_cap")
+        #expect(BillingPolicy.parseDailyCap("97").problem == "error_billing_daily_cap")
+        #expect(BillingPolicy.parseDailyCap("four").problem == "error_billing_daily_cap")
+    }
+
+    @Test("credentials are short plain text")
+    func credentials() {
+        #expect(BillingPolicy.credential(" CPRS, CRPA ") == "CPRS, CRPA")
+        #expect(BillingPolicy.credential("=HYPERLINK(1)") == nil)
+        #expect(BillingPolicy.credential(String(repeating: "A", count: 41)) == nil)
+    }
+
+    @Test("the CSV has a row per line with the person, provider, credential and payer")
+    func csv() {
+        let day = CalendarDate("2026-11-02")!
+        let lines = PeerSupportBilling.days(
+            [
+                BillableService(
+                    participantID: "p1", day: day, code: peerSupportCode, modifiers: ["HF", "HQ"], minutes: 23,
+                    provider: "u1", payer: "medicaid_insurance"),
+                BillableService(
+                    participantID: "p1", day: day, code: peerSupportCode, modifiers: ["HF", "HQ"], minutes: 10,
+                    provider: "u2", payer: "medicaid_insurance"),
+            ], rule: .cms8, dailyCap: 1)
+        let text = BillingExport.csv(
+            lines, people: ["p1": .init(name: "Rivera, Sam", dateOfBirth: "1990-04-01")],
+            providers: ["u1": .init(name: "Ana Ruiz", credential: "CPRS")])
+        let rows = text.split(separator: "\r\n").map(String.init)
+        #expect(rows.count == 2)
+        #expect(rows[0] == BillingExport.header.joined(separator: ","))
+        #expect(
+            rows[1]
+                == "p1,\"Rivera, Sam\",1990-04-01,2026-11-02,H0038,HF HQ,1,33,2,Ana Ruiz; u2,CPRS; ,medicaid_insurance,yes"
+        )
+    }
 }

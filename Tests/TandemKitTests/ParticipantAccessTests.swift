@@ -240,6 +240,7 @@ struct AccessHistoryTests {
             ("checkin.create", "success", "history_checked_in"), ("checkin.list", "success", "history_viewed"),
             ("checkin.follow_up", "success", "history_followed_up"), ("plan.sign", "success", "history_signed_plan"),
             ("plan.history", "success", "history_viewed"), ("participant.export_fhir", "success", "history_exported"),
+            ("participant.billing_export", "success", "history_billed"),
             ("recovery_capital.complete", "success", "history_changed"),
             ("session_note.create", "success", "history_note_written"),
             ("session_note.sign", "success", "history_note_signed"),

@@ -24,5 +24,6 @@ enum TandemMigrations {
         M0019_CreateRecoveryCapitalAssessments(),
         M0020_CreateRecoveryPlans(),
         M0021_CreateSessionNotes(),
+        M0022_CreateBillingSettings(),
     ]
 }

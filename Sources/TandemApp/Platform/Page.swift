@@ -80,6 +80,7 @@ extension Request {
         if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
             items.append(("nav_notes_review", "/notes/review"))
         }
+        if actor.can(.exportBilling) { items.append(("nav_billing", "/billing")) }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) {
             items.append(("nav_settings", "/admin/settings"))

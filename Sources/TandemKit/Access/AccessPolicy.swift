@@ -11,6 +11,8 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case viewOwnAccount
     /// Approve signed session notes or send them back (where the organization reviews notes).
     case reviewNotes
+    /// Produce the billing export and read the service reports.
+    case exportBilling
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -25,7 +27,7 @@ public enum AccessPolicy {
             return role == .admin
         case .viewCaseloads:
             return role.isStaff
-        case .reviewNotes:
+        case .reviewNotes, .exportBilling:
             return role == .admin || role == .supervisor
         }
     }

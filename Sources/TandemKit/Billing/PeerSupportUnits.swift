@@ -30,13 +30,22 @@ public struct BillableService: Sendable, Equatable {
     /// Payer and service modifiers in the order they are reported (e.g. "HQ" for a group).
     public let modifiers: [String]
     public let minutes: Int
+    /// Who delivered it (reported on the line; several providers on one day share the line).
+    public let provider: String
+    /// Who pays for it: lines are kept apart by payer, since each payer gets its own claim.
+    public let payer: String
 
-    public init(participantID: String, day: CalendarDate, code: String, modifiers: [String], minutes: Int) {
+    public init(
+        participantID: String, day: CalendarDate, code: String, modifiers: [String], minutes: Int,
+        provider: String = "", payer: String = ""
+    ) {
         self.participantID = participantID
         self.day = day
         self.code = code
         self.modifiers = modifiers
         self.minutes = minutes
+        self.provider = provider
+        self.payer = payer
     }
 }
 
@@ -46,6 +55,9 @@ public struct BillingDay: Sendable, Equatable {
     public let day: CalendarDate
     public let code: String
     public let modifiers: [String]
+    public let payer: String
+    /// The providers of the day's sessions, each once, in the order first met.
+    public let providers: [String]
     /// Minutes of service that day, all sessions together.
     public let minutes: Int
     public let sessions: Int
@@ -56,8 +68,8 @@ public struct BillingDay: Sendable, Equatable {
 }
 
 public enum PeerSupportBilling {
-    /// The billing lines for `services`: one per participant, day, code and modifiers, in that
-    /// order. Under `cms8` the day's minutes are added up before the rule applies (the rule
+    /// The billing lines for `services`: one per participant, day, code, modifiers and payer, in
+    /// that order. Under `cms8` the day's minutes are added up before the rule applies (the rule
     /// is about the day's total); under `full15` each session counts its own full quarter
     /// hours, which are then added up. A `dailyCap` limits the units of each line.
     public static func days(_ services: [BillableService], rule: UnitRule, dailyCap: Int?) -> [BillingDay] {
@@ -66,13 +78,14 @@ public enum PeerSupportBilling {
             let day: CalendarDate
             let code: String
             let modifiers: [String]
+            let payer: String
         }
         var grouped: [Key: [BillableService]] = [:]
         for service in services {
             grouped[
                 Key(
                     participantID: service.participantID, day: service.day, code: service.code,
-                    modifiers: service.modifiers),
+                    modifiers: service.modifiers, payer: service.payer),
                 default: []
             ].append(service)
         }
@@ -84,13 +97,16 @@ public enum PeerSupportBilling {
             case .full15: raw = group.reduce(0) { $0 + rule.units(minutes: $1.minutes) }
             }
             let units = dailyCap.map { min(raw, max(0, $0)) } ?? raw
+            var providers: [String] = []
+            for service in group where !providers.contains(service.provider) { providers.append(service.provider) }
             return BillingDay(
                 participantID: key.participantID, day: key.day, code: key.code, modifiers: key.modifiers,
-                minutes: minutes, sessions: group.count, units: units, capped: units < raw)
+                payer: key.payer, providers: providers, minutes: minutes, sessions: group.count, units: units,
+                capped: units < raw)
         }
         return lines.sorted {
-            ($0.participantID, $0.day.description, $0.code, $0.modifiers.joined(separator: ","))
-                < ($1.participantID, $1.day.description, $1.code, $1.modifiers.joined(separator: ","))
+            ($0.participantID, $0.day.description, $0.code, $0.modifiers.joined(separator: ","), $0.payer)
+                < ($1.participantID, $1.day.description, $1.code, $1.modifiers.joined(separator: ","), $1.payer)
         }
     }
 }

@@ -24,6 +24,7 @@ public enum AccessHistory {
         case "invite": return "history_invited"
         case "access_history": return "history_read_history"
         case "export", "export_fhir": return "history_exported"
+        case "billing_export": return "history_billed"
         default: return "history_other"
         }
     }
