@@ -45,6 +45,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: ParticipantController())
     try app.register(collection: SessionNoteController())
     try app.register(collection: BillingController())
+    try app.register(collection: AppointmentController())
+    try app.register(collection: CalendarFeedController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
     try app.register(collection: CheckInController())

@@ -16,7 +16,7 @@ struct RouteMatrixTests {
         "GET /signin", "POST /signin", "GET /signin/code", "POST /signin/code", "POST /signout", "GET /crisis",
         "POST /language", "GET /setup/:token", "POST /setup/:token", "GET /invite/:token", "POST /invite/:token",
         "GET /reset/:token", "POST /reset/:token", "GET /healthz", "GET /readyz", "GET /metrics",
-        "GET /api/openapi.json", "POST /api/v1/tokens",
+        "GET /api/openapi.json", "POST /api/v1/tokens", "GET /calendar/:token",
     ]
 
     static func key(_ route: Route) -> String {
@@ -116,6 +116,14 @@ struct ParticipantRouteMatrixTests {
         "POST /notes/:noteID/sign": [("typed_name", "X")],
         "POST /notes/:noteID/addenda": [("text", "More"), ("typed_name", "X")],
         "POST /notes/:noteID/review": [("decision", "return"), ("comment", "No")],
+        "POST /participants/:participantID/appointments": [
+            ("date", "2099-03-01"), ("start", "10:00"), ("end", "10:30"), ("mode", "phone"),
+        ],
+        "POST /appointments/:appointmentID/reschedule": [
+            ("date", "2099-03-02"), ("start", "10:00"), ("end", "10:30"), ("mode", "phone"), ("reason", "walk"),
+        ],
+        "POST /appointments/:appointmentID/cancel": [("reason", "No")],
+        "POST /appointments/:appointmentID/record": [("outcome", "missed")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -164,12 +172,19 @@ struct ParticipantRouteMatrixTests {
             try await SessionNoteParticipant(
                 organizationID: admin.organization.id!, noteID: note.id!, participantID: person.id!
             ).create(on: app.db)
+            let appointment = Appointment(
+                organizationID: admin.organization.id!, participantID: person.id!, coachID: coach.user.id!,
+                createdBy: coach.user.id!)
+            appointment.apply(
+                AppointmentDraft(mode: "in_person", place: "Secret Person's walk"),
+                interval: (Date().addingTimeInterval(-3600), Date().addingTimeInterval(-1800)))
+            try await appointment.create(on: app.db)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
-                            "noteID",
+                            "noteID", "appointmentID",
                         ].contains(
                             name)
                     }
@@ -183,6 +198,7 @@ struct ParticipantRouteMatrixTests {
                         if case .parameter(let name) = component {
                             if name.lowercased() == "checkinid" { return checkIn.id!.uuidString }
                             if name == "noteID" { return note.id!.uuidString }
+                            if name == "appointmentID" { return appointment.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -238,6 +254,8 @@ struct ParticipantRouteMatrixTests {
             #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 0)
             #expect(try await RecoveryPlanVersion.query(on: app.db).count() == 0)
+            #expect(try await Appointment.query(on: app.db).count() == 1)
+            #expect(try await Appointment.find(appointment.id, on: app.db)?.status == .scheduled)
             #expect(try await SessionNote.query(on: app.db).count() == 1)
             #expect(try await SessionNote.find(note.id, on: app.db)?.review == .pending)
             #expect(try await SessionNoteAddendum.query(on: app.db).count() == 0)

@@ -10,10 +10,12 @@ struct ParticipantAccessTests {
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export, .viewNotes,
+        .viewAppointments,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
         .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
+        .schedule, .viewAppointments,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -25,7 +27,7 @@ struct ParticipantAccessTests {
             .supervisor, .coach,
             staffWide.union([
                 .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes,
+                .writeNotes, .schedule,
             ])
         ),
         (.coach, .none, [.create]),
@@ -37,7 +39,7 @@ struct ParticipantAccessTests {
             .participant, .own,
             [
                 .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes,
+                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments,
             ]
         ),
         (.family, .none, []),
@@ -241,6 +243,9 @@ struct AccessHistoryTests {
             ("checkin.follow_up", "success", "history_followed_up"), ("plan.sign", "success", "history_signed_plan"),
             ("plan.history", "success", "history_viewed"), ("participant.export_fhir", "success", "history_exported"),
             ("participant.billing_export", "success", "history_billed"),
+            ("appointment.reschedule", "success", "history_appointment"),
+            ("appointment.ics", "success", "history_viewed"),
+            ("calendar_feed.create", "success", "history_calendar_feed"),
             ("recovery_capital.complete", "success", "history_changed"),
             ("session_note.create", "success", "history_note_written"),
             ("session_note.sign", "success", "history_note_signed"),

@@ -25,5 +25,6 @@ enum TandemMigrations {
         M0020_CreateRecoveryPlans(),
         M0021_CreateSessionNotes(),
         M0022_CreateBillingSettings(),
+        M0023_CreateAppointments(),
     ]
 }

@@ -40,6 +40,10 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     /// Read the session notes about the person: their coaches, supervisors and admins (who
     /// review them), and the person themself (signed notes only).
     case viewNotes
+    /// Plan, move, cancel and record appointments with the person: their coaches.
+    case schedule
+    /// See the person's appointments: their coaches, supervisors and admins, the person.
+    case viewAppointments
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -69,11 +73,11 @@ public enum ParticipantAccess {
         case .admin, .supervisor:
             switch action {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
-                .viewNotes:
+                .viewNotes, .viewAppointments:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes:
+                .writeNotes, .schedule:
                 return relation.isTheirCoach
             case .signAsParticipant, .checkIn: return false
             }
@@ -81,14 +85,15 @@ public enum ParticipantAccess {
             switch action {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
-                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes:
+                .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
+                .schedule, .viewAppointments:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes:
+                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments:
                 return relation.isSelf
             default: return false
             }

@@ -13,6 +13,10 @@ public enum AccessHistory {
             default: return "history_viewed"
             }
         }
+        if action.hasPrefix("appointment.") {
+            return ["view", "list", "ics"].contains(verb) ? "history_viewed" : "history_appointment"
+        }
+        if action.hasPrefix("calendar_feed.") { return "history_calendar_feed" }
         switch verb {
         case "view", "search", "list", "history": return "history_viewed"
         case "create":

@@ -92,6 +92,8 @@ enum CaseloadPages {
         let engagements: [OwnEngagement]
         let coaches: [String]
         let progress: RecoveryProgress?
+        /// The next few appointments, soonest first.
+        let appointments: [AppointmentController.Row]
     }
 
     static func participantHome(_ signedIn: SignedIn, req: Request) async throws -> Response {
@@ -101,7 +103,8 @@ enum CaseloadPages {
             return try await req.page(
                 "participant-home", titleKey: "home_title",
                 ParticipantBody(
-                    name: actor.user.displayName, participantID: nil, engagements: [], coaches: [], progress: nil))
+                    name: actor.user.displayName, participantID: nil, engagements: [], coaches: [], progress: nil,
+                    appointments: []))
         }
         let agreements = AgreementService(req, actor: actor)
         var engagements: [OwnEngagement] = []
@@ -121,10 +124,17 @@ enum CaseloadPages {
         }
         let progress = try await RecoveryProgress.of(
             participant, seesRecoveryDate: true, service: CheckInService(req, actor: actor), req: req)
+        let upcoming = try await AppointmentService(req, actor: actor).list(of: participant.id!, pastLimit: 1)
+            .upcoming.prefix(3)
+        let coachNames = try await AppointmentController.coachNames(Array(upcoming), req: req)
+        let timeZone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
         return try await req.page(
             "participant-home", titleKey: "home_title",
             ParticipantBody(
                 name: participant.preferredName, participantID: participant.id!.uuidString, engagements: engagements,
-                coaches: coaches, progress: progress))
+                coaches: coaches, progress: progress,
+                appointments: upcoming.map {
+                    AppointmentController.row($0, name: coachNames[$0.coachID] ?? "", req: req, timeZone: timeZone)
+                }))
     }
 }

@@ -158,6 +158,7 @@ struct ParticipantController: RouteCollection {
         let chart: CheckInChart
         let canExport: Bool
         let canSeeNotes: Bool
+        let canSeeAppointments: Bool
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -230,7 +231,8 @@ struct ParticipantController: RouteCollection {
                 participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate), service: checkIns, req: req),
             chart: CheckInChart.make(
                 try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req),
-            canExport: record.can(actor.role, .export), canSeeNotes: record.can(actor.role, .viewNotes))
+            canExport: record.can(actor.role, .export), canSeeNotes: record.can(actor.role, .viewNotes),
+            canSeeAppointments: record.can(actor.role, .viewAppointments))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
