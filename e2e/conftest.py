@@ -65,6 +65,8 @@ class TandemServer:
     data_dir: str = ""
     _setup_seen: threading.Event = field(default_factory=threading.Event)
     _reader: threading.Thread | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for the process
+    port: int = 0
 
     def start(self) -> "TandemServer":
         if not SERVER_BINARY.is_file():
@@ -73,9 +75,11 @@ class TandemServer:
                 "(or run `make test`)",
                 pytrace=False,
             )
-        port = free_port()
+        # A restart keeps the port and the data dir (and so the database).
+        self.port = self.port or free_port()
+        port = self.port
         self.base_url = f"http://127.0.0.1:{port}"
-        self.data_dir = tempfile.mkdtemp(prefix="tandem-e2e-")
+        self.data_dir = self.data_dir or tempfile.mkdtemp(prefix="tandem-e2e-")
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)  # always the fresh SQLite database in the data dir
         env.update(
@@ -85,6 +89,7 @@ class TandemServer:
                 "LOG_LEVEL": "info",
             }
         )
+        env.update(self.env)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [str(SERVER_BINARY), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
@@ -154,7 +159,18 @@ class TandemServer:
             pytrace=False,
         )
 
+    def restart(self) -> "TandemServer":
+        """Stops the process (SIGTERM) and starts it again on the same database and port."""
+        self._stop_process()
+        self._setup_seen.set()  # an organization exists: no setup link is printed again
+        return self.start()
+
     def stop(self) -> None:
+        self._stop_process()
+        if self.data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def _stop_process(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -164,8 +180,6 @@ class TandemServer:
                 self.process.wait(timeout=15)
         if self._reader is not None:
             self._reader.join(timeout=5)
-        if self.data_dir:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -182,8 +196,8 @@ def fresh_server():
     account for good, such as turning on two-factor sign-in). Stopped after the test."""
     started: list[TandemServer] = []
 
-    def make(name: str = "fresh") -> TandemServer:
-        instance = TandemServer(name=f"{name}-{len(started) + 1}").start()
+    def make(name: str = "fresh", env: dict[str, str] | None = None) -> TandemServer:
+        instance = TandemServer(name=f"{name}-{len(started) + 1}", env=dict(env or {})).start()
         started.append(instance)
         return instance
 

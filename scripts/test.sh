@@ -115,13 +115,15 @@ finish() {
 }
 
 # --------------------------------------------------------------------------------------
-step "tools: chromium, chromedriver, postgresql, sqlite3"
+step "tools: chromium, chromedriver, postgresql, sqlite3, openssl"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 extra=()
+# openssl makes the throwaway certificate of the STARTTLS mail test.
+command -v openssl >/dev/null 2>&1 || extra+=(openssl)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || extra+=(python3-venv)
 if [[ ${#missing[@]} -gt 0 || ${#extra[@]} -gt 0 ]]; then
     echo "missing: ${missing[*]-} ${extra[*]-}"

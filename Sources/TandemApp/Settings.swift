@@ -20,6 +20,12 @@ public struct Settings: Sendable {
     public var databaseConnectionsPerLoop: Int
     /// When set, GET /metrics needs `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// Where e-mail goes; nil when TANDEM_SMTP_HOST is not set (no e-mail is sent).
+    var smtp: SMTPConfiguration?
+    /// Seconds between two rounds of the outbox (delivery and reminders).
+    public var outboxIntervalSeconds: Int = 15
+    /// The first wait before a failed message is tried again; later waits double.
+    public var outboxRetrySeconds: Int = 60
 
     public init(
         baseURL: String? = nil, dataDirectory: String = "./data", databaseURL: String? = nil,
@@ -64,6 +70,19 @@ public struct Settings: Sendable {
         settings.databaseSchema = text("TANDEM_DATABASE_SCHEMA")
         settings.metricsToken = text("TANDEM_METRICS_TOKEN")
         settings.databaseConnectionsPerLoop = int("TANDEM_DB_CONNECTIONS_PER_LOOP", 4, range: 1...64)
+        settings.outboxIntervalSeconds = int("TANDEM_OUTBOX_INTERVAL_SECONDS", 15, range: 1...3600)
+        settings.outboxRetrySeconds = int("TANDEM_OUTBOX_RETRY_SECONDS", 60, range: 1...3600)
+        if let host = text("TANDEM_SMTP_HOST") {
+            let security =
+                text("TANDEM_SMTP_SECURITY").flatMap { SMTPConfiguration.Security(rawValue: $0.lowercased()) }
+                ?? .starttls
+            let defaultPort = security == .tls ? 465 : security == .none ? 25 : 587
+            settings.smtp = SMTPConfiguration(
+                host: host, port: int("TANDEM_SMTP_PORT", defaultPort, range: 1...65535),
+                username: text("TANDEM_SMTP_USER"), password: env["TANDEM_SMTP_PASSWORD"], security: security,
+                from: text("TANDEM_SMTP_FROM") ?? "tandem@localhost",
+                trustedCertificatesFile: text("TANDEM_SMTP_CA_FILE"))
+        }
         return settings
     }
 

@@ -18,6 +18,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.useDatabase(settings)
     // After the databases, so that it runs before they close (shutdown goes in reverse).
     app.lifecycle.use(TokenUseFlush())
+    app.lifecycle.use(OutboxWorker())
     app.migrations.add(TandemMigrations.all)
 
     app.views.use(.leaf)
@@ -47,6 +48,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: BillingController())
     try app.register(collection: AppointmentController())
     try app.register(collection: CalendarFeedController())
+    try app.register(collection: ReminderController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
     try app.register(collection: CheckInController())

@@ -26,5 +26,6 @@ enum TandemMigrations {
         M0021_CreateSessionNotes(),
         M0022_CreateBillingSettings(),
         M0023_CreateAppointments(),
+        M0024_CreateOutbox(),
     ]
 }

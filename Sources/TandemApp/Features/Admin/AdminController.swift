@@ -29,6 +29,8 @@ struct AdminController: RouteCollection {
         var email = ""
         var link: String?
         var linkKind: String?
+        /// The link also went out by e-mail.
+        var emailed = false
     }
 
     @Sendable func members(req: Request) async throws -> Response {
@@ -82,6 +84,8 @@ struct AdminController: RouteCollection {
             var body = try await membersBody(actor, req: req)
             body.link = req.absoluteURL("/invite/\(token)")
             body.linkKind = "invite"
+            body.emailed = try await Mail.invitation(
+                req, to: input.email ?? "", link: body.link!, organizationID: actor.organizationID)
             return try await req.page("admin/members", titleKey: "members_title", body)
         } catch let invalid as AccountService.Invalid {
             var body = try await membersBody(actor, req: req, selectedRole: role)
@@ -111,6 +115,10 @@ struct AdminController: RouteCollection {
         var body = try await membersBody(actor, req: req)
         body.link = req.absoluteURL("/reset/\(token)")
         body.linkKind = "reset"
+        if let user = try await User.find(membership.$user.id, on: req.db) {
+            body.emailed = try await Mail.passwordReset(
+                req, to: user, link: body.link!, organizationID: actor.organizationID)
+        }
         return try await req.page("admin/members", titleKey: "members_title", body)
     }
 

@@ -153,6 +153,8 @@ struct ParticipantController: RouteCollection {
         let created: Bool
         let saved: Bool
         let inviteLink: String?
+        /// The invitation also went out by e-mail.
+        let inviteEmailed: Bool
         let inviteEmail: String
         let progress: RecoveryProgress
         let chart: CheckInChart
@@ -205,7 +207,10 @@ struct ParticipantController: RouteCollection {
         var days: Int?
     }
 
-    func showBody(_ id: UUID, actor: Actor, req: Request, inviteLink: String? = nil, inviteEmail: String? = nil)
+    func showBody(
+        _ id: UUID, actor: Actor, req: Request, inviteLink: String? = nil, inviteEmail: String? = nil,
+        inviteEmailed: Bool = false
+    )
         async throws -> ShowBody
     {
         let record = try await ParticipantService(req, actor: actor).record(id)
@@ -226,7 +231,7 @@ struct ParticipantController: RouteCollection {
             canInvite: record.can(actor.role, .inviteToSignIn) && !record.hasSignIn,
             canSeeHistory: record.can(actor.role, .viewAccessHistory), hasSignIn: record.hasSignIn,
             isSelf: record.relation.isSelf, created: flags.created != nil, saved: flags.saved != nil,
-            inviteLink: inviteLink, inviteEmail: inviteEmail ?? participant.email,
+            inviteLink: inviteLink, inviteEmailed: inviteEmailed, inviteEmail: inviteEmail ?? participant.email,
             progress: try await RecoveryProgress.of(
                 participant, seesRecoveryDate: record.can(actor.role, .viewRecoveryDate), service: checkIns, req: req),
             chart: CheckInChart.make(
@@ -251,8 +256,10 @@ struct ParticipantController: RouteCollection {
         let email = ((try? req.content.decode(InviteForm.self)) ?? InviteForm()).email ?? ""
         do {
             let token = try await ParticipantService(req, actor: actor).inviteToSignIn(id, email: email)
+            let link = req.absoluteURL("/invite/\(token)")
+            let emailed = try await Mail.invitation(req, to: email, link: link, organizationID: actor.organizationID)
             let body = try await showBody(
-                id, actor: actor, req: req, inviteLink: req.absoluteURL("/invite/\(token)"), inviteEmail: email)
+                id, actor: actor, req: req, inviteLink: link, inviteEmail: email, inviteEmailed: emailed)
             return try await req.page("participants/show", titleKey: "participant_title", body)
         } catch ServiceError.invalid(let problems) {
             let body = try await showBody(id, actor: actor, req: req, inviteEmail: email)

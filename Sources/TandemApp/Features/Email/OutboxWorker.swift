@@ -1,0 +1,53 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// While Tandem serves, and only when e-mail is configured: every few seconds, queue the
+/// reminders that have come due and send what the outbox holds. At start it settles what
+/// a crash left half-sent; at shutdown it finishes the round it is in.
+final class OutboxWorker: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    /// True when this process was started to serve requests (not for a command like
+    /// `migrate` or `seed`, which must not send anything).
+    static func isServing(_ app: Application) -> Bool {
+        let arguments = app.environment.arguments.dropFirst()
+        return arguments.isEmpty || arguments.first == "serve"
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        guard let smtp = app.tandemSettings.smtp, Self.isServing(app) else { return }
+        try await Outbox.recover(on: app.writeDB)
+        let client = SMTPClient(configuration: smtp, group: app.eventLoopGroup)
+        let interval = UInt64(app.tandemSettings.outboxIntervalSeconds) * 1_000_000_000
+        let retryBase = TimeInterval(app.tandemSettings.outboxRetrySeconds)
+        app.logger.notice("E-mail goes through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))")
+        let running = Task {
+            var lastCapitalRound = Date.distantPast
+            while !Task.isCancelled {
+                do {
+                    let db = app.writeDB
+                    _ = try await Reminders.queueDue(app, on: db)
+                    if Date().timeIntervalSince(lastCapitalRound) >= 3600 {
+                        _ = try await Reminders.queueRecoveryCapitalDue(app, on: db)
+                        lastCapitalRound = Date()
+                    }
+                    _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)
+                } catch {
+                    app.logger.warning("An outbox round failed: \(String(reflecting: type(of: error)))")
+                }
+                try? await Task.sleep(nanoseconds: interval)
+            }
+        }
+        task.withLockedValue { $0 = running }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        let running = task.withLockedValue { current -> Task<Void, Never>? in
+            defer { current = nil }
+            return current
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
