@@ -110,3 +110,50 @@ def test_coach_plans_an_appointment_and_the_person_downloads_it(browser, fresh_s
     (own,) = events_of(text)
     assert str(own.get("SUMMARY")) == f"Appointment with {COACH.split()[0]}"
     assert own.decoded("DTSTART") == expected and str(own.get("UID")) == str(event.get("UID"))
+
+
+def test_outreach_reminders_and_settings_pages_are_accessible(browser, fresh_server, people):  # noqa: F811
+    """The coach's outreach list with one-click recording, the person's reminder choices, and the
+    admin's outreach and billing rules: each page axe-clean at both widths, each form working."""
+    cast = coach_and_participant(browser, fresh_server, people, "outreach-pages")
+    base, coach, person = cast.base, cast.staff, cast.person
+
+    # The admin's outreach rules refuse a number that is not one, at the field.
+    browser.get(base + "/admin/outreach")
+    check_page(browser, "outreach rules")
+    field = visible(browser, "input#no_contact_days")
+    field.clear()
+    field.send_keys("soon")
+    submit(browser, "form[action='/admin/outreach'] button[type=submit]")
+    assert EN["error_outreach_days"] in error_summary_shown(browser)
+    check_page(browser, "outreach rules with errors")
+    browser.get(base + "/admin/billing")
+    check_page(browser, "billing settings")
+
+    # The person asks their coach to reach out in today's check-in; the coach's list shows it.
+    person.get(base + "/check-in")
+    choose(person, "mood-2")
+    choose(person, "craving-3")
+    choose(person, "reach_out")
+    submit(person, "form#check-in-form button[type=submit]")
+    coach.get(base + "/outreach")
+    card = visible(coach, f"#outreach-{cast.participant_id}")
+    assert EN["attention_reach_out"] in card.text, card.text
+    check_page(coach, "outreach list")
+    click_and_wait_for_new_page(coach, card.find_element(By.CSS_SELECTOR, "button[value='reached']"))
+    assert query_of(coach).get("recorded") == ["1"]
+    assert not coach.find_elements(By.CSS_SELECTOR, f"#outreach-{cast.participant_id}")
+    check_page(coach, "outreach list after recording")
+
+    # The person chooses a daily check-in reminder.
+    person.get(base + "/")
+    click_and_wait_for_new_page(person, visible(person, "a#reminders-link"))
+    check_page(person, "reminders")
+    box = visible(person, "input#check_in")
+    person.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    set_value(person, "input#check_in_time", "19:30")
+    submit(person, "button#save-reminders")
+    visible(person, "main div.notice.success")
+    assert person.find_element(By.CSS_SELECTOR, "input#check_in").is_selected()
+    check_page(person, "reminders saved")

@@ -124,6 +124,7 @@ struct ParticipantRouteMatrixTests {
         ],
         "POST /appointments/:appointmentID/cancel": [("reason", "No")],
         "POST /appointments/:appointmentID/record": [("outcome", "missed")],
+        "POST /participants/:participantID/outreach": [("method", "phone"), ("outcome", "reached")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -255,6 +256,7 @@ struct ParticipantRouteMatrixTests {
             #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 0)
             #expect(try await RecoveryPlanVersion.query(on: app.db).count() == 0)
             #expect(try await Appointment.query(on: app.db).count() == 1)
+            #expect(try await OutreachAttempt.query(on: app.db).count() == 0)
             #expect(try await Appointment.find(appointment.id, on: app.db)?.status == .scheduled)
             #expect(try await SessionNote.query(on: app.db).count() == 1)
             #expect(try await SessionNote.find(note.id, on: app.db)?.review == .pending)

@@ -27,5 +27,6 @@ enum TandemMigrations {
         M0022_CreateBillingSettings(),
         M0023_CreateAppointments(),
         M0024_CreateOutbox(),
+        M0025_CreateOutreach(),
     ]
 }

@@ -77,7 +77,10 @@ extension Request {
         var items: [(String, String)] = [("nav_home", "/")]
         if actor.role == .participant { items.append(("nav_check_in", "/check-in")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
-        if actor.can(.viewCaseloads) { items.append(("nav_schedule", "/schedule")) }
+        if actor.can(.viewCaseloads) {
+            items.append(("nav_schedule", "/schedule"))
+            items.append(("nav_outreach", "/outreach"))
+        }
         if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
             items.append(("nav_notes_review", "/notes/review"))
         }

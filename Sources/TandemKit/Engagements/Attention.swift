@@ -6,6 +6,18 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
     case noRecentContact = "attention_no_recent_contact"
     /// A check-in asked the coach to reach out, and no one has marked it followed up.
     case reachOutRequested = "attention_reach_out"
+    case missedAppointment = "attention_missed_appointment"
+    case checkUpDue = "attention_check_up_due"
+
+    /// The caseload's signal for an outreach reason.
+    public init(_ reason: OutreachReason) {
+        switch reason {
+        case .noRecentContact: self = .noRecentContact
+        case .reachOutRequested: self = .reachOutRequested
+        case .missedAppointment: self = .missedAppointment
+        case .checkUpDue: self = .checkUpDue
+        }
+    }
 
     /// Days without contact after which an open engagement is flagged.
     public static let contactGapDays = 14

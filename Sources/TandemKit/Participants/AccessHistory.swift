@@ -17,6 +17,7 @@ public enum AccessHistory {
             return ["view", "list", "ics"].contains(verb) ? "history_viewed" : "history_appointment"
         }
         if action.hasPrefix("calendar_feed.") { return "history_calendar_feed" }
+        if action == "outreach.attempt" { return "history_outreach" }
         switch verb {
         case "view", "search", "list", "history": return "history_viewed"
         case "create":

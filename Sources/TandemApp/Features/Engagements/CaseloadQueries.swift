@@ -11,19 +11,25 @@ extension TenantScope {
     /// made only when asked for (the organization-wide page shows the primary coach).
     func caseloadPage(
         coach: UUID?, statuses: [EngagementStatus]?, service: ServiceType?, offset: Int, limit: Int,
-        withCoaches: Bool, now: Date
+        withCoaches: Bool, now: Date, policy: OutreachPolicy = OutreachPolicy()
     ) async throws -> (rows: [EngagementService.CaseloadRow], hasMore: Bool) {
         guard let sql = db as? any SQLDatabase else { return ([], false) }
         // The last check-in and an open request to reach out are each one seek in an index
         // of the person's own check-ins (check_ins_participant_day, check_ins_reach_out); the
         // recovery capital trend reads their last two scored BARC-10s (recovery_capital_participant),
         // and the goals their plan's latest version (recovery_plan_versions_number).
+        // The outreach rules read the latest missed appointment (appointments_missed), the
+        // oldest open request to reach out, and the latest outreach attempt
+        // (outreach_attempts_participant): each a seek in the person's own rows.
         let columns = """
-            SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, \
+            SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.end_date, \
             e.last_contact_at, \
             (SELECT MAX(ci.local_date) FROM check_ins ci WHERE ci.participant_id = p.id) AS last_check_in, \
-            CASE WHEN EXISTS (SELECT 1 FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
-            THEN 1 ELSE 0 END AS reach_out_open, \
+            (SELECT MIN(r.created_at) FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
+            AS reach_out_since, \
+            (SELECT MAX(m.ends_at) FROM appointments m WHERE m.participant_id = p.id AND m.status = 'missed') \
+            AS last_missed, \
+            (SELECT MAX(o.created_at) FROM outreach_attempts o WHERE o.participant_id = p.id) AS last_attempt, \
             (SELECT a.total FROM recovery_capital_assessments a WHERE a.participant_id = p.id \
             AND a.status = 'completed' ORDER BY a.completed_on DESC, a.created_at DESC LIMIT 1) AS barc_latest, \
             (SELECT b.total FROM recovery_capital_assessments b WHERE b.participant_id = p.id \
@@ -65,18 +71,28 @@ extension TenantScope {
         // One more than the page says whether another page follows.
         let found = try await sql.raw(query).all()
         var rows: [EngagementService.CaseloadRow] = []
+        let zone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
+        let today = CalendarDate(now, in: zone)
         for row in found.prefix(limit) {
             // Columns by name, not through Codable: a page decodes hundreds of values.
             guard let type = ServiceType(rawValue: try row.decode(column: "service_type", as: String.self)),
                 let status = EngagementStatus(rawValue: try row.decode(column: "status", as: String.self))
             else { continue }
+            let startDate = try row.decode(column: "start_date", as: String.self)
+            let lastContact = try row.decode(column: "last_contact_at", as: Date?.self)
+            let facts = OutreachFacts(
+                status: status, startDate: CalendarDate(startDate),
+                endDate: CalendarDate(try row.decode(column: "end_date", as: String.self)), lastContact: lastContact,
+                lastMissedAppointment: try row.decode(column: "last_missed", as: Date?.self),
+                reachOutSince: try row.decode(column: "reach_out_since", as: Date?.self),
+                lastAttempt: try row.decode(column: "last_attempt", as: Date?.self))
             rows.append(
                 EngagementService.CaseloadRow(
                     engagementID: try row.uuid("id"),
                     participantID: try row.uuid("participant_id"),
                     participantName: try row.decode(column: "preferred_name", as: String.self),
                     serviceType: type, status: status,
-                    startDate: try row.decode(column: "start_date", as: String.self),
+                    startDate: startDate,
                     lastCheckIn: try row.decode(column: "last_check_in", as: String?.self),
                     capitalTrend: Trend.of(
                         previous: try row.decode(column: "barc_previous", as: Int?.self),
@@ -84,9 +100,8 @@ extension TenantScope {
                     goals: try Self.goals(
                         done: row.decode(column: "goals_done", as: Int?.self),
                         total: row.decode(column: "goals_total", as: Int?.self)), coaches: [],
-                    attention: AttentionSignal.signals(
-                        status: status, lastContact: try row.decode(column: "last_contact_at", as: Date?.self),
-                        reachOutRequested: try row.decode(column: "reach_out_open", as: Int.self) == 1, now: now)))
+                    attention: OutreachRules.reasons(facts, policy: policy, now: now, today: today, timeZone: zone)
+                        .map(AttentionSignal.init), lastContact: lastContact))
         }
         guard withCoaches, !rows.isEmpty else { return (rows, found.count > limit) }
         let names = try await coachNames(of: rows.map(\.engagementID))
@@ -126,7 +141,7 @@ extension EngagementService.CaseloadRow {
             engagementID: engagementID, participantID: participantID, participantName: participantName,
             serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn,
             capitalTrend: capitalTrend, goals: goals, coaches: coaches,
-            attention: attention)
+            attention: attention, lastContact: lastContact)
     }
 }
 

@@ -257,6 +257,8 @@ struct EngagementService {
         let goals: (done: Int, total: Int)?
         let coaches: [CoachName]
         let attention: [AttentionSignal]
+        /// The last contact with the person on this engagement.
+        var lastContact: Date? = nil
 
         var primary: CoachName? { coaches.first(where: \.isPrimary) }
     }
@@ -279,9 +281,10 @@ struct EngagementService {
             statuses =
                 EngagementStatus(rawValue: filter.status).map { [$0] } ?? EngagementStatus.allCases.filter(\.isOpen)
         }
+        let policy = try await OutreachService.policy(of: actor.organizationID, on: req.db)
         let (rows, hasMore) = try await scope.caseloadPage(
             coach: coach, statuses: statuses, service: filter.serviceType, offset: (filter.page - 1) * filter.pageSize,
-            limit: filter.pageSize, withCoaches: filter.withCoaches, now: Date())
+            limit: filter.pageSize, withCoaches: filter.withCoaches, now: Date(), policy: policy)
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)

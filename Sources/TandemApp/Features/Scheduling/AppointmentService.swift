@@ -84,6 +84,11 @@ struct AppointmentService {
             appointment.status = attended ? .attended : .missed
         }
         try await audit(attended ? "appointment.attended" : "appointment.missed", appointment)
+        if attended {
+            try await ContactLog.touch(
+                [appointment.participantID], organizationID: actor.organizationID, at: min(appointment.endsAt, now),
+                on: req.db)
+        }
         return appointment
     }
 

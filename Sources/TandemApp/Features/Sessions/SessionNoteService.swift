@@ -99,6 +99,13 @@ struct SessionNoteService {
             return note
         }
         try await audit("session_note.sign", note: note, participants: detail.participants)
+        // The contact itself is the last contact with each person (when it ended, or now).
+        let zone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
+        let ended = CalendarDate(note.localDate).flatMap { day in
+            TimeOfDay(note.endTime).flatMap { AppointmentDraft.instant(day, $0, in: zone) }
+        }
+        try await ContactLog.touch(
+            detail.participants, organizationID: actor.organizationID, at: min(ended ?? now, now), on: req.db)
         return note
     }
 

@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The outreach list (`/outreach`), recording an attempt from it in one click, and the
+/// outreach rules (`/admin/outreach`). The service checks access and audits.
+struct OutreachController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("outreach", use: list)
+        routes.post("participants", ":participantID", "outreach", use: record)
+        routes.get("admin", "outreach", use: settingsForm)
+        routes.post("admin", "outreach", use: saveSettings)
+    }
+
+    struct Row: Encodable, Sendable {
+        let participantID: String
+        let name: String
+        let reasons: [String]
+        /// The first reason, recorded with the attempt.
+        let reason: String
+        let lastContact: String
+    }
+
+    struct ListBody: Encodable, Sendable {
+        let rows: [Row]
+        let methods: [SelectOption]
+        let outcomes: [SelectOption]
+        let coaches: [SelectOption]
+        let coach: String
+        let recorded: Bool
+    }
+
+    struct ListQuery: Content {
+        var coach: String?
+        var recorded: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.viewCaseloads)
+        let query = (try? req.query.decode(ListQuery.self)) ?? ListQuery()
+        let coach = query.coach.flatMap(UUID.init(uuidString:))
+        let rows = try await OutreachService(req, actor: signedIn.actor).list(coach: coach)
+        let seesOthers = ParticipantAccess.reach(of: signedIn.role) == .organization
+        var coaches: [SelectOption] = []
+        if seesOthers {
+            let staff = try await Membership.query(on: req.db).filter(\.$organization.$id == signedIn.organizationID)
+                .filter(\.$role ~~ [Role.admin, .supervisor, .coach]).with(\.$user).all()
+            let chosen = coach ?? signedIn.userID
+            let named: [(id: UUID, name: String)] = staff.map { ($0.$user.id, $0.user.displayName) }
+            coaches = named.sorted { $0.name < $1.name }.map {
+                SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == chosen)
+            }
+        }
+        return try await req.page(
+            "outreach/list", titleKey: "outreach_title",
+            ListBody(
+                rows: rows.map { row in
+                    Row(
+                        participantID: row.participantID.uuidString, name: row.participantName,
+                        reasons: row.attention.map { req.t($0.rawValue) },
+                        reason: Self.reason(row.attention.first)?.rawValue ?? "",
+                        lastContact: row.lastContact.map { req.dateTime($0, organization: signedIn.organization) }
+                            ?? req.t("outreach_never"))
+                },
+                methods: OutreachMethod.allCases.map {
+                    SelectOption(
+                        value: $0.rawValue, label: req.t("outreach_method_" + $0.rawValue), selected: $0 == .phone)
+                },
+                outcomes: OutreachOutcome.allCases.map {
+                    SelectOption(value: $0.rawValue, label: req.t("outreach_outcome_" + $0.rawValue), selected: false)
+                }, coaches: coaches, coach: (coach ?? signedIn.userID).uuidString, recorded: query.recorded != nil))
+    }
+
+    static func reason(_ signal: AttentionSignal?) -> OutreachReason? {
+        switch signal {
+        case .noRecentContact: .noRecentContact
+        case .reachOutRequested: .reachOutRequested
+        case .missedAppointment: .missedAppointment
+        case .checkUpDue: .checkUpDue
+        case nil: nil
+        }
+    }
+
+    struct RecordForm: Content {
+        var method: String?
+        var outcome: String?
+        var reason: String?
+        var coach: String?
+    }
+
+    @Sendable func record(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let id = try req.id("participantID")
+        let form = (try? req.content.decode(RecordForm.self)) ?? RecordForm()
+        do {
+            try await OutreachService(req, actor: signedIn.actor).record(
+                id, method: form.method ?? "", outcome: form.outcome ?? "", reason: form.reason ?? "")
+        } catch ServiceError.invalid {
+            throw Abort(.unprocessableEntity, reason: "Choose how you tried and how it went.")
+        }
+        // Back to the same coach's list; the id is checked, not echoed.
+        let coach = form.coach.flatMap(UUID.init(uuidString:)).map { "&coach=\($0.uuidString)" } ?? ""
+        return .redirect("/outreach?recorded=1" + coach)
+    }
+
+    // MARK: Settings
+
+    struct SettingsBody: Encodable, Sendable {
+        let noContactDays: String
+        let missedAppointments: Bool
+        let reachOutRequests: Bool
+        let checkUpDays: String
+        let saved: Bool
+    }
+
+    @Sendable func settingsForm(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let policy = try await OutreachService.policy(of: signedIn.organizationID, on: req.db)
+        return try await req.page(
+            "admin/outreach", titleKey: "outreach_settings_title",
+            SettingsBody(
+                noContactDays: String(policy.noContactDays), missedAppointments: policy.missedAppointments,
+                reachOutRequests: policy.reachOutRequests,
+                checkUpDays: policy.checkUpDays.map(String.init).joined(separator: ", "), saved: false))
+    }
+
+    struct SettingsForm: Content {
+        var no_contact_days: String?
+        var missed_appointments: String?
+        var reach_out_requests: String?
+        var check_up_days: String?
+    }
+
+    @Sendable func saveSettings(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
+        let input = OutreachService.PolicyInput(
+            noContactDays: form.no_contact_days ?? "", missedAppointments: form.missed_appointments != nil,
+            reachOutRequests: form.reach_out_requests != nil, checkUpDays: form.check_up_days ?? "")
+        let body = SettingsBody(
+            noContactDays: input.noContactDays, missedAppointments: input.missedAppointments,
+            reachOutRequests: input.reachOutRequests, checkUpDays: input.checkUpDays, saved: true)
+        do {
+            _ = try await OutreachService(req, actor: signedIn.actor).savePolicy(input)
+        } catch ServiceError.invalid(let problems) {
+            return try await req.page(
+                "admin/outreach", titleKey: "outreach_settings_title",
+                SettingsBody(
+                    noContactDays: body.noContactDays, missedAppointments: body.missedAppointments,
+                    reachOutRequests: body.reachOutRequests, checkUpDays: body.checkUpDays, saved: false),
+                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+        return try await req.page("admin/outreach", titleKey: "outreach_settings_title", body)
+    }
+}
