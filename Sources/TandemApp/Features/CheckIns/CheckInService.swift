@@ -8,17 +8,9 @@ import Vapor
 /// the organization's supervisors read the history and follow up a request to reach out,
 /// and the history downloads as CSV. Every operation checks `ParticipantAccess` through
 /// `ParticipantService.authorized` and is audited here.
-struct CheckInService {
+struct CheckInService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
-    var scope: TenantScope { people.scope }
 
     /// The calendar day it is for the participant now.
     func today(for participant: Participant, now: Date = Date()) -> CalendarDate {

@@ -6,16 +6,9 @@ import Vapor
 /// Exports of one participant's records for other systems: the recovery plan and BARC-10
 /// history as a FHIR R4 bundle. Checked as `export` (the person, their coaches, supervisors
 /// and admins) and audited.
-struct ExportService {
+struct ExportService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
 
     func fhir(_ participantID: UUID, now: Date = Date()) async throws -> Data {
         let (participant, _) = try await people.authorized(participantID, .export)

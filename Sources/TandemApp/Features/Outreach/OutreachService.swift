@@ -8,16 +8,9 @@ import Vapor
 /// (the people of their engagements whom the rules flag; supervisors and admins may look at
 /// any coach's), and recording an attempt in one step. An attempt that reaches the person
 /// counts as contact and settles a request to reach out. Audited for the person.
-struct OutreachService {
+struct OutreachService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
 
     static func policy(of organizationID: UUID, on db: any Database) async throws -> OutreachPolicy {
         try await OutreachSettings.query(on: db).filter(\.$organizationID == organizationID).first()?.policy

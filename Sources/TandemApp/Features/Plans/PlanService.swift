@@ -6,16 +6,9 @@ import Vapor
 /// Personal recovery plans: read the current version or any earlier one, save a change as a
 /// new version, and agree a version with both signatures. Access goes through
 /// `ParticipantService.authorized`; every read and write is audited.
-struct PlanService {
+struct PlanService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
 
     /// A plan as one version holds it, with the domains to show in order.
     struct Plan: Sendable {

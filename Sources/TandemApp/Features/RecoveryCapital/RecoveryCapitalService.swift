@@ -6,16 +6,9 @@ import Vapor
 /// BARC-10 assessments: the participant fills one in alone or with their coach, saving a
 /// draft until all ten are answered; anyone who may see the record reads the history. The
 /// access checks go through `ParticipantService.authorized`; every read and write is audited.
-struct RecoveryCapitalService {
+struct RecoveryCapitalService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
 
     struct History: Sendable {
         let participant: Participant

@@ -9,17 +9,10 @@ import Vapor
 /// `viewAppointments` for its person (the person themself, their coaches, supervisors and
 /// admins), changing one checks `schedule`; each step is audited for the person. A change
 /// claims the appointment while it is still scheduled, so two changes at once cannot both win.
-struct AppointmentService {
+struct AppointmentService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
 
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
-    var scope: TenantScope { people.scope }
     var timeZone: TimeZone { TimeZone(identifier: actor.organization.timeZone) ?? .gmt }
 
     /// An appointment with the names the reader may see and what they may do with it.

@@ -10,17 +10,9 @@ import Vapor
 /// `ParticipantAccess` for each person it is about and is audited for each of them; the
 /// review queue is for supervisors and admins by role. Signing, editing and deciding claim the
 /// note in its expected state first, so two of them at once cannot both succeed.
-struct SessionNoteService {
+struct SessionNoteService: ParticipantScopedService {
     let req: Request
     let people: ParticipantService
-
-    init(_ req: Request, actor: Actor) {
-        self.req = req
-        self.people = ParticipantService(req, actor: actor)
-    }
-
-    var actor: Actor { people.actor }
-    var scope: TenantScope { people.scope }
 
     /// A note with the people it is about (as far as the reader may know them) and its
     /// addenda, oldest first.
