@@ -113,8 +113,8 @@ def test_coach_plans_an_appointment_and_the_person_downloads_it(browser, fresh_s
 
 
 def test_outreach_reminders_and_settings_pages_are_accessible(browser, fresh_server, people):  # noqa: F811
-    """The coach's outreach list with one-click recording, the person's reminder choices, and the
-    admin's outreach and billing rules: each page axe-clean at both widths, each form working."""
+    """The coach's outreach list with one-click recording, the person's reminder choices, the
+    admin's outreach and billing rules and the reports: each page axe-clean at both widths."""
     cast = coach_and_participant(browser, fresh_server, people, "outreach-pages")
     base, coach, person = cast.base, cast.staff, cast.person
 
@@ -129,6 +129,10 @@ def test_outreach_reminders_and_settings_pages_are_accessible(browser, fresh_ser
     check_page(browser, "outreach rules with errors")
     browser.get(base + "/admin/billing")
     check_page(browser, "billing settings")
+    click_and_wait_for_new_page(browser, visible(browser, "nav.side-nav a[href='/reports']"))
+    for section in ("services-report", "retention-report", "capital-report"):
+        visible(browser, f"section#{section} svg[role='img']")
+    check_page(browser, "reports")
 
     # The person asks their coach to reach out in today's check-in; the coach's list shows it.
     person.get(base + "/check-in")

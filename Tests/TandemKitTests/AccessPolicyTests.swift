@@ -16,6 +16,7 @@ struct AccessPolicyTests {
         .viewAuditLog: [.admin],
         .reviewNotes: [.admin, .supervisor],
         .exportBilling: [.admin, .supervisor],
+        .viewReports: [.admin, .supervisor],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

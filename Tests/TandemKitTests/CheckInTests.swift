@@ -195,10 +195,14 @@ struct CSVWriterTests {
     @Test("quotes what needs quoting and defuses formulas")
     func fields() {
         var csv = CSVWriter()
-        csv.row(["plain", "a,b", "say \"hi\"", "two\nlines", "=SUM(A1)", "+1", "-2", "@x", "ñandú", ""])
+        csv.row(["plain", "a,b", "say \"hi\"", "two\nlines", "=SUM(A1)", "+1", "-2+3", "@x", "ñandú", ""])
         #expect(
             csv.text
-                == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=SUM(A1),'+1,'-2,'@x,ñandú,\r\n")
+                == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=SUM(A1),'+1,'-2+3,'@x,ñandú,\r\n")
+        // A plain number, negative or not, is a number to a spreadsheet, not a formula.
+        var numbers = CSVWriter()
+        numbers.row(["-2", "-3.5", "12", "-", "-.5", "-1e5"])
+        #expect(numbers.text == "-2,-3.5,12,'-,'-.5,'-1e5\r\n")
         csv.row(["crlf\r\nhere"])
         #expect(csv.text.hasSuffix("\"crlf\r\nhere\"\r\n"))
     }

@@ -85,6 +85,7 @@ extension Request {
             items.append(("nav_notes_review", "/notes/review"))
         }
         if actor.can(.exportBilling) { items.append(("nav_billing", "/billing")) }
+        if actor.can(.viewReports) { items.append(("nav_reports", "/reports")) }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) {
             items.append(("nav_settings", "/admin/settings"))

@@ -11,8 +11,10 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case viewOwnAccount
     /// Approve signed session notes or send them back (where the organization reviews notes).
     case reviewNotes
-    /// Produce the billing export and read the service reports.
+    /// Produce the billing export.
     case exportBilling
+    /// Read the organization's reports (services, retention, recovery capital).
+    case viewReports
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -27,7 +29,7 @@ public enum AccessPolicy {
             return role == .admin
         case .viewCaseloads:
             return role.isStaff
-        case .reviewNotes, .exportBilling:
+        case .reviewNotes, .exportBilling, .viewReports:
             return role == .admin || role == .supervisor
         }
     }

@@ -38,7 +38,7 @@ public struct PeriodProblem: Error, Sendable {
     public let fields: [(field: String, key: String)]
 }
 
-/// Which engagement pays for a session: one open on the day that the provider works on,
+/// Which engagement a session belongs to, and so who pays for it: one open on the day that the provider works on,
 /// else any open on the day, else the provider's or any latest one started before it.
 public enum PayerChoice {
     public struct Candidate: Sendable {
@@ -47,12 +47,16 @@ public enum PayerChoice {
         public let startDate: String
         public let endDate: String
         public let coachIDs: [String]
+        /// The engagement's service type, for reports.
+        public let serviceType: String
 
-        public init(funding: Funding, startDate: String, endDate: String, coachIDs: [String]) {
+        public init(funding: Funding, startDate: String, endDate: String, coachIDs: [String], serviceType: String = "")
+        {
             self.funding = funding
             self.startDate = startDate
             self.endDate = endDate
             self.coachIDs = coachIDs
+            self.serviceType = serviceType
         }
 
         func isOpen(on day: String) -> Bool {
@@ -61,6 +65,11 @@ public enum PayerChoice {
     }
 
     public static func funding(_ candidates: [Candidate], day: CalendarDate, provider: String) -> Funding? {
+        engagement(candidates, day: day, provider: provider)?.funding
+    }
+
+    /// The engagement a session on `day` by `provider` belongs to, by the same preference.
+    public static func engagement(_ candidates: [Candidate], day: CalendarDate, provider: String) -> Candidate? {
         let day = day.description
         let started = candidates.filter { $0.startDate.isEmpty || $0.startDate <= day }
         let ordered = [
@@ -70,7 +79,7 @@ public enum PayerChoice {
             started, candidates,
         ]
         for group in ordered where !group.isEmpty {
-            return group.max { $0.startDate < $1.startDate }?.funding
+            return group.max { $0.startDate < $1.startDate }
         }
         return nil
     }

@@ -194,7 +194,8 @@ struct BillingService {
                 AND local_date <= \(bind: period.to.description)
                 """
             ).first()?.decode(column: "count", as: Int.self) ?? 0
-        let candidates = try await payerCandidates(Array(Set(sessions.map(\.participant))))
+        let candidates = try await TenantScope(actor: actor, db: req.db).engagementCandidates(
+            of: Array(Set(sessions.map(\.participant))))
         var services: [BillableService] = []
         var minutesByPayer: [String: Int] = [:]
         var volunteerMinutes = 0
@@ -275,27 +276,6 @@ struct BillingService {
         let rows = try await ProviderCredential.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .all()
         return Dictionary(rows.map { ($0.userID, $0.credential) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// Each person's engagements, as the payer choice reads them.
-    private func payerCandidates(_ participants: [UUID]) async throws -> [UUID: [PayerChoice.Candidate]] {
-        guard !participants.isEmpty else { return [:] }
-        let scope = TenantScope(actor: actor, db: req.db)
-        let engagements = try await scope.engagements().filter(\.$participant.$id ~~ participants).all()
-        let coaches = try await scope.engagementCoaches()
-            .filter(\.$engagement.$id ~~ engagements.compactMap(\.id)).all()
-        var coachesByEngagement: [UUID: [String]] = [:]
-        for coach in coaches {
-            coachesByEngagement[coach.$engagement.id, default: []].append(coach.$coach.id.uuidString)
-        }
-        var result: [UUID: [PayerChoice.Candidate]] = [:]
-        for engagement in engagements {
-            result[engagement.$participant.id, default: []].append(
-                PayerChoice.Candidate(
-                    funding: engagement.funding, startDate: engagement.startDate, endDate: engagement.endDate,
-                    coachIDs: coachesByEngagement[engagement.id!] ?? []))
-        }
-        return result
     }
 
     private func sqlDatabase() throws -> any SQLDatabase {
