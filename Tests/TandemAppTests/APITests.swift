@@ -224,7 +224,14 @@ struct APITests {
                     "/participants/{participantId}/check-ins/{checkInId}/follow-up",
                     "/participants/{participantId}/check-ins.csv", "/participants/{participantId}/fhir",
                     "/participants/{participantId}/plan", "/participants/{participantId}/plan/signatures",
-                    "/participants/{participantId}/recovery-capital",
+                    "/participants/{participantId}/recovery-capital", "/participants/{participantId}/notes",
+                    "/notes-to-review", "/notes/{noteId}", "/notes/{noteId}/signature", "/notes/{noteId}/addenda",
+                    "/notes/{noteId}/review", "/participants/{participantId}/appointments",
+                    "/appointments/{appointmentId}",
+                    "/appointments/{appointmentId}/reschedule", "/appointments/{appointmentId}/cancel",
+                    "/appointments/{appointmentId}/outcome", "/appointments/{appointmentId}/ics", "/outreach",
+                    "/participants/{participantId}/outreach-attempts", "/billing/export", "/reports/services",
+                    "/reports/retention", "/reports/recovery-capital",
                 ])
         }
     }

@@ -138,6 +138,18 @@ struct ParticipantRouteMatrixTests {
         "PUT /api/v1/participants/:participantId/plan": #"{"base":0,"values":"Changed"}"#,
         "POST /api/v1/participants/:participantId/plan/signatures": #"{"version":1,"signer":"coach","typedName":"X"}"#,
         "POST /api/v1/participants/:participantId/recovery-capital": #"{"answers":[5,5,5,5,5,5,5,5,5,5]}"#,
+        "POST /api/v1/participants/:participantId/notes": #"{"date":"2026-03-01","done":"walk"}"#,
+        "PUT /api/v1/notes/:noteId": #"{"date":"2026-03-01","done":"Changed"}"#,
+        "POST /api/v1/notes/:noteId/signature": #"{"typedName":"X"}"#,
+        "POST /api/v1/notes/:noteId/addenda": #"{"text":"More","typedName":"X"}"#,
+        "POST /api/v1/notes/:noteId/review": #"{"decision":"return","comment":"No"}"#,
+        "POST /api/v1/participants/:participantId/appointments":
+            #"{"date":"2099-03-01","start":"10:00","end":"10:30","mode":"phone"}"#,
+        "POST /api/v1/appointments/:appointmentId/reschedule":
+            #"{"date":"2099-03-02","start":"10:00","end":"10:30","mode":"phone","reason":"No"}"#,
+        "POST /api/v1/appointments/:appointmentId/cancel": #"{"reason":"No"}"#,
+        "POST /api/v1/appointments/:appointmentId/outcome": #"{"outcome":"missed"}"#,
+        "POST /api/v1/participants/:participantId/outreach-attempts": #"{"method":"phone","outcome":"reached"}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -185,7 +197,7 @@ struct ParticipantRouteMatrixTests {
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
-                            "noteID", "appointmentID",
+                            "noteID", "appointmentID", "noteId", "appointmentId",
                         ].contains(
                             name)
                     }
@@ -198,8 +210,8 @@ struct ParticipantRouteMatrixTests {
                     + route.path.map { component -> String in
                         if case .parameter(let name) = component {
                             if name.lowercased() == "checkinid" { return checkIn.id!.uuidString }
-                            if name == "noteID" { return note.id!.uuidString }
-                            if name == "appointmentID" { return appointment.id!.uuidString }
+                            if name.lowercased() == "noteid" { return note.id!.uuidString }
+                            if name.lowercased() == "appointmentid" { return appointment.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
