@@ -140,7 +140,7 @@ struct BillingServiceTests {
         #expect(PayerChoice.funding([old, other, own, future], day: day, provider: "a") == .medicaidInsurance)
         #expect(PayerChoice.funding([old, other, future], day: day, provider: "a") == .privatePay)
         #expect(PayerChoice.funding([old, future], day: day, provider: "a") == .grant)
-        #expect(PayerChoice.funding([future], day: day, provider: "a") == .volunteer)
+        #expect(PayerChoice.funding([future], day: day, provider: "a") == nil)
         #expect(PayerChoice.funding([], day: day, provider: "a") == nil)
     }
 }

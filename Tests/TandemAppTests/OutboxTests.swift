@@ -60,17 +60,38 @@ struct OutboxTests {
             message = try #require(try await OutboxMessage.query(on: app.db).first())
             #expect(message.status == .failed && message.attempts == OutboxRetry.maxAttempts)
 
-            // A crash mid-way: before the hand-over it is tried again, during it never.
-            for (status, subject) in [(OutboxMessage.Status.sending, "before"), (.committing, "during")] {
+            // A holder that died mid-way: once its lease runs out, a message caught before the
+            // hand-over is tried again, one caught during it never; a live holder's lease is left alone.
+            let old = now.addingTimeInterval(-Outbox.leaseSeconds - 60)
+            for (status, subject, claimed) in [
+                (OutboxMessage.Status.sending, "before", old), (.committing, "during", old), (.sending, "live", now),
+            ] {
                 _ = try await Outbox.enqueue(
                     on: app.db, organizationID: nil, recipient: "rosa@example.org", subject: subject, body: "B",
                     kind: "test")
                 try await OutboxMessage.query(on: app.db).filter(\.$subject == subject).set(\.$status, to: status)
-                    .update()
+                    .set(\.$claimedAt, to: claimed).set(\.$claimToken, to: "someone").update()
             }
-            try await Outbox.recover(on: app.db)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$subject == "before").first()?.status == .queued)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$subject == "during").first()?.status == .failed)
+            try await Outbox.recover(on: app.db, now: now)
+            func status(_ subject: String) async throws -> OutboxMessage.Status? {
+                try await OutboxMessage.query(on: app.db).filter(\.$subject == subject).first()?.status
+            }
+            #expect(try await status("before") == .queued)
+            #expect(try await status("during") == .failed)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$subject == "during").first()?.body == "")
+            #expect(try await status("live") == .sending)
+            // Another holder cannot finish a message it does not hold.
+            let live = try #require(try await OutboxMessage.query(on: app.db).filter(\.$subject == "live").first())
+            #expect(!(try await Outbox.finish(live.id!, token: "me", status: .sent, error: "", on: app.db)))
+            #expect(try await Outbox.finish(live.id!, token: "someone", status: .sent, error: "", on: app.db))
+
+            // A message past its time is let go, not sent late.
+            _ = try await Outbox.enqueue(
+                on: app.db, organizationID: nil, recipient: "rosa@example.org", subject: "late", body: "B",
+                kind: "test",
+                expiresAt: now.addingTimeInterval(60), now: now)
+            try await Outbox.recover(on: app.db, now: now.addingTimeInterval(120))
+            #expect(try await status("late") == .failed)
         }
     }
 
@@ -128,6 +149,14 @@ struct OutboxTests {
             try await scored.create(on: app.db)
             #expect(try await Reminders.queueRecoveryCapitalDue(app, on: app.db, now: now) == 1)
             #expect(try await Reminders.queueRecoveryCapitalDue(app, on: app.db, now: now) == 0)
+
+            // Cancelling Rosa's appointment withdraws its waiting reminder.
+            let rosaAppointment = try #require(
+                try await Appointment.query(on: app.db).filter(\.$participantID == rosa.id!).first())
+            try await Reminders.withdraw(appointmentID: rosaAppointment.id!, on: app.db)
+            let withdrawn = try #require(
+                try await OutboxMessage.query(on: app.db).filter(\.$kind == "appointment_24h").first())
+            #expect(withdrawn.status == .failed && withdrawn.body.isEmpty)
         }
     }
 

@@ -78,6 +78,21 @@ struct BillingTests {
         #expect(PeerSupportBilling.days(long, rule: .full15, dailyCap: 16)[0].units == 16)
     }
 
+    @Test("the daily cap is per person and day, across individual and group lines")
+    func dailyCapAcrossLines() {
+        let lines = PeerSupportBilling.days(
+            [
+                Self.service("a", Self.day, 60), Self.service("a", Self.day, 60, modifiers: ["HQ"]),
+                Self.service("b", Self.day, 60),
+            ], rule: .cms8, dailyCap: 6)
+        #expect(lines.map(\.units) == [4, 2, 4])
+        #expect(lines.map(\.capped) == [false, true, false])
+        let none = PeerSupportBilling.days(
+            [Self.service("a", Self.day, 60), Self.service("a", Self.day, 60, modifiers: ["HQ"])], rule: .cms8,
+            dailyCap: 4)
+        #expect(none.map(\.units) == [4, 0] && none[1].capped)
+    }
+
     @Test("each payer gets its own line; the providers of a day share it, each named once")
     func payersAndProviders() {
         let lines = PeerSupportBilling.days(

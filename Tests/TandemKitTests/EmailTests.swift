@@ -21,7 +21,9 @@ struct EmailTests {
         #expect(stuffed.contains("\r\n..hidden") && !stuffed.contains("\r\n.hidden"))
         var injected = message
         injected.subject = "Hi\r\nBcc: someone@example.org"
+        injected.from = "tandem@example.org\r\nBcc: someone@example.org"
         #expect(!injected.rendered(date: Self.date).contains("\r\nBcc:"))
+        #expect(injected.rendered(date: Self.date).contains("Subject: HiBcc: someone@example.org\r\n"))
         #expect(text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 78 })
     }
 

@@ -55,6 +55,22 @@ struct OutreachRulesTests {
         #expect(
             Self.reasons(.init(status: .paused, lastContact: Self.now, reachOutSince: Self.now - 3600))
                 == [.reachOutRequested])
+        // An unanswered attempt quiets an open request for three days; a newer request shows at once.
+        let asked = Self.now - 5 * Self.day
+        #expect(
+            Self.reasons(
+                .init(status: .active, lastContact: Self.now, reachOutSince: asked, lastAttempt: Self.now - Self.day)
+            )
+            .isEmpty)
+        #expect(
+            Self.reasons(.init(status: .active, lastContact: Self.now, reachOutSince: asked, lastAttempt: asked + 3600))
+                == [.reachOutRequested])
+        #expect(
+            Self.reasons(
+                .init(
+                    status: .active, lastContact: Self.now, reachOutSince: Self.now - 3600,
+                    lastAttempt: Self.now - Self.day))
+                == [.reachOutRequested])
         #expect(
             Self.reasons(
                 .init(status: .active, lastContact: Self.now, reachOutSince: Self.now - 3600),

@@ -28,5 +28,6 @@ enum TandemMigrations {
         M0023_CreateAppointments(),
         M0024_CreateOutbox(),
         M0025_CreateOutreach(),
+        M0026_AddOutboxLeases(),
     ]
 }

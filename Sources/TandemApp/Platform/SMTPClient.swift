@@ -27,20 +27,24 @@ struct SMTPConfiguration: Sendable {
     var timeout: TimeInterval = 60
 }
 
-/// Why one delivery attempt failed, and whether trying again may help.
+/// Why one delivery attempt failed, and what to do about it.
 enum SMTPFailure: Error, CustomStringConvertible {
-    /// The server refused for good (5xx), e.g. an unknown recipient.
+    /// The server refused this message for good (5xx to its recipient or content).
     case permanent(String)
-    /// Worth another try later: a 4xx reply, no connection, a timeout.
+    /// The server put this message off (4xx to its recipient or content): try it again later.
     case transient(String)
-    /// The message was handed over but the server's answer never came: it may have been
-    /// delivered, so it must not be sent again.
+    /// The server cannot be used now (no connection, a refusal before any message was named:
+    /// greeting, EHLO, STARTTLS, sign-in, sender): try again later, and stop this round.
+    case unavailable(String)
+    /// The message was handed over but no answer came: it may have been delivered, so it
+    /// must not be sent again.
     case uncertain(String)
 
     var description: String {
         switch self {
         case .permanent(let text): "permanent: " + text
         case .transient(let text): "transient: " + text
+        case .unavailable(let text): "unavailable: " + text
         case .uncertain(let text): "uncertain: " + text
         }
     }
@@ -71,7 +75,7 @@ struct SMTPClient: Sendable {
                     }
                 }
         } catch {
-            throw SMTPFailure.transient("cannot connect: \(type(of: error))")
+            throw SMTPFailure.unavailable("cannot connect: \(type(of: error))")
         }
         let deadline = Task {
             try await Task.sleep(nanoseconds: UInt64(configuration.timeout * 1_000_000_000))
@@ -106,6 +110,8 @@ struct SMTPClient: Sendable {
         var pending = ""
         /// Set once the final dot is on its way.
         var committed = false
+        /// Set once the recipient is named: replies from then on are about this message.
+        var aboutMessage = false
 
         mutating func run(
             _ text: String, from: String, to recipient: String, configuration: SMTPConfiguration,
@@ -115,21 +121,25 @@ struct SMTPClient: Sendable {
             var capabilities = try await hello()
             if configuration.security == .starttls {
                 guard capabilities.contains("STARTTLS") else {
-                    throw SMTPFailure.permanent("the server does not offer STARTTLS")
+                    throw SMTPFailure.unavailable("the server does not offer STARTTLS")
                 }
                 try await command("STARTTLS", expect: 220, "starttls")
+                // Anything the server sent before TLS began is not to be trusted (RFC 3207 §5).
+                guard pending.isEmpty else { throw SMTPFailure.unavailable("data before TLS began") }
                 try await channel.pipeline.addHandler(try SMTPClient.tlsHandler(configuration), position: .first)
                 capabilities = try await hello()
             }
             if let user = configuration.username, let password = configuration.password {
                 let secure =
                     configuration.security != .none || ["127.0.0.1", "::1", "localhost"].contains(configuration.host)
-                guard secure else { throw SMTPFailure.permanent("refusing to send a password without TLS") }
+                guard secure else { throw SMTPFailure.unavailable("refusing to send a password without TLS") }
                 let plain = Data(("\0" + user + "\0" + password).utf8).base64EncodedString()
                 try await command("AUTH PLAIN " + plain, expect: 235, "auth")
             }
             _ = capabilities
             try await command("MAIL FROM:<\(from)>", expect: 250, "mail from")
+            // From here a refusal is about this message, not the server.
+            aboutMessage = true
             try await command("RCPT TO:<\(recipient)>", expect: 250, "rcpt to", also: [251])
             try await command("DATA", expect: 354, "data")
             try await write(EmailMessage.dotStuffed(text))
@@ -159,17 +169,22 @@ struct SMTPClient: Sendable {
             guard reply.code == code else { throw failure(reply.code, stage) }
         }
 
+        /// A reply that refused: a reply did come, so even after the final dot the server has
+        /// said what it did with the message.
         func failure(_ code: Int, _ stage: String) -> SMTPFailure {
             let text = "\(stage): \(code)"
-            if committed { return .uncertain(text) }
+            guard aboutMessage else { return .unavailable(text) }
             return (500..<600).contains(code) ? .permanent(text) : .transient(text)
         }
+
+        /// No reply at all: before the final dot the server never saw a whole message.
+        func lost(_ text: String) -> SMTPFailure { committed ? .uncertain(text) : .unavailable(text) }
 
         func write(_ text: String) async throws {
             do {
                 try await outbound.write(ByteBuffer(string: text))
             } catch {
-                throw committed ? SMTPFailure.uncertain("connection lost") : SMTPFailure.transient("connection lost")
+                throw lost("connection lost")
             }
         }
 
@@ -190,15 +205,11 @@ struct SMTPClient: Sendable {
                 do {
                     next = try await inbound.next()
                 } catch {
-                    throw committed
-                        ? SMTPFailure.uncertain("connection lost") : SMTPFailure.transient("connection lost")
+                    throw lost("connection lost")
                 }
-                guard var buffer = next else {
-                    throw committed
-                        ? SMTPFailure.uncertain("connection closed") : SMTPFailure.transient("connection closed")
-                }
+                guard var buffer = next else { throw lost("connection closed") }
                 pending += buffer.readString(length: buffer.readableBytes) ?? ""
-                if pending.utf8.count > 65_536 { throw SMTPFailure.transient("reply too long") }
+                if pending.utf8.count > 65_536 { throw lost("reply too long") }
             }
         }
     }

@@ -38,8 +38,9 @@ public struct PeriodProblem: Error, Sendable {
     public let fields: [(field: String, key: String)]
 }
 
-/// Which engagement a session belongs to, and so who pays for it: one open on the day that the provider works on,
-/// else any open on the day, else the provider's or any latest one started before it.
+/// Which engagement a session belongs to, and so who pays for it: one open on the day that the
+/// provider works on, else any open on the day, else the provider's or any latest one started
+/// before it. A session before any engagement began belongs to none (and is not billed).
 public enum PayerChoice {
     public struct Candidate: Sendable {
         public let funding: Funding
@@ -76,7 +77,7 @@ public enum PayerChoice {
             started.filter { $0.isOpen(on: day) && $0.coachIDs.contains(provider) },
             started.filter { $0.isOpen(on: day) },
             started.filter { $0.coachIDs.contains(provider) },
-            started, candidates,
+            started,
         ]
         for group in ordered where !group.isEmpty {
             return group.max { $0.startDate < $1.startDate }

@@ -71,7 +71,9 @@ public enum PeerSupportBilling {
     /// The billing lines for `services`: one per participant, day, code, modifiers and payer, in
     /// that order. Under `cms8` the day's minutes are added up before the rule applies (the rule
     /// is about the day's total); under `full15` each session counts its own full quarter
-    /// hours, which are then added up. A `dailyCap` limits the units of each line.
+    /// hours, which are then added up. A `dailyCap` limits a person's units for the day across
+    /// all their lines (individual and group, any payer): lines are filled in their order and
+    /// a line the cap lowers says so.
     public static func days(_ services: [BillableService], rule: UnitRule, dailyCap: Int?) -> [BillingDay] {
         struct Key: Hashable {
             let participantID: String
@@ -96,17 +98,28 @@ public enum PeerSupportBilling {
             case .cms8: raw = rule.units(minutes: minutes)
             case .full15: raw = group.reduce(0) { $0 + rule.units(minutes: $1.minutes) }
             }
-            let units = dailyCap.map { min(raw, max(0, $0)) } ?? raw
             var providers: [String] = []
             for service in group where !providers.contains(service.provider) { providers.append(service.provider) }
             return BillingDay(
                 participantID: key.participantID, day: key.day, code: key.code, modifiers: key.modifiers,
-                payer: key.payer, providers: providers, minutes: minutes, sessions: group.count, units: units,
-                capped: units < raw)
+                payer: key.payer, providers: providers, minutes: minutes, sessions: group.count, units: raw,
+                capped: false)
         }
-        return lines.sorted {
+        let sorted = lines.sorted {
             ($0.participantID, $0.day.description, $0.code, $0.modifiers.joined(separator: ","), $0.payer)
                 < ($1.participantID, $1.day.description, $1.code, $1.modifiers.joined(separator: ","), $1.payer)
+        }
+        guard let dailyCap else { return sorted }
+        var left: [String: Int] = [:]
+        return sorted.map { line in
+            let key = line.participantID + "\u{1}" + line.day.description
+            let available = left[key] ?? max(0, dailyCap)
+            let units = min(line.units, available)
+            left[key] = available - units
+            return BillingDay(
+                participantID: line.participantID, day: line.day, code: line.code, modifiers: line.modifiers,
+                payer: line.payer, providers: line.providers, minutes: line.minutes, sessions: line.sessions,
+                units: units, capped: units < line.units)
         }
     }
 }

@@ -22,12 +22,11 @@ public struct EmailMessage: Sendable, Equatable {
     /// The whole message as sent after DATA, without the final dot (see `dotStuffed`).
     public func rendered(date: Date) -> String {
         var out = ""
-        func header(_ name: String, _ value: String) {
-            out += name + ": " + value.filter { $0 != "\r" && $0 != "\n" } + "\r\n"
-        }
-        header("From", from)
-        header("To", to)
-        header("Subject", Self.encodedWord(subject))
+        func header(_ name: String, _ value: String) { out += name + ": " + value + "\r\n" }
+        header("From", Self.oneLine(from))
+        header("To", Self.oneLine(to))
+        // Folded by the encoding itself, after any line break in the text is gone.
+        header("Subject", Self.encodedWord(Self.oneLine(subject)))
         header("Date", Self.rfc5322Date(date))
         header("Message-ID", messageID)
         header("MIME-Version", "1.0")
@@ -38,6 +37,14 @@ public struct EmailMessage: Sendable, Equatable {
         out += Self.quotedPrintable(body)
         out += "\r\n"
         return out
+    }
+
+    /// The text without carriage returns or line feeds (as scalars: Swift counts "\r\n" as one
+    /// character, equal to neither), so a header value cannot start a header of its own.
+    public static func oneLine(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: text.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+        return String(out)
     }
 
     /// A line of the body starting with a dot gets a second one (RFC 5321 §4.5.2), so it

@@ -58,7 +58,7 @@ public struct OutreachFacts: Sendable {
     public var lastContact: Date?
     /// When the latest missed appointment was to end.
     public var lastMissedAppointment: Date?
-    /// When an open check-in request to be contacted was made.
+    /// When the latest open check-in request to be contacted was made.
     public var reachOutSince: Date?
     /// The latest outreach attempt, whatever its outcome.
     public var lastAttempt: Date?
@@ -80,8 +80,8 @@ public struct OutreachFacts: Sendable {
 
 public enum OutreachRules {
     /// The reasons that apply at `now` (`today` is the organization's date). An attempt after
-    /// a missed appointment or a request settles it; an attempt in the last few days keeps a
-    /// person off the list for no contact or a check-up while the coach waits for an answer.
+    /// a missed appointment settles it; an attempt in the last few days keeps a person off the
+    /// list for an open request, no contact or a check-up while the coach waits for an answer.
     public static func reasons(
         _ facts: OutreachFacts, policy: OutreachPolicy, now: Date, today: CalendarDate, timeZone: TimeZone
     ) -> [OutreachReason] {
@@ -89,8 +89,10 @@ public enum OutreachRules {
         let recentAttempt =
             facts.lastAttempt.map { now.timeIntervalSince($0) < Double(OutreachPolicy.retryDays) * 86_400 }
             ?? false
+        // A request stays open until someone reaches the person (which marks it followed up);
+        // an attempt since the latest request only quiets it while the coach waits for an answer.
         if policy.reachOutRequests, facts.status.isOpen, let since = facts.reachOutSince,
-            !(facts.lastAttempt.map { $0 >= since } ?? false)
+            !(facts.lastAttempt.map { $0 >= since } ?? false) || !recentAttempt
         {
             found.append(.reachOutRequested)
         }

@@ -97,6 +97,9 @@ struct AccountService {
     /// A password reset link for a member, issued by an admin of the member's organization.
     /// A password belongs to the whole account, so one organization's admin may not reset
     /// someone who also belongs to another. Only the newest reset link of a person works.
+    /// How long a password reset link works.
+    static let resetLinkHours = 24
+
     func issuePasswordReset(for membership: Membership, by admin: UUID) async throws -> String {
         let elsewhere = try await Membership.query(on: db).filter(\.$user.$id == membership.$user.id)
             .filter(\.$organization.$id != membership.$organization.id).count()
@@ -105,7 +108,7 @@ struct AccountService {
             .filter(\.$user.$id == membership.$user.id).filter(\.$usedAt == nil).set(\.$usedAt, to: Date()).update()
         return try await issueLink(
             .passwordReset, organizationID: membership.$organization.id, userID: membership.$user.id, createdBy: admin,
-            validHours: 24)
+            validHours: Self.resetLinkHours)
     }
 
     /// Marks a one-time link used; only one of several concurrent requests succeeds, the

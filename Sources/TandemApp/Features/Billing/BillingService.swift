@@ -98,24 +98,28 @@ struct BillingService {
             rule: rule!, dailyCap: cap, groupModifier: BillingPolicy.parseModifiers(input.groupModifier)?.first ?? "",
             payerModifiers: payerModifiers)
         let organizationID = actor.organizationID
-        let existing = try await stored()
-        let known = try await ProviderCredential.query(on: req.db).filter(\.$organizationID == organizationID).all()
-        let typed = credentials
-        try await req.db.transaction { db in
-            let settings = existing ?? BillingSettings(organizationID: organizationID)
-            settings.apply(policy)
-            try await settings.save(on: db)
-            for (userID, credential) in typed {
-                if let row = known.first(where: { $0.userID == userID }) {
-                    if credential.isEmpty {
-                        try await row.delete(on: db)
-                    } else if row.credential != credential {
-                        row.credential = credential
-                        try await row.save(on: db)
-                    }
-                } else if !credential.isEmpty {
-                    try await ProviderCredential(organizationID: organizationID, userID: userID, credential: credential)
+        try await retryingOnUniqueConflict {
+            let existing = try await stored()
+            let known = try await ProviderCredential.query(on: req.db).filter(\.$organizationID == organizationID).all()
+            let typed = credentials
+            try await req.db.transaction { db in
+                let settings = existing ?? BillingSettings(organizationID: organizationID)
+                settings.apply(policy)
+                try await settings.save(on: db)
+                for (userID, credential) in typed {
+                    if let row = known.first(where: { $0.userID == userID }) {
+                        if credential.isEmpty {
+                            try await row.delete(on: db)
+                        } else if row.credential != credential {
+                            row.credential = credential
+                            try await row.save(on: db)
+                        }
+                    } else if !credential.isEmpty {
+                        try await ProviderCredential(
+                            organizationID: organizationID, userID: userID, credential: credential
+                        )
                         .create(on: db)
+                    }
                 }
             }
         }

@@ -12,23 +12,24 @@ enum Mail {
     static func queue(
         _ app: Application, on db: any Database, organizationID: UUID?, to recipient: String, language: Language,
         subjectKey: String, bodyKey: String, values: [String: String], kind: String, dedupeKey: String? = nil,
-        now: Date = Date()
+        expiresAt: Date? = nil, now: Date = Date()
     ) async throws -> Bool {
         guard app.tandemSettings.smtp != nil else { return false }
         let messages = app.tandem.messages[language] ?? app.tandem.messages[.en] ?? MessageTable(messages: [:])
         let body = messages.text(bodyKey, values) + "\n\n" + messages.text("email_footer")
         return try await Outbox.enqueue(
             on: db, organizationID: organizationID, recipient: recipient, subject: messages.text(subjectKey),
-            body: body, kind: kind, dedupeKey: dedupeKey, now: now)
+            body: body, kind: kind, dedupeKey: dedupeKey, expiresAt: expiresAt, now: now)
     }
 
-    /// The link of an invitation, by e-mail too.
+    /// The link of an invitation, by e-mail too (not sent once the link has stopped working).
     static func invitation(_ req: Request, to email: String, link: String, organizationID: UUID) async throws -> Bool {
-        try await queue(
+        let hours = req.application.tandemSettings.linkValidityHours
+        return try await queue(
             req.application, on: req.writeDB, organizationID: organizationID, to: FieldRules.normalizedEmail(email),
             language: req.language, subjectKey: "email_invite_subject", bodyKey: "email_invite_body",
-            values: ["link": link, "hours": String(req.application.tandemSettings.linkValidityHours)],
-            kind: "invitation")
+            values: ["link": link, "hours": String(hours)], kind: "invitation",
+            expiresAt: Date().addingTimeInterval(Double(hours) * 3600))
     }
 
     /// A password reset link, by e-mail to the account's address.
@@ -38,8 +39,8 @@ enum Mail {
             language: Language(rawValue: user.language) ?? req.language, subjectKey: "email_reset_subject",
             bodyKey: "email_reset_body",
             values: [
-                "name": firstName(user.displayName), "link": link,
-                "hours": String(req.application.tandemSettings.linkValidityHours),
-            ], kind: "password_reset")
+                "name": firstName(user.displayName), "link": link, "hours": String(AccountService.resetLinkHours),
+            ], kind: "password_reset",
+            expiresAt: Date().addingTimeInterval(Double(AccountService.resetLinkHours) * 3600))
     }
 }

@@ -25,21 +25,31 @@ final class OutboxWorker: LifecycleHandler, Sendable {
         let running = Task {
             var lastCapitalRound = Date.distantPast
             while !Task.isCancelled {
-                do {
-                    let db = app.writeDB
-                    _ = try await Reminders.queueDue(app, on: db)
-                    if Date().timeIntervalSince(lastCapitalRound) >= 3600 {
+                let db = app.writeDB
+                // Each step on its own: a failing reminder query must not stop delivery.
+                await Self.step("reminders", app) { _ = try await Reminders.queueDue(app, on: db) }
+                if Date().timeIntervalSince(lastCapitalRound) >= 3600 {
+                    await Self.step("recovery capital reminders", app) {
                         _ = try await Reminders.queueRecoveryCapitalDue(app, on: db)
-                        lastCapitalRound = Date()
                     }
+                    lastCapitalRound = Date()
+                }
+                await Self.step("delivery", app) {
                     _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)
-                } catch {
-                    app.logger.warning("An outbox round failed: \(String(reflecting: type(of: error)))")
                 }
                 try? await Task.sleep(nanoseconds: interval)
             }
         }
         task.withLockedValue { $0 = running }
+    }
+
+    /// Runs one step of a round, logging (without personal data) when it fails.
+    static func step(_ name: String, _ app: Application, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            app.logger.warning("The outbox's \(name) step failed: \(String(reflecting: type(of: error)))")
+        }
     }
 
     func shutdownAsync(_ app: Application) async {

@@ -32,12 +32,15 @@ struct ReminderSettingsService {
                 ("check_in_time", time.isEmpty ? "error_session_time_required" : "error_session_time_invalid")
             ])
         }
-        let row = try await stored() ?? ReminderPreference(organizationID: actor.organizationID, userID: actor.userID)
-        row.appointments = choices.appointments
-        row.checkIn = choices.checkIn
-        row.checkInTime = TimeOfDay(time)?.description ?? ""
-        row.recoveryCapital = choices.recoveryCapital
-        try await row.save(on: req.db)
+        try await retryingOnUniqueConflict {
+            let row =
+                try await stored() ?? ReminderPreference(organizationID: actor.organizationID, userID: actor.userID)
+            row.appointments = choices.appointments
+            row.checkIn = choices.checkIn
+            row.checkInTime = TimeOfDay(time)?.description ?? ""
+            row.recoveryCapital = choices.recoveryCapital
+            try await row.save(on: req.db)
+        }
         try await req.audit(
             "reminders.update", actor: actor.userID, organization: actor.organizationID, subjectType: "user",
             subject: actor.userID)

@@ -59,7 +59,7 @@ enum Reminders {
                 subjectKey: "email_appointment_subject",
                 bodyKey: local.day == today ? "email_appointment_today" : "email_appointment_tomorrow",
                 values: ["name": person.firstName, "time": local.time.description], kind: reminder.rawValue,
-                dedupeKey: key, now: now)
+                dedupeKey: key, expiresAt: start, now: now)
             {
                 queued += 1
             }
@@ -88,7 +88,8 @@ enum Reminders {
                 app, on: db, organizationID: person.organizationID, to: person.email, language: person.language,
                 subjectKey: "email_check_in_subject", bodyKey: "email_check_in_body",
                 values: ["name": person.firstName, "link": link(app, "/check-in")], kind: "check_in",
-                dedupeKey: ReminderRules.checkInKey(participantID: participantID.uuidString, day: local.day), now: now)
+                dedupeKey: ReminderRules.checkInKey(participantID: participantID.uuidString, day: local.day),
+                expiresAt: now.addingTimeInterval(Double(ReminderRules.checkInWindowMinutes) * 60), now: now)
             {
                 queued += 1
             }
@@ -135,6 +136,21 @@ enum Reminders {
             }
         }
         return queued
+    }
+
+    /// Withdraws an appointment's reminders that are still waiting (it moved or was cancelled;
+    /// a moved one gets new reminders at its new time).
+    static func withdraw(appointmentID: UUID, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for reminder in ReminderRules.AppointmentReminder.allCases {
+            let prefix = reminder.rawValue + ":" + appointmentID.uuidString.lowercased() + ":"
+            try await sql.raw(
+                """
+                UPDATE email_outbox SET status = 'failed', body = '', last_error = 'withdrawn: the appointment changed' \
+                WHERE status = 'queued' AND dedupe_key LIKE \(bind: prefix + "%")
+                """
+            ).run()
+        }
     }
 
     static func link(_ app: Application, _ path: String) -> String {

@@ -19,13 +19,13 @@ extension TenantScope {
         // recovery capital trend reads their last two scored BARC-10s (recovery_capital_participant),
         // and the goals their plan's latest version (recovery_plan_versions_number).
         // The outreach rules read the latest missed appointment (appointments_missed), the
-        // oldest open request to reach out, and the latest outreach attempt
+        // latest open request to reach out, and the latest outreach attempt
         // (outreach_attempts_participant): each a seek in the person's own rows.
         let columns = """
             SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.end_date, \
             e.last_contact_at, \
             (SELECT MAX(ci.local_date) FROM check_ins ci WHERE ci.participant_id = p.id) AS last_check_in, \
-            (SELECT MIN(r.created_at) FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
+            (SELECT MAX(r.created_at) FROM check_ins r WHERE r.participant_id = p.id AND r.reach_out = 'open') \
             AS reach_out_since, \
             (SELECT MAX(m.ends_at) FROM appointments m WHERE m.participant_id = p.id AND m.status = 'missed') \
             AS last_missed, \

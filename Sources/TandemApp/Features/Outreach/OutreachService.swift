@@ -37,11 +37,13 @@ struct OutreachService: ParticipantScopedService {
         let policy = OutreachPolicy(
             noContactDays: days!, missedAppointments: input.missedAppointments,
             reachOutRequests: input.reachOutRequests, checkUpDays: checkUps!)
-        let settings =
-            try await OutreachSettings.query(on: req.db).filter(\.$organizationID == actor.organizationID).first()
-            ?? OutreachSettings(organizationID: actor.organizationID)
-        settings.apply(policy)
-        try await settings.save(on: req.db)
+        try await retryingOnUniqueConflict {
+            let settings =
+                try await OutreachSettings.query(on: req.db).filter(\.$organizationID == actor.organizationID).first()
+                ?? OutreachSettings(organizationID: actor.organizationID)
+            settings.apply(policy)
+            try await settings.save(on: req.db)
+        }
         try await req.audit(
             "outreach.settings", actor: actor.userID, organization: actor.organizationID,
             subjectType: "organization", subject: actor.organizationID)

@@ -53,6 +53,7 @@ struct AppointmentService: ParticipantScopedService {
             appointment.changes += 1
         }
         try await audit("appointment.reschedule", appointment)
+        try await Reminders.withdraw(appointmentID: appointment.id!, on: req.writeDB)
         return appointment
     }
 
@@ -66,6 +67,7 @@ struct AppointmentService: ParticipantScopedService {
             appointment.changes += 1
         }
         try await audit("appointment.cancel", appointment)
+        try await Reminders.withdraw(appointmentID: appointment.id!, on: req.writeDB)
         return appointment
     }
 

@@ -52,10 +52,14 @@ struct CalendarFeedService {
             tokenHash: SecureToken.hash(token), detail: detail)
         let organizationID = actor.organizationID
         let userID = actor.userID
-        try await req.db.transaction { db in
-            try await CalendarFeed.query(on: db).filter(\.$organizationID == organizationID)
-                .filter(\.$userID == userID).delete()
-            try await feed.create(on: db)
+        try await retryingOnUniqueConflict {
+            try await req.db.transaction { db in
+                try await CalendarFeed.query(on: db).filter(\.$organizationID == organizationID)
+                    .filter(\.$userID == userID).delete()
+                feed.id = nil
+                feed.$id.exists = false
+                try await feed.create(on: db)
+            }
         }
         try await req.audit(
             "calendar_feed.create", actor: userID, organization: organizationID, subjectType: "calendar_feed",
