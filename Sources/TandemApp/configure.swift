@@ -68,6 +68,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(MeetingsCommand(), as: "meetings")
 }
 
 extension Application {

@@ -29,5 +29,6 @@ enum TandemMigrations {
         M0024_CreateOutbox(),
         M0025_CreateOutreach(),
         M0026_AddOutboxLeases(),
+        M0027_CreateMeetings(),
     ]
 }

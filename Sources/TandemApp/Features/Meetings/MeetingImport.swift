@@ -1,0 +1,131 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Imports a Meeting Guide feed as one of an organization's meeting sources. The same feed
+/// again (by its SHA-256) changes nothing; a feed that cannot be read, or has no usable
+/// meeting, keeps the source's previous meetings; otherwise the source's meetings are
+/// replaced in one transaction, so readers see the old set or the new, never a mix.
+enum MeetingImport {
+    enum Outcome: Sendable {
+        case unchanged(meetings: Int)
+        case imported(FeedImport)
+        case failed(String)
+    }
+
+    /// Feeds larger than this are refused (the largest real feed is about 1.6 MB).
+    static let maxBytes = 20 * 1024 * 1024
+    static let batchSize = 100
+
+    static func run(
+        _ data: Data, source name: String, url: String = "", organizationID: UUID, on db: any Database,
+        now: Date = Date(), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Outcome {
+        let source = try await retryingOnUniqueConflict {
+            if let found = try await MeetingSource.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$name == name).first()
+            {
+                return found
+            }
+            let made = MeetingSource(organizationID: organizationID, name: name, url: url)
+            try await made.create(on: db)
+            return made
+        }
+        if !url.isEmpty { source.url = url }
+        source.checkedAt = now
+        guard data.count <= maxBytes else {
+            source.report = "failed: the feed is larger than \(maxBytes / 1024 / 1024) MB"
+            try await source.save(on: db)
+            return .failed(source.report)
+        }
+        let hash = Hex.encode(SHA256.hash(data: data))
+        if hash == source.contentHash {
+            try await source.save(on: db)
+            return .unchanged(meetings: source.meetingCount)
+        }
+        let parsed: FeedImport
+        switch MeetingGuide.parse(data) {
+        case .failure(let error):
+            source.report = "failed: \(error); the previous meetings are kept"
+            try await source.save(on: db)
+            return .failed(source.report)
+        case .success(let result):
+            parsed = result
+        }
+        guard !parsed.meetings.isEmpty else {
+            source.report =
+                "failed: no record could be used; the previous meetings are kept\n" + report(parsed)
+            try await source.save(on: db)
+            return .failed(source.report)
+        }
+        let sourceID = source.id!
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            try await sql.raw("DELETE FROM meetings WHERE source_id = \(bind: sourceID)").run()
+            var done = 0
+            for start in stride(from: 0, to: parsed.meetings.count, by: batchSize) {
+                let batch = parsed.meetings[start..<min(start + batchSize, parsed.meetings.count)]
+                try await insert(Array(batch), sourceID: sourceID, organizationID: organizationID, on: sql)
+                done += batch.count
+                progress(done, parsed.meetings.count)
+            }
+            source.contentHash = hash
+            source.meetingCount = parsed.meetings.count
+            source.skippedCount = parsed.skipped.count
+            source.report = report(parsed)
+            source.importedAt = now
+            try await source.save(on: db)
+        }
+        return .imported(parsed)
+    }
+
+    /// One line per record left out or noticed, for the source's page and the command.
+    static func report(_ parsed: FeedImport) -> String {
+        let skipped = parsed.skipped.map { "skipped #\($0.index + 1) \($0.slug ?? "(no slug)"): \($0.message)" }
+        let noticed = parsed.warnings.map { "kept #\($0.index + 1) \($0.slug ?? ""): \($0.message)" }
+        return (skipped + noticed).joined(separator: "\n")
+    }
+
+    static let columns = [
+        "id", "organization_id", "source_id", "slug", "name", "day_mask", "start_minute", "end_minute", "time_zone",
+        "types", "attendance", "location", "formatted_address", "latitude", "longitude", "approximate", "region",
+        "conference_url", "conference_phone", "notes", "group_name", "updated", "url", "raw", "search_text",
+    ]
+
+    static func insert(_ meetings: [Meeting], sourceID: UUID, organizationID: UUID, on sql: any SQLDatabase)
+        async throws
+    {
+        var query = SQLQueryString("INSERT INTO meetings (" + columns.joined(separator: ", ") + ") VALUES ")
+        for (index, meeting) in meetings.enumerated() {
+            if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            let values: [any Encodable & Sendable] = [
+                UUID(), organizationID, sourceID, meeting.slug, meeting.name, dayMask(meeting.days),
+                meeting.time?.minutes, meeting.endTime?.minutes, meeting.timeZone, typesColumn(meeting.types),
+                meeting.attendance.rawValue, meeting.location, meeting.formattedAddress, meeting.latitude,
+                meeting.longitude, meeting.approximate, meeting.region, meeting.conferenceURL, meeting.conferencePhone,
+                meeting.notes, meeting.group, meeting.updated, meeting.url, meeting.raw, searchText(meeting),
+            ]
+            query.appendInterpolation(unsafeRaw: "(")
+            query.appendInterpolation(binds: values)
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        try await sql.raw(query).run()
+    }
+
+    /// Bit d set for day d (0 = Sunday).
+    static func dayMask(_ days: [Int]) -> Int { days.reduce(0) { $0 | (1 << $1) } }
+
+    /// Type codes as `,O,D,`, so one code is found with LIKE '%,O,%'.
+    static func typesColumn(_ types: [String]) -> String {
+        types.isEmpty ? "" : "," + types.joined(separator: ",") + ","
+    }
+
+    /// What a words search looks in, lower-cased: name, place, address, region, group, notes.
+    static func searchText(_ meeting: Meeting) -> String {
+        [meeting.name, meeting.location, meeting.formattedAddress, meeting.region, meeting.group, meeting.notes]
+            .filter { !$0.isEmpty }.joined(separator: " ").lowercased()
+    }
+}
