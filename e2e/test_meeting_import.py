@@ -1,6 +1,7 @@
 """`tandem meetings import`: a real Meeting Guide feed imported from a file with a progress bar
 and a summary; the same feed again rewrites nothing; a broken feed fails with the reason and
-keeps the meetings; a feed served over HTTP imports too."""
+keeps the meetings; a feed served over HTTP imports too. Then the finder: a participant finds a
+Spanish meeting on Monday evening and downloads its weekly .ics."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from conftest import REPO_ROOT, strong_password
+from conftest import REPO_ROOT, check_page, strong_password
+from icalendar import Calendar
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from test_appointment_journeys import fetch_in_page
+from test_journeys import click_and_wait_for_new_page, visible
 from test_operations import data_dir, tandem  # noqa: F401 - data_dir is a fixture
+from test_participant_journeys import people  # noqa: F401 - a fixture
+from test_plan_journeys import coach_and_participant
 
 FEEDS = REPO_ROOT.parent / "shared" / "data" / "meeting-guide"
 
@@ -56,3 +64,34 @@ def test_meetings_import_command(data_dir, tmp_path):  # noqa: F811
         httpd.shutdown()
         thread.join(timeout=5)
     assert meetings(data_dir) == 129
+
+
+def test_a_participant_finds_a_spanish_meeting_and_downloads_it(browser, fresh_server, people):  # noqa: F811
+    """Meetings imported into a serving Tandem; a participant looks for a Spanish meeting on
+    Monday evening, opens it and downloads its weekly .ics (parsed with icalendar)."""
+    cast = coach_and_participant(browser, fresh_server, people, "meetings")
+    imported = tandem(cast.data_dir, "meetings", "import", str(FEEDS / "sussexaa.json"), "--name", "Sussex")
+    assert imported.returncode == 0, imported.stderr
+    person = cast.person
+    person.get(cast.base + "/")
+    click_and_wait_for_new_page(person, visible(person, "nav.side-nav a[href='/meetings']"))
+    check_page(person, "meeting finder")
+    Select(person.find_element(By.CSS_SELECTOR, "select#day")).select_by_value("1")
+    Select(person.find_element(By.CSS_SELECTOR, "select#part")).select_by_value("evening")
+    Select(person.find_element(By.CSS_SELECTOR, "select#type")).select_by_value("S")
+    click_and_wait_for_new_page(person, person.find_element(By.CSS_SELECTOR, "button#find-meetings"))
+    results = visible(person, "ul#meeting-results")
+    assert "Lunes Nueva Generacion" in results.text, results.text
+    check_page(person, "meeting finder results")
+    click_and_wait_for_new_page(person, results.find_element(By.CSS_SELECTOR, "a"))
+    visible(person, "a#map-link")
+    check_page(person, "meeting")
+    status, kind, text = fetch_in_page(person, visible(person, "a#meeting-ics").get_attribute("href"))
+    assert status == 200 and kind.startswith("text/calendar")
+    (event,) = Calendar.from_ical(text).walk("VEVENT")
+    for required in ("UID", "DTSTAMP", "DTSTART"):
+        assert event.get(required) is not None
+    assert str(event.get("SUMMARY")) == "Lunes Nueva Generacion"
+    assert event.get("RRULE")["FREQ"] == ["WEEKLY"] and event.get("RRULE")["BYDAY"] == ["MO"]
+    start = event.decoded("DTSTART")
+    assert (start.hour, start.minute, start.weekday()) == (19, 0, 0) and start.tzinfo is None

@@ -58,6 +58,7 @@ class Cast:
     participant_id: str
     staff: object  # the coach's browser, signed in, on the participant's page
     person: object  # the participant's browser, signed in, on their home page
+    data_dir: str = ""  # the server's data directory (its SQLite database)
 
 
 def coach_and_participant(browser, fresh_server, people, name: str) -> Cast:  # noqa: F811
@@ -88,7 +89,7 @@ def coach_and_participant(browser, fresh_server, people, name: str) -> Cast:  # 
     participant_link = invite_link(staff)
     person = people("participant")
     accept_invitation(person, participant_link, admin.org_name, PERSON_DISPLAY, strong_password(), "participant")
-    return Cast(base=base, participant_id=participant_id, staff=staff, person=person)
+    return Cast(base=base, participant_id=participant_id, staff=staff, person=person, data_dir=srv.data_dir)
 
 
 # ---------------------------------------------------------------------------------------

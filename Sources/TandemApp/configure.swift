@@ -51,6 +51,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: ReminderController())
     try app.register(collection: OutreachController())
     try app.register(collection: ReportController())
+    try app.register(collection: MeetingController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
     try app.register(collection: CheckInController())

@@ -92,6 +92,7 @@ extension Request {
             items.append(("nav_agreement", "/admin/agreement"))
         }
         if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
+        items.append(("nav_meetings", "/meetings"))
         items.append(("nav_account", "/account/security"))
         let path = url.path
         return items.map { key, href in

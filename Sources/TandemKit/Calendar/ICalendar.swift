@@ -16,6 +16,12 @@ public struct ICalendar: Sendable {
         public var cancelled: Bool
         /// Increases each time the appointment changes, so calendars take the newer one.
         public var sequence: Int
+        /// A weekly meeting: its first day and local time, floating (RFC 5545 §3.3.5, no zone:
+        /// 19:00 wherever the calendar is, as a meeting's own schedule says), used instead of
+        /// `start` and `end`.
+        public var floating: (day: CalendarDate, time: TimeOfDay, minutes: Int)?
+        /// An RRULE value, e.g. `FREQ=WEEKLY;BYDAY=TU`.
+        public var recurrence: String?
 
         public init(
             uid: String, start: Date, end: Date, summary: String, location: String = "", description: String = "",
@@ -30,6 +36,16 @@ public struct ICalendar: Sendable {
             self.url = url
             self.cancelled = cancelled
             self.sequence = sequence
+            self.floating = nil
+            self.recurrence = nil
+        }
+
+        public static func == (lhs: Event, rhs: Event) -> Bool {
+            lhs.uid == rhs.uid && lhs.start == rhs.start && lhs.end == rhs.end && lhs.summary == rhs.summary
+                && lhs.location == rhs.location && lhs.description == rhs.description && lhs.url == rhs.url
+                && lhs.cancelled == rhs.cancelled && lhs.sequence == rhs.sequence && lhs.recurrence == rhs.recurrence
+                && lhs.floating?.day == rhs.floating?.day && lhs.floating?.time == rhs.floating?.time
+                && lhs.floating?.minutes == rhs.floating?.minutes
         }
     }
 
@@ -58,8 +74,16 @@ public struct ICalendar: Sendable {
             line("BEGIN:VEVENT")
             line("UID:" + Self.escape(event.uid))
             line("DTSTAMP:" + stamp)
-            line("DTSTART:" + Self.utc(event.start))
-            line("DTEND:" + Self.utc(max(event.end, event.start)))
+            if let floating = event.floating {
+                line("DTSTART:" + Self.local(floating.day, floating.time))
+                line("DURATION:PT\(max(1, floating.minutes))M")
+            } else {
+                line("DTSTART:" + Self.utc(event.start))
+                line("DTEND:" + Self.utc(max(event.end, event.start)))
+            }
+            if let rule = event.recurrence?.filter({ $0 != "\r" && $0 != "\n" }), !rule.isEmpty {
+                line("RRULE:" + rule)
+            }
             line("SEQUENCE:" + String(max(0, event.sequence)))
             line("SUMMARY:" + Self.escape(event.summary))
             if !event.location.isEmpty { line("LOCATION:" + Self.escape(event.location)) }
@@ -109,6 +133,15 @@ public struct ICalendar: Sendable {
         }
         return out
     }
+
+    /// A floating local date-time, `YYYYMMDDTHHMMSS`.
+    public static func local(_ day: CalendarDate, _ time: TimeOfDay) -> String {
+        day.year.zeroPadded(4) + day.month.zeroPadded(2) + day.day.zeroPadded(2) + "T"
+            + (time.minutes / 60).zeroPadded(2) + (time.minutes % 60).zeroPadded(2) + "00"
+    }
+
+    /// The RRULE day codes, Sunday first.
+    public static let weekdays = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 
     /// A UTC date-time, `YYYYMMDDTHHMMSSZ`.
     public static func utc(_ date: Date) -> String {

@@ -1,0 +1,200 @@
+import Foundation
+import TandemKit
+import Vapor
+
+/// The meeting finder (`/meetings`), one meeting's page, and its weekly `.ics`.
+struct MeetingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("meetings", use: finder)
+        routes.get("meetings", ":meetingID", use: show)
+        routes.get("meetings", ":meetingID", "calendar.ics", use: ics)
+    }
+
+    struct Row: Encodable, Sendable {
+        let id: String
+        let name: String
+        let when: String
+        let attendance: String
+        let attendanceKey: String
+        let place: String
+        let distance: String?
+        let isOn: Bool
+    }
+
+    struct FinderBody: Encodable, Sendable {
+        let days: [SelectOption]
+        let parts: [SelectOption]
+        let attendances: [SelectOption]
+        let types: [SelectOption]
+        let q: String
+        let near: String
+        let km: String
+        let now: Bool
+        let searched: Bool
+        let rows: [Row]
+    }
+
+    struct FinderQuery: Content {
+        var day: String?
+        var part: String?
+        var attendance: String?
+        var type: String?
+        var q: String?
+        var near: String?
+        var km: String?
+        var now: String?
+    }
+
+    /// The type codes people look for most, in the finder's list (all codes show on a meeting).
+    static let commonTypes = [
+        "O", "C", "S", "W", "M", "LGBTQ", "Y", "X", "BE", "D", "SP", "B", "ONL", "TC",
+    ]
+
+    @Sendable func finder(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let query = (try? req.query.decode(FinderQuery.self)) ?? FinderQuery()
+        var filter = MeetingFinder.Filter()
+        filter.day = query.day.flatMap(Int.init).flatMap { (0...6).contains($0) ? $0 : nil }
+        filter.part = query.part.flatMap(MeetingTimes.PartOfDay.init(rawValue:))
+        filter.attendance = query.attendance.flatMap(Meeting.Attendance.init(rawValue:))
+        filter.type = query.type.flatMap { $0.isEmpty || $0.count > 20 ? nil : $0 }
+        filter.words = String((query.q ?? "").prefix(100))
+        filter.nowAndNext = query.now != nil
+        var errors: [FieldError] = []
+        if let near = query.near?.trimmingCharacters(in: .whitespaces), !near.isEmpty {
+            let parts = near.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let lat = parts[0], let lon = parts[1], (-90...90).contains(lat),
+                (-180...180).contains(lon)
+            {
+                filter.near = (lat, lon)
+            } else {
+                errors = req.fieldErrors([("near", "error_meeting_near")])
+            }
+        }
+        if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
+        let searched = query.day != nil || query.q != nil || query.now != nil || query.near != nil
+        let finder = MeetingFinder(req: req, actor: signedIn.actor)
+        let found = searched && errors.isEmpty ? try await finder.search(filter) : []
+        let local = MeetingTimes.local(Date(), in: finder.timeZone)
+        let selectedDay = query.day ?? ""
+        let body = FinderBody(
+            days: [SelectOption(value: "", label: req.t("meetings_any_day"), selected: selectedDay.isEmpty)]
+                + (0...6).map {
+                    SelectOption(
+                        value: String($0), label: req.t("weekday_\($0 == 0 ? 7 : $0)"),
+                        selected: selectedDay == String($0))
+                },
+            parts: [SelectOption(value: "", label: req.t("meetings_any_time"), selected: filter.part == nil)]
+                + MeetingTimes.PartOfDay.allCases.map {
+                    SelectOption(
+                        value: $0.rawValue, label: req.t("meetings_part_" + $0.rawValue), selected: filter.part == $0)
+                },
+            attendances: [
+                SelectOption(value: "", label: req.t("meetings_any_attendance"), selected: filter.attendance == nil)
+            ]
+                + [Meeting.Attendance.inPerson, .online, .hybrid].map {
+                    SelectOption(
+                        value: $0.rawValue, label: req.t("meetings_attendance_" + $0.rawValue),
+                        selected: filter.attendance == $0)
+                },
+            types: [SelectOption(value: "", label: req.t("meetings_any_type"), selected: filter.type == nil)]
+                + Self.commonTypes.map {
+                    SelectOption(value: $0, label: Self.typeName($0, req: req), selected: filter.type == $0)
+                },
+            q: filter.words, near: query.near ?? "", km: String(Int(filter.kilometres)), now: filter.nowAndNext,
+            searched: searched,
+            rows: found.map { meeting in
+                Row(
+                    id: meeting.id.uuidString, name: meeting.name, when: Self.when(meeting, req: req),
+                    attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue),
+                    attendanceKey: meeting.attendance.rawValue,
+                    place: meeting.attendance == .online
+                        ? req.t("meetings_online")
+                        : [meeting.location, meeting.address].filter { !$0.isEmpty }
+                            .joined(separator: ", "),
+                    distance: meeting.distance.map { req.t("meetings_km", ["km": Reports.oneDecimal($0)]) },
+                    isOn: finder.isOn(meeting, local))
+            })
+        return try await req.page(
+            "meetings/finder", titleKey: "meetings_title", body, errors: errors,
+            status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    static func typeName(_ code: String, req: Request) -> String {
+        let key = "meeting_type_" + code
+        let name = req.t(key)
+        return name == key ? code : name
+    }
+
+    /// "Tuesday, Thursday 19:00–20:00", or "by appointment".
+    static func when(_ meeting: MeetingFinder.Found, req: Request) -> String {
+        guard let start = meeting.start, !meeting.days.isEmpty else { return req.t("meetings_by_appointment") }
+        let days = meeting.days.map { req.t("weekday_\($0 == 0 ? 7 : $0)") }.joined(separator: ", ")
+        let end = meeting.end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
+        return "\(days) \(start)–\(end)"
+    }
+
+    struct ShowBody: Encodable, Sendable {
+        let id: String
+        let name: String
+        let when: String
+        let attendance: String
+        let location: String
+        let address: String
+        let mapHref: String?
+        let conferenceURL: String?
+        let conferencePhone: String
+        let types: [String]
+        let notes: String
+        let group: String
+        let region: String
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let meeting = try await MeetingFinder(req: req, actor: signedIn.actor).meeting(try req.id("meetingID"))
+        let map = meeting.latitude.flatMap { lat in
+            meeting.longitude.map { lon in
+                "https://www.openstreetmap.org/?mlat=\(lat)&mlon=\(lon)#map=17/\(lat)/\(lon)"
+            }
+        }
+        let url = AppointmentDraft.isWebLink(meeting.conferenceURL) ? meeting.conferenceURL : nil
+        return try await req.page(
+            "meetings/show", titleKey: "meetings_meeting",
+            ShowBody(
+                id: meeting.id.uuidString, name: meeting.name, when: Self.when(meeting, req: req),
+                attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue), location: meeting.location,
+                address: meeting.address, mapHref: meeting.attendance == .online ? nil : map, conferenceURL: url,
+                conferencePhone: meeting.conferencePhone, types: meeting.types.map { Self.typeName($0, req: req) },
+                notes: meeting.notes, group: meeting.group, region: meeting.region))
+    }
+
+    @Sendable func ics(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let finder = MeetingFinder(req: req, actor: signedIn.actor)
+        let meeting = try await finder.meeting(try req.id("meetingID"))
+        guard let start = meeting.start, !meeting.days.isEmpty else { throw Abort(.notFound) }
+        let local = MeetingTimes.local(Date(), in: finder.timeZone)
+        let ahead =
+            MeetingTimes.minutesUntilStart(days: meeting.days, start: start, day: local.day, time: local.time) ?? 0
+        let today = CalendarDate(Date(), in: finder.timeZone)
+        // The first day it meets from today on (later today counts).
+        let first = today.adding(days: (local.time.minutes + ahead) / 1440) ?? today
+        let end = meeting.end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
+        var event = ICalendar.Event(
+            uid: meeting.id.uuidString.lowercased() + "@" + AppointmentService.calendarDomain(req), start: Date(),
+            end: Date(), summary: meeting.name,
+            location: meeting.attendance == .online
+                ? "" : [meeting.location, meeting.address].filter { !$0.isEmpty }.joined(separator: ", "),
+            description: meeting.notes,
+            url: AppointmentDraft.isWebLink(meeting.conferenceURL) ? meeting.conferenceURL : nil)
+        event.floating = (first, start, (end.minutes - start.minutes + 1440) % 1440)
+        event.recurrence = "FREQ=WEEKLY;BYDAY=" + meeting.days.map { ICalendar.weekdays[$0] }.joined(separator: ",")
+        let text = ICalendar(name: meeting.name, events: [event]).text(now: Date())
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(
+            type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"meeting.ics\"")
+        return response
+    }
+}

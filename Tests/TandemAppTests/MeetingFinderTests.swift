@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import TandemKit
+import Testing
+import Vapor
+
+@testable import TandemApp
+
+@Suite("Meeting finder")
+struct MeetingFinderTests {
+    @Test("by day and time of day, type, attendance, words, distance and now-and-next")
+    func search() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await MeetingImport.run(
+                try MeetingImportTests.feed("sussexaa.json"), source: "Sussex", organizationID: admin.organization.id!,
+                on: app.db)
+            let finder = MeetingFinder(
+                req: Request(application: app, on: app.eventLoopGroup.any()),
+                actor: Actor(user: admin.user, organization: admin.organization, role: .admin))
+            var filter = MeetingFinder.Filter()
+            filter.day = 2
+            filter.part = .evening
+            #expect(try await finder.search(filter).count == 9)
+            filter = MeetingFinder.Filter()
+            filter.type = "S"
+            #expect(try await finder.search(filter).map(\.name) == ["Lunes Nueva Generacion"])
+            filter.type = "%"
+            #expect(try await finder.search(filter).isEmpty)
+            filter = MeetingFinder.Filter()
+            filter.attendance = .online
+            #expect(try await finder.search(filter).count == 28)
+            filter = MeetingFinder.Filter()
+            filter.words = "nueva generacion"
+            #expect(try await finder.search(filter).count == 1)
+            // Near the Spanish meeting's own coordinates: it is there at about 0 km, nearest first.
+            filter = MeetingFinder.Filter()
+            filter.near = (38.6918348, -75.3853936)
+            filter.kilometres = 2
+            let near = try await finder.search(filter)
+            #expect((near.first?.distance ?? 9) < 0.01)
+            #expect(near.contains { $0.name == "Lunes Nueva Generacion" && ($0.distance ?? 9) < 0.01 })
+            #expect(near.map { $0.distance ?? 99 } == near.map { $0.distance ?? 99 }.sorted())
+            #expect(near.allSatisfy { ($0.distance ?? 99) <= 2 })
+            // Monday 18:30 in the organization's zone: the 19:00 meeting starts within two hours.
+            let monday = ISO8601DateFormatter().date(from: "2026-11-30T23:30:00Z")!
+            filter = MeetingFinder.Filter()
+            filter.nowAndNext = true
+            let soon = try await finder.search(filter, now: monday)
+            #expect(soon.contains { $0.name == "Lunes Nueva Generacion" && $0.startsIn == 30 })
+            #expect(
+                soon.allSatisfy {
+                    ($0.startsIn ?? 999) <= 120 || finder.isOn($0, MeetingTimes.local(monday, in: finder.timeZone))
+                })
+        }
+    }
+
+    @Test("the finder and meeting pages, for a family member too; the weekly .ics")
+    func pages() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await MeetingImport.run(
+                try MeetingImportTests.feed("sussexaa.json"), source: "Sussex", organizationID: admin.organization.id!,
+                on: app.db)
+            let family = try await app.addMember(.family, to: admin.organization, email: "f@example.org")
+            let browser = TestBrowser(app)
+            try await browser.signIn(family)
+            #expect(try await browser.get("/").body.string.contains("href=\"/meetings\""))
+            let page = try await browser.get("/meetings?day=1&type=S")
+            #expect(page.status == .ok)
+            let body = page.body.string
+            #expect(body.contains("Lunes Nueva Generacion"))
+            let bad = try await browser.get("/meetings?near=somewhere")
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("near-error"))
+            let link = try #require(body.range(of: "href=\"/meetings/")).upperBound
+            let id = String(body[link...].prefix(36))
+            let meeting = try await browser.get("/meetings/\(id)")
+            #expect(meeting.status == .ok && meeting.body.string.contains("openstreetmap.org/?mlat=38.6918348"))
+            let ics = try await browser.get("/meetings/\(id)/calendar.ics").body.string
+            #expect(ics.contains("RRULE:FREQ=WEEKLY;BYDAY=MO\r\n") && ics.contains("DURATION:PT90M\r\n"))
+            #expect(ics.contains("T190000\r\n") && !ics.contains("T190000Z"))
+            #expect(try await browser.get("/meetings/\(UUID().uuidString)").status == .notFound)
+            // Another organization's meeting is not there.
+            let elsewhere = TestBrowser(app)
+            try await elsewhere.signIn(try await app.makeOrganization("Elsewhere", email: "e@elsewhere.org"))
+            #expect(try await elsewhere.get("/meetings/\(id)").status == .notFound)
+        }
+    }
+}
