@@ -70,8 +70,24 @@ def test_a_participant_finds_a_spanish_meeting_and_downloads_it(browser, fresh_s
     """Meetings imported into a serving Tandem; a participant looks for a Spanish meeting on
     Monday evening, opens it and downloads its weekly .ics (parsed with icalendar)."""
     cast = coach_and_participant(browser, fresh_server, people, "meetings")
-    imported = tandem(cast.data_dir, "meetings", "import", str(FEEDS / "sussexaa.json"), "--name", "Sussex")
-    assert imported.returncode == 0, imported.stderr
+    # The admin adds a feed by its address on the sources page.
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(FEEDS))  # noqa: E731
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        browser.get(cast.base + "/admin/meetings")
+        check_page(browser, "meeting sources (none)")
+        browser.find_element(By.CSS_SELECTOR, "input#name").send_keys("Sussex")
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/sussexaa.json"
+        browser.find_element(By.CSS_SELECTOR, "input#url").send_keys(url)
+        click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "button#import-source"))
+        notice = visible(browser, "#import-notice").text
+        assert "Sussex: 123 meetings imported, 0 records left out." in notice, notice
+        check_page(browser, "meeting sources (imported)")
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=5)
     person = cast.person
     person.get(cast.base + "/")
     click_and_wait_for_new_page(person, visible(person, "nav.side-nav a[href='/meetings']"))

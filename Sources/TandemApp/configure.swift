@@ -52,6 +52,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: OutreachController())
     try app.register(collection: ReportController())
     try app.register(collection: MeetingController())
+    try app.register(collection: MeetingSourceController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
     try app.register(collection: CheckInController())

@@ -87,3 +87,34 @@ struct MeetingFinderTests {
         }
     }
 }
+
+@Suite("Meeting sources page")
+struct MeetingSourcePageTests {
+    @Test("admins see sources with their reports; bad input is refused at the field; others may not")
+    func page() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await MeetingImport.run(
+                Data(
+                    #"[{"name":"A","slug":"a","day":1,"time":"7 PM","formatted_address":"1 Main St"},{"name":"B"}]"#
+                        .utf8),
+                source: "Local file", organizationID: admin.organization.id!, on: app.db)
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            let page = try await browser.get("/admin/meetings")
+            #expect(page.status == .ok && page.body.string.contains("Local file"))
+            #expect(page.body.string.contains("skipped #2 (no slug): no slug"))
+            let bad = try await browser.post(
+                "/admin/meetings", ["name": "", "url": "ftp://example.org/feed.json"], tokenFrom: "/admin/meetings")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("name-error") && bad.body.string.contains("url-error"))
+            #expect(try await MeetingSource.query(on: app.db).count() == 1)
+            let unknown = try await browser.post(
+                "/admin/meetings/\(UUID().uuidString)/refresh", [:], tokenFrom: "/admin/meetings")
+            #expect(unknown.status == .notFound)
+            let coach = TestBrowser(app)
+            try await coach.signIn(try await app.addMember(.coach, to: admin.organization, email: "c@example.org"))
+            #expect(try await coach.get("/admin/meetings").status == .forbidden)
+        }
+    }
+}
