@@ -231,7 +231,8 @@ struct APITests {
                     "/appointments/{appointmentId}/reschedule", "/appointments/{appointmentId}/cancel",
                     "/appointments/{appointmentId}/outcome", "/appointments/{appointmentId}/ics", "/outreach",
                     "/participants/{participantId}/outreach-attempts", "/billing/export", "/reports/services",
-                    "/reports/retention", "/reports/recovery-capital",
+                    "/reports/retention", "/reports/recovery-capital", "/meetings", "/meetings/{meetingId}",
+                    "/meeting-sources",
                 ])
         }
     }

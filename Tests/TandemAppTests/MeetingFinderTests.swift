@@ -118,3 +118,38 @@ struct MeetingSourcePageTests {
         }
     }
 }
+
+@Suite("Meetings in the API")
+struct MeetingAPITests {
+    @Test("find meetings and read one; sources for admins only; a bad source address is refused")
+    func api() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await MeetingImport.run(
+                try MeetingImportTests.feed("sussexaa.json"), source: "Sussex", organizationID: admin.organization.id!,
+                on: app.db)
+            let person = try await app.addMember(.participant, to: admin.organization, email: "p@example.org")
+            let client = try await APIClient.signIn(app, person)
+            let (found, list) = try await client.send(.GET, "/meetings?day=1&type=S")
+            let items = try #require(list["items"] as? [[String: Any]])
+            #expect(found.status == .ok && items.count == 1 && items[0]["start"] as? String == "19:00")
+            let id = try #require(items[0]["id"] as? String)
+            let (one, meeting) = try await client.send(.GET, "/meetings/\(id)")
+            #expect(one.status == .ok && meeting["name"] as? String == "Lunes Nueva Generacion")
+            let (half, _) = try await client.send(.GET, "/meetings?latitude=38.69")
+            #expect(half.status == .unprocessableEntity)
+            let (near, nearList) = try await client.send(
+                .GET, "/meetings?latitude=38.6918348&longitude=-75.3853936&km=1")
+            #expect(near.status == .ok && ((nearList["items"] as? [[String: Any]])?.isEmpty == false))
+            let (sources, _) = try await client.send(.GET, "/meeting-sources")
+            #expect(sources.status == .forbidden)
+            let adminClient = try await APIClient.signIn(app, admin)
+            let (listed, sourceList) = try await adminClient.send(.GET, "/meeting-sources")
+            #expect(
+                listed.status == .ok && (sourceList["items"] as? [[String: Any]])?.first?["meetings"] as? Int == 123)
+            let (bad, _) = try await adminClient.send(
+                .POST, "/meeting-sources", json: #"{"name":"X","url":"ftp://example.org/x.json"}"#)
+            #expect(bad.status == .unprocessableEntity)
+        }
+    }
+}
