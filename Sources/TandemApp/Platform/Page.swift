@@ -122,6 +122,17 @@ extension Response {
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: ["Location": location])
     }
+
+    /// A UTF-8 text document of `subType` (`csv`, `calendar`), as a download named `filename`
+    /// when given (a calendar feed is read in place, so it has none).
+    static func text(_ text: String, subType: String, filename: String? = nil) -> Response {
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: subType, parameters: ["charset": "utf-8"])
+        if let filename {
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        }
+        return response
+    }
 }
 
 /// Numbers typed or chosen in a form.

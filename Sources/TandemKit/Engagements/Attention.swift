@@ -19,6 +19,16 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
         }
     }
 
+    /// The outreach reason a signal stands for.
+    public var reason: OutreachReason {
+        switch self {
+        case .noRecentContact: .noRecentContact
+        case .reachOutRequested: .reachOutRequested
+        case .missedAppointment: .missedAppointment
+        case .checkUpDue: .checkUpDue
+        }
+    }
+
     /// Days without contact after which an open engagement is flagged.
     public static let contactGapDays = 14
 

@@ -69,9 +69,7 @@ extension APIHandler {
         -> Operations.listMeetingSources.Output
     {
         try await api { req, actor in
-            guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
-            let sources = try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                .sort(\.$name).all()
+            let sources = try await MeetingSourceService(req: req, actor: actor).sources()
             return .ok(.init(body: .json(.init(items: sources.map(Self.source)))))
         }
     }
@@ -81,41 +79,24 @@ extension APIHandler {
     {
         guard case .json(let body) = input.body else { throw Self.unsupported }
         return try await api { req, actor in
-            guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
-            let name = body.name.trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw ServiceError.invalid([("name", "error_meeting_source_name")]) }
-            guard AppointmentDraft.isWebLink(body.url) else {
-                throw ServiceError.invalid([("url", "error_meeting_source_url")])
-            }
-            let outcome: String
-            var message: String?
-            do {
-                let data = try await MeetingsCommand.download(body.url, app: req.application)
-                switch try await MeetingImport.run(
-                    data, source: name, url: body.url, organizationID: actor.organizationID, on: req.db)
-                {
-                case .unchanged: outcome = "unchanged"
-                case .imported: outcome = "imported"
-                case .failed(let report):
-                    outcome = "failed"
-                    message = report
+            let (outcome, source) = try await MeetingSourceService(req: req, actor: actor).importFeed(
+                name: body.name, url: body.url)
+            guard let source else {
+                if case .failed(let report) = outcome {
+                    throw APIProblem(status: .unprocessableEntity, reason: report)
                 }
-            } catch let failure as CommandFailure {
-                throw APIProblem(status: .unprocessableEntity, reason: failure.description)
+                throw ServiceError.notFound
             }
-            try await req.audit(
-                "meetings.import", actor: actor.userID, organization: actor.organizationID,
-                subjectType: "organization", subject: actor.organizationID)
-            guard
-                let source = try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                    .filter(\.$name == name).first()
-            else { throw ServiceError.notFound }
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(
-                            outcome: .init(rawValue: outcome) ?? .failed, message: message,
-                            source: Self.source(source)))))
+            let result: Schemas.MeetingImportResult.outcomePayload
+            var message: String?
+            switch outcome {
+            case .unchanged: result = .unchanged
+            case .imported: result = .imported
+            case .failed(let report):
+                result = .failed
+                message = report
+            }
+            return .ok(.init(body: .json(.init(outcome: result, message: message, source: Self.source(source)))))
         }
     }
 

@@ -17,9 +17,8 @@ extension APIHandler {
                                 .init(
                                     participantId: row.participantID.uuidString,
                                     engagementId: row.engagementID.uuidString, name: row.participantName,
-                                    reasons: row.attention.compactMap {
-                                        OutreachController.reason($0).flatMap { .init(rawValue: $0.rawValue) }
-                                    }, lastContact: row.lastContact)
+                                    reasons: row.attention.compactMap { .init(rawValue: $0.reason.rawValue) },
+                                    lastContact: row.lastContact)
                             }))))
         }
     }

@@ -122,11 +122,7 @@ struct BillingController: RouteCollection {
             throw Abort(.badRequest, reason: "Give a period as from=YYYY-MM-DD&to=YYYY-MM-DD.")
         }
         let text = try await BillingService(req, actor: signedIn.actor).csv(period)
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(
-            name: .contentDisposition, value: "attachment; filename=\"billing-\(period.from)-\(period.to).csv\"")
-        return response
+        return .text(text, subType: "csv", filename: "billing-\(period.from)-\(period.to).csv")
     }
 
     // MARK: Settings

@@ -215,9 +215,6 @@ struct CheckInController: RouteCollection {
         let actor = try await req.signedIn().actor
         let id = try req.id("participantID")
         let text = try await CheckInService(req, actor: actor).csv(id)
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"check-ins.csv\"")
-        return response
+        return .text(text, subType: "csv", filename: "check-ins.csv")
     }
 }

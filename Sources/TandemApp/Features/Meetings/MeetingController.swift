@@ -191,10 +191,6 @@ struct MeetingController: RouteCollection {
         event.floating = (first, start, (end.minutes - start.minutes + 1440) % 1440)
         event.recurrence = "FREQ=WEEKLY;BYDAY=" + meeting.days.map { ICalendar.weekdays[$0] }.joined(separator: ",")
         let text = ICalendar(name: meeting.name, events: [event]).text(now: Date())
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(
-            type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"meeting.ics\"")
-        return response
+        return .text(text, subType: "calendar", filename: "meeting.ics")
     }
 }

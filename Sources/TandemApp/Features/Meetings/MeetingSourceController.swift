@@ -39,8 +39,7 @@ struct MeetingSourceController: RouteCollection {
         req: Request, signedIn: SignedIn, name: String = "", url: String = "", notice: String? = nil,
         errors: [FieldError] = [], status: HTTPStatus = .ok
     ) async throws -> Response {
-        let sources = try await MeetingSource.query(on: req.db).filter(\.$organizationID == signedIn.organizationID)
-            .sort(\.$name).all()
+        let sources = try await MeetingSourceService(req: req, actor: signedIn.actor).sources()
         return try await req.page(
             "admin/meetings", titleKey: "meeting_sources_title",
             Body(
@@ -63,51 +62,38 @@ struct MeetingSourceController: RouteCollection {
     @Sendable func add(req: Request) async throws -> Response {
         let signedIn = try await req.authorize(.editSettings)
         let form = (try? req.content.decode(AddForm.self)) ?? AddForm()
-        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        let url = (form.url ?? "").trimmingCharacters(in: .whitespaces)
-        var problems: [(String, String?)] = []
-        if name.isEmpty || name.count > 100 { problems.append(("name", "error_meeting_source_name")) }
-        if !AppointmentDraft.isWebLink(url) { problems.append(("url", "error_meeting_source_url")) }
-        if !problems.isEmpty {
-            return try await page(
-                req: req, signedIn: signedIn, name: name, url: url, errors: req.fieldErrors(problems),
-                status: .unprocessableEntity)
-        }
-        return try await importNow(req: req, signedIn: signedIn, name: name, url: url)
+        return try await importNow(req: req, signedIn: signedIn, name: form.name ?? "", url: form.url ?? "")
     }
 
     @Sendable func refresh(req: Request) async throws -> Response {
         let signedIn = try await req.authorize(.editSettings)
-        guard
-            let source = try await MeetingSource.query(on: req.db).filter(\.$organizationID == signedIn.organizationID)
-                .filter(\.$id == (try req.id("sourceID"))).first(), !source.url.isEmpty
-        else { throw Abort(.notFound) }
+        let source = try await MeetingSourceService(req: req, actor: signedIn.actor).source(try req.id("sourceID"))
+        guard !source.url.isEmpty else { throw Abort(.notFound) }
         return try await importNow(req: req, signedIn: signedIn, name: source.name, url: source.url)
     }
 
     /// Fetches and imports; whatever happens, the page says what and keeps the last good meetings.
     func importNow(req: Request, signedIn: SignedIn, name: String, url: String) async throws -> Response {
-        let notice: String
+        let outcome: MeetingImport.Outcome
         do {
-            let data = try await MeetingsCommand.download(url, app: req.application)
-            switch try await MeetingImport.run(
-                data, source: name, url: url, organizationID: signedIn.organizationID, on: req.db)
-            {
-            case .unchanged(let meetings):
-                notice = req.t("meeting_sources_unchanged", ["name": name, "count": String(meetings)])
-            case .imported(let result):
-                notice = req.t(
-                    "meeting_sources_imported",
-                    ["name": name, "count": String(result.meetings.count), "skipped": String(result.skipped.count)])
-            case .failed(let report):
-                notice = name + ": " + report
-            }
-        } catch let failure as CommandFailure {
-            notice = failure.description
+            (outcome, _) = try await MeetingSourceService(req: req, actor: signedIn.actor).importFeed(
+                name: name, url: url)
+        } catch ServiceError.invalid(let problems) {
+            return try await page(
+                req: req, signedIn: signedIn, name: name, url: url, errors: req.fieldErrors(problems),
+                status: .unprocessableEntity)
         }
-        try await req.audit(
-            "meetings.import", actor: signedIn.userID, organization: signedIn.organizationID,
-            subjectType: "organization", subject: signedIn.organizationID)
+        let notice: String
+        switch outcome {
+        case .unchanged(let meetings):
+            notice = req.t("meeting_sources_unchanged", ["name": name, "count": String(meetings)])
+        case .imported(let result):
+            notice = req.t(
+                "meeting_sources_imported",
+                ["name": name, "count": String(result.meetings.count), "skipped": String(result.skipped.count)])
+        case .failed(let report):
+            notice = name + ": " + report
+        }
         return try await page(req: req, signedIn: signedIn, notice: notice)
     }
 }

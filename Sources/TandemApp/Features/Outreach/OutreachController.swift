@@ -59,7 +59,7 @@ struct OutreachController: RouteCollection {
                     Row(
                         participantID: row.participantID.uuidString, name: row.participantName,
                         reasons: row.attention.map { req.t($0.rawValue) },
-                        reason: Self.reason(row.attention.first)?.rawValue ?? "",
+                        reason: row.attention.first?.reason.rawValue ?? "",
                         lastContact: row.lastContact.map { req.dateTime($0, organization: signedIn.organization) }
                             ?? req.t("outreach_never"))
                 },
@@ -70,16 +70,6 @@ struct OutreachController: RouteCollection {
                 outcomes: OutreachOutcome.allCases.map {
                     SelectOption(value: $0.rawValue, label: req.t("outreach_outcome_" + $0.rawValue), selected: false)
                 }, coaches: coaches, coach: (coach ?? signedIn.userID).uuidString, recorded: query.recorded != nil))
-    }
-
-    static func reason(_ signal: AttentionSignal?) -> OutreachReason? {
-        switch signal {
-        case .noRecentContact: .noRecentContact
-        case .reachOutRequested: .reachOutRequested
-        case .missedAppointment: .missedAppointment
-        case .checkUpDue: .checkUpDue
-        case nil: nil
-        }
     }
 
     struct RecordForm: Content {

@@ -102,8 +102,10 @@ struct OutreachService: ParticipantScopedService {
     /// A person's attempts, newest first.
     func attempts(of participantID: UUID, limit: Int = 20) async throws -> [OutreachAttempt] {
         _ = try await people.authorized(participantID, .followUp)
-        return try await OutreachAttempt.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+        let attempts = try await OutreachAttempt.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .filter(\.$participantID == participantID).sort(\.$createdAt, .descending).limit(limit).all()
+        try await people.audit("outreach.list", participant: participantID)
+        return attempts
     }
 }
 

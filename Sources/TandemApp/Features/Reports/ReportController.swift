@@ -199,11 +199,7 @@ struct ReportController: RouteCollection {
     }
 
     static func csvResponse(_ text: String, name: String, period: BillingPeriod) -> Response {
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(
-            name: .contentDisposition, value: "attachment; filename=\"\(name)-\(period.from)-\(period.to).csv\"")
-        return response
+        .text(text, subType: "csv", filename: "\(name)-\(period.from)-\(period.to).csv")
     }
 
     @Sendable func servicesCSV(req: Request) async throws -> Response {

@@ -357,10 +357,6 @@ struct AppointmentController: RouteCollection {
         let actor = try await req.signedIn()
         let id = try req.id("appointmentID")
         let text = try await AppointmentService(req, actor: actor.actor).ics(id)
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(
-            type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"appointment.ics\"")
-        return response
+        return .text(text, subType: "calendar", filename: "appointment.ics")
     }
 }

@@ -75,9 +75,6 @@ struct CalendarFeedController: RouteCollection {
         guard let text = try await CalendarFeedService.document(token: token, req: req) else {
             throw Abort(.notFound)
         }
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(
-            type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
-        return response
+        return .text(text, subType: "calendar")
     }
 }

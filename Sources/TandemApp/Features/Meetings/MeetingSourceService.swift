@@ -1,0 +1,52 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The admins' meeting sources: the list, and importing a feed by its address (a new source
+/// or one again). The sources page and the API both come here.
+struct MeetingSourceService {
+    let req: Request
+    let actor: Actor
+
+    func sources() async throws -> [MeetingSource] {
+        guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
+        return try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .sort(\.$name).all()
+    }
+
+    func source(_ id: UUID) async throws -> MeetingSource {
+        guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
+        guard
+            let source = try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$id == id).first()
+        else { throw ServiceError.notFound }
+        return source
+    }
+
+    /// Fetches the feed at `url` and imports it as the source `name`. A fetch that fails is
+    /// an outcome like a feed that fails: the source keeps its last good meetings. Audited.
+    func importFeed(name: String, url: String) async throws -> (MeetingImport.Outcome, MeetingSource?) {
+        guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
+        let name = name.trimmingCharacters(in: .whitespaces)
+        let url = url.trimmingCharacters(in: .whitespaces)
+        var problems: [(field: String, key: String)] = []
+        if name.isEmpty || name.count > 100 { problems.append(("name", "error_meeting_source_name")) }
+        if !AppointmentDraft.isWebLink(url) { problems.append(("url", "error_meeting_source_url")) }
+        if !problems.isEmpty { throw ServiceError.invalid(problems) }
+        let outcome: MeetingImport.Outcome
+        do {
+            let data = try await MeetingsCommand.download(url, app: req.application)
+            outcome = try await MeetingImport.run(
+                data, source: name, url: url, organizationID: actor.organizationID, on: req.db)
+        } catch let failure as CommandFailure {
+            outcome = .failed(failure.description)
+        }
+        try await req.audit(
+            "meetings.import", actor: actor.userID, organization: actor.organizationID, subjectType: "organization",
+            subject: actor.organizationID)
+        let source = try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$name == name).first()
+        return (outcome, source)
+    }
+}
