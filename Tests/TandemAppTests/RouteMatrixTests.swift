@@ -125,6 +125,9 @@ struct ParticipantRouteMatrixTests {
         "POST /appointments/:appointmentID/cancel": [("reason", "No")],
         "POST /appointments/:appointmentID/record": [("outcome", "missed")],
         "POST /participants/:participantID/outreach": [("method", "phone"), ("outcome", "reached")],
+        "POST /participants/:participantID/referrals": [("resource_id", "RESOURCE"), ("reason", "x"), ("agreed", "1")],
+        "POST /participants/:participantID/place": [("coordinates", "38.7, -75.1")],
+        "POST /referrals/:referralID/step": [("status", "declined")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -192,12 +195,15 @@ struct ParticipantRouteMatrixTests {
                 AppointmentDraft(mode: "in_person", place: "Secret Person's walk"),
                 interval: (Date().addingTimeInterval(-3600), Date().addingTimeInterval(-1800)))
             try await appointment.create(on: app.db)
+            let resource = try await ResourceTests.service(app, admin, .admin).save(nil, ResourceTests.detox())
+            let referral = try await ReferralTests.service(app, coach, .coach).create(
+                person.id!, .init(resourceID: resource.id, reason: "Secret Person's walk"))
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
-                            "noteID", "appointmentID", "noteId", "appointmentId",
+                            "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
                         ].contains(
                             name)
                     }
@@ -212,6 +218,7 @@ struct ParticipantRouteMatrixTests {
                             if name.lowercased() == "checkinid" { return checkIn.id!.uuidString }
                             if name.lowercased() == "noteid" { return note.id!.uuidString }
                             if name.lowercased() == "appointmentid" { return appointment.id!.uuidString }
+                            if name.lowercased() == "referralid" { return referral.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -241,7 +248,14 @@ struct ParticipantRouteMatrixTests {
                         response = try await browser.get(target)
                     } else {
                         let fields = try #require(Self.forms[key], "add a sample form for \(key)")
-                            .map { ($0.0, $0.1 == "SELF" ? outsider.user.id!.uuidString : $0.1) }
+                            .map {
+                                (
+                                    $0.0,
+                                    $0.1 == "SELF"
+                                        ? outsider.user.id!.uuidString
+                                        : $0.1 == "RESOURCE" ? resource.id!.uuidString : $0.1
+                                )
+                            }
                         response = try await browser.post(
                             target, pairs: fields + [("_csrf", csrf)], tokenFrom: "/account/security")
                     }
@@ -269,6 +283,10 @@ struct ParticipantRouteMatrixTests {
             #expect(try await RecoveryPlanVersion.query(on: app.db).count() == 0)
             #expect(try await Appointment.query(on: app.db).count() == 1)
             #expect(try await OutreachAttempt.query(on: app.db).count() == 0)
+            #expect(try await Referral.find(referral.id, on: app.db)?.status == .suggested)
+            #expect(try await Referral.query(on: app.db).count() == 1)
+            #expect(try await ReferralStep.query(on: app.db).count() == 1)
+            #expect(try await ParticipantPlace.query(on: app.db).count() == 0)
             #expect(try await Appointment.find(appointment.id, on: app.db)?.status == .scheduled)
             #expect(try await SessionNote.query(on: app.db).count() == 1)
             #expect(try await SessionNote.find(note.id, on: app.db)?.review == .pending)

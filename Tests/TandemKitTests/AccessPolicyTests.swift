@@ -17,6 +17,8 @@ struct AccessPolicyTests {
         .reviewNotes: [.admin, .supervisor],
         .exportBilling: [.admin, .supervisor],
         .viewReports: [.admin, .supervisor],
+        .manageResources: [.admin, .supervisor, .coach],
+        .importResources: [.admin, .supervisor],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

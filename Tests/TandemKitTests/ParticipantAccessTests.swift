@@ -10,12 +10,12 @@ struct ParticipantAccessTests {
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export, .viewNotes,
-        .viewAppointments,
+        .viewAppointments, .refer, .viewReferrals, .savePlace,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
         .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
-        .schedule, .viewAppointments,
+        .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -39,7 +39,7 @@ struct ParticipantAccessTests {
             .participant, .own,
             [
                 .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments,
+                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace,
             ]
         ),
         (.family, .none, []),
@@ -252,6 +252,8 @@ struct AccessHistoryTests {
             ("session_note.addendum", "success", "history_note_added_to"),
             ("session_note.return", "success", "history_note_reviewed"),
             ("session_note.list", "success", "history_viewed"), ("session_note.sign", "denied", "history_refused"),
+            ("referral.create", "success", "history_referral"), ("referral.step", "success", "history_referral"),
+            ("referral.list", "success", "history_viewed"), ("place.update", "success", "history_changed"),
         ])
     func wording(action: String, outcome: String, key: String) {
         #expect(AccessHistory.messageKey(action: action, outcome: outcome) == key)

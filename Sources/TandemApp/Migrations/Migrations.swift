@@ -30,5 +30,6 @@ enum TandemMigrations {
         M0025_CreateOutreach(),
         M0026_AddOutboxLeases(),
         M0027_CreateMeetings(),
+        M0028_CreateResourcesAndReferrals(),
     ]
 }

@@ -93,6 +93,7 @@ extension Request {
         }
         if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
         items.append(("nav_meetings", "/meetings"))
+        items.append(("nav_resources", "/resources"))
         items.append(("nav_account", "/account/security"))
         let path = url.path
         return items.map { key, href in

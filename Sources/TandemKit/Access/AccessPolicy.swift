@@ -15,6 +15,10 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case exportBilling
     /// Read the organization's reports (services, retention, recovery capital).
     case viewReports
+    /// Add, change and remove entries of the resource directory.
+    case manageResources
+    /// Import the directory from a CSV file (many entries at once).
+    case importResources
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -27,9 +31,9 @@ public enum AccessPolicy {
             return role == .admin || role == .supervisor
         case .inviteMembers, .changeMemberRole, .issuePasswordReset, .editSettings, .viewAuditLog:
             return role == .admin
-        case .viewCaseloads:
+        case .viewCaseloads, .manageResources:
             return role.isStaff
-        case .reviewNotes, .exportBilling, .viewReports:
+        case .reviewNotes, .exportBilling, .viewReports, .importResources:
             return role == .admin || role == .supervisor
         }
     }

@@ -44,6 +44,13 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case schedule
     /// See the person's appointments: their coaches, supervisors and admins, the person.
     case viewAppointments
+    /// Refer the person to a resource and move the referral on: the person and their coaches.
+    case refer
+    /// See the person's referrals: the person, their coaches, supervisors and admins.
+    case viewReferrals
+    /// Keep the place the person searches near (for resources and meetings): the person,
+    /// their coaches, supervisors and admins.
+    case savePlace
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -73,7 +80,7 @@ public enum ParticipantAccess {
         case .admin, .supervisor:
             switch action {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
-                .viewNotes, .viewAppointments:
+                .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
@@ -86,14 +93,14 @@ public enum ParticipantAccess {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
                 .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
-                .schedule, .viewAppointments:
+                .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
             }
         case .participant:
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments:
+                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace:
                 return relation.isSelf
             default: return false
             }

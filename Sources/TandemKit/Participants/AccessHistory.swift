@@ -16,6 +16,9 @@ public enum AccessHistory {
         if action.hasPrefix("appointment.") {
             return ["view", "list", "ics"].contains(verb) ? "history_viewed" : "history_appointment"
         }
+        if action.hasPrefix("referral.") {
+            return ["view", "list"].contains(verb) ? "history_viewed" : "history_referral"
+        }
         if action.hasPrefix("calendar_feed.") { return "history_calendar_feed" }
         if action == "outreach.attempt" { return "history_outreach" }
         switch verb {

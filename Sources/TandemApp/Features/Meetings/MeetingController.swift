@@ -62,11 +62,8 @@ struct MeetingController: RouteCollection {
         filter.nowAndNext = query.now != nil
         var errors: [FieldError] = []
         if let near = query.near?.trimmingCharacters(in: .whitespaces), !near.isEmpty {
-            let parts = near.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 2, let lat = parts[0], let lon = parts[1], (-90...90).contains(lat),
-                (-180...180).contains(lon)
-            {
-                filter.near = (lat, lon)
+            if let point = Coordinates.parse(near) {
+                filter.near = point
             } else {
                 errors = req.fieldErrors([("near", "error_meeting_near")])
             }

@@ -29,6 +29,17 @@ struct OutreachController: RouteCollection {
         let coaches: [SelectOption]
         let coach: String
         let recorded: Bool
+        /// Referrals whose follow-up day has come.
+        let followUps: [FollowUpRow]
+    }
+
+    struct FollowUpRow: Encodable, Sendable {
+        let referralID: String
+        let participantID: String
+        let name: String
+        let resource: String
+        let status: String
+        let due: String
     }
 
     struct ListQuery: Content {
@@ -41,6 +52,7 @@ struct OutreachController: RouteCollection {
         let query = (try? req.query.decode(ListQuery.self)) ?? ListQuery()
         let coach = query.coach.flatMap(UUID.init(uuidString:))
         let rows = try await OutreachService(req, actor: signedIn.actor).list(coach: coach)
+        let followUps = try await ReferralService(req, actor: signedIn.actor).followUps(coach: coach)
         let seesOthers = ParticipantAccess.reach(of: signedIn.role) == .organization
         var coaches: [SelectOption] = []
         if seesOthers {
@@ -69,7 +81,14 @@ struct OutreachController: RouteCollection {
                 },
                 outcomes: OutreachOutcome.allCases.map {
                     SelectOption(value: $0.rawValue, label: req.t("outreach_outcome_" + $0.rawValue), selected: false)
-                }, coaches: coaches, coach: (coach ?? signedIn.userID).uuidString, recorded: query.recorded != nil))
+                }, coaches: coaches, coach: (coach ?? signedIn.userID).uuidString, recorded: query.recorded != nil,
+                followUps: followUps.map {
+                    FollowUpRow(
+                        referralID: $0.referralID.uuidString, participantID: $0.participantID.uuidString,
+                        name: $0.participantName, resource: $0.resourceName,
+                        status: req.t("referral_status_" + $0.status.rawValue),
+                        due: CalendarDate($0.followUpOn)?.written(req.messages) ?? $0.followUpOn)
+                }))
     }
 
     struct RecordForm: Content {

@@ -161,6 +161,9 @@ struct ParticipantController: RouteCollection {
         let canExport: Bool
         let canSeeNotes: Bool
         let canSeeAppointments: Bool
+        /// The latest referrals, when the reader may see them.
+        let referrals: [ReferralController.Row]?
+        let canRefer: Bool
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -237,7 +240,11 @@ struct ParticipantController: RouteCollection {
             chart: CheckInChart.make(
                 try await checkIns.recent(of: id, days: days, today: today), days: days, today: today, req: req),
             canExport: record.can(actor.role, .export), canSeeNotes: record.can(actor.role, .viewNotes),
-            canSeeAppointments: record.can(actor.role, .viewAppointments))
+            canSeeAppointments: record.can(actor.role, .viewAppointments),
+            referrals: try await ReferralService(req, actor: actor).latest(of: id, relation: record.relation)?.map {
+                ReferralController.row(
+                    $0, req: req, timeZone: TimeZone(identifier: actor.organization.timeZone) ?? .gmt)
+            }, canRefer: record.can(actor.role, .refer))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
