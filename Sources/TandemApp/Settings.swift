@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     public var outboxIntervalSeconds: Int = 15
     /// The first wait before a failed message is tried again; later waits double.
     public var outboxRetrySeconds: Int = 60
+    /// Seconds between two looks for meeting feeds due for their scheduled refresh.
+    public var meetingRefreshSeconds: Int = 300
 
     public init(
         baseURL: String? = nil, dataDirectory: String = "./data", databaseURL: String? = nil,
@@ -72,6 +74,7 @@ public struct Settings: Sendable {
         settings.databaseConnectionsPerLoop = int("TANDEM_DB_CONNECTIONS_PER_LOOP", 4, range: 1...64)
         settings.outboxIntervalSeconds = int("TANDEM_OUTBOX_INTERVAL_SECONDS", 15, range: 1...3600)
         settings.outboxRetrySeconds = int("TANDEM_OUTBOX_RETRY_SECONDS", 60, range: 1...3600)
+        settings.meetingRefreshSeconds = int("TANDEM_MEETING_REFRESH_SECONDS", 300, range: 1...86400)
         if let host = text("TANDEM_SMTP_HOST") {
             let security =
                 text("TANDEM_SMTP_SECURITY").flatMap { SMTPConfiguration.Security(rawValue: $0.lowercased()) }

@@ -19,6 +19,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // After the databases, so that it runs before they close (shutdown goes in reverse).
     app.lifecycle.use(TokenUseFlush())
     app.lifecycle.use(OutboxWorker())
+    app.lifecycle.use(MeetingRefreshWorker())
     app.migrations.add(TandemMigrations.all)
 
     app.views.use(.leaf)
@@ -51,6 +52,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: ReminderController())
     try app.register(collection: OutreachController())
     try app.register(collection: ReportController())
+    try app.register(collection: OwnMeetingController())
+    try app.register(collection: MyMeetingsController())
+    try app.register(collection: MeetingFeedController())
     try app.register(collection: MeetingController())
     try app.register(collection: MeetingSourceController())
     try app.register(collection: ResourceEditController())

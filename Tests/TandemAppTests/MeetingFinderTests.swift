@@ -72,7 +72,8 @@ struct MeetingFinderTests {
             #expect(body.contains("Lunes Nueva Generacion"))
             let bad = try await browser.get("/meetings?near=somewhere")
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("near-error"))
-            let link = try #require(body.range(of: "href=\"/meetings/")).upperBound
+            let results = try #require(body.range(of: "id=\"meeting-results\"")).upperBound
+            let link = try #require(body[results...].range(of: "href=\"/meetings/")).upperBound
             let id = String(body[link...].prefix(36))
             let meeting = try await browser.get("/meetings/\(id)")
             #expect(meeting.status == .ok && meeting.body.string.contains("openstreetmap.org/?mlat=38.6918348"))

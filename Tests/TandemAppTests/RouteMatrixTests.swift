@@ -16,7 +16,8 @@ struct RouteMatrixTests {
         "GET /signin", "POST /signin", "GET /signin/code", "POST /signin/code", "POST /signout", "GET /crisis",
         "POST /language", "GET /setup/:token", "POST /setup/:token", "GET /invite/:token", "POST /invite/:token",
         "GET /reset/:token", "POST /reset/:token", "GET /healthz", "GET /readyz", "GET /metrics",
-        "GET /api/openapi.json", "POST /api/v1/tokens", "GET /calendar/:token",
+        "GET /api/openapi.json", "POST /api/v1/tokens", "GET /calendar/:token", "GET /meetings.json",
+        "GET /organizations/:organizationID/meetings.json",
     ]
 
     static func key(_ route: Route) -> String {

@@ -31,5 +31,6 @@ enum TandemMigrations {
         M0026_AddOutboxLeases(),
         M0027_CreateMeetings(),
         M0028_CreateResourcesAndReferrals(),
+        M0029_AddMeetingFollowUps(),
     ]
 }

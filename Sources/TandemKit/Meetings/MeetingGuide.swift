@@ -32,6 +32,35 @@ public struct Meeting: Sendable, Equatable {
         case online, hybrid, inactive
     }
 
+    public init(
+        slug: String, name: String, days: [Int], time: TimeOfDay?, endTime: TimeOfDay?, timeZone: String,
+        types: [String], attendance: Attendance, location: String, formattedAddress: String, latitude: Double?,
+        longitude: Double?, approximate: Bool, region: String, conferenceURL: String, conferencePhone: String,
+        notes: String, group: String, updated: String, url: String, raw: String
+    ) {
+        self.slug = slug
+        self.name = name
+        self.days = days
+        self.time = time
+        self.endTime = endTime
+        self.timeZone = timeZone
+        self.types = types
+        self.attendance = attendance
+        self.location = location
+        self.formattedAddress = formattedAddress
+        self.latitude = latitude
+        self.longitude = longitude
+        self.approximate = approximate
+        self.region = region
+        self.conferenceURL = conferenceURL
+        self.conferencePhone = conferencePhone
+        self.notes = notes
+        self.group = group
+        self.updated = updated
+        self.url = url
+        self.raw = raw
+    }
+
     /// The end, or an hour after the start when the feed gives none (the spec's default).
     public var effectiveEnd: TimeOfDay? {
         endTime ?? time.flatMap { TimeOfDay(minutes: ($0.minutes + 60) % (24 * 60)) }
@@ -161,10 +190,7 @@ public enum MeetingGuide {
         if attendance == nil { return .failure(Reason(message: "no location and no online link or phone")) }
         let types = self.types(fields["types"])
         let regions = (fields["regions"] as? [Any])?.compactMap { text($0) } ?? []
-        let raw =
-            (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map {
-                String(decoding: $0, as: UTF8.self)
-            } ?? "{}"
+        let raw = JSONText.encode(fields)
         return .success(
             (
                 Meeting(
@@ -284,6 +310,8 @@ public enum MeetingGuide {
 
     static func number(_ value: Any?) -> Double? {
         switch value {
+        // A decimal's own conversion to double can miss by a last digit; its text does not.
+        case let decimal as NSDecimalNumber: return Double(decimal.stringValue) ?? decimal.doubleValue
         case let number as NSNumber: return number.doubleValue
         case let string as String: return Double(string.trimmingCharacters(in: .whitespaces))
         default: return nil

@@ -87,10 +87,13 @@ struct CheckInController: RouteCollection {
         let (actor, participant) = try await own(req)
         let service = CheckInService(req, actor: actor)
         let (_, existing) = try await service.todays(participant.id!)
+        let today = service.today(for: participant)
+        // Meetings the person noted going to today are offered ticked; they decide when sending.
+        var form = CheckInForm(existing?.answers)
+        let fromMeetings = try await MyMeetingsService.supports(of: participant.id!, on: today, db: req.db)
+        form.supports = Array(Set((form.supports ?? []) + fromMeetings))
         return try await req.page(
-            "checkins/form", titleKey: "checkin_title",
-            formBody(
-                CheckInForm(existing?.answers), today: service.today(for: participant), existing: existing, req: req))
+            "checkins/form", titleKey: "checkin_title", formBody(form, today: today, existing: existing, req: req))
     }
 
     @Sendable func submit(req: Request) async throws -> Response {

@@ -1,12 +1,11 @@
 import Foundation
-import NIOConcurrencyHelpers
 import Vapor
 
 /// While Tandem serves, and only when e-mail is configured: every few seconds, queue the
 /// reminders that have come due and send what the outbox holds. At start it settles what
 /// a crash left half-sent; at shutdown it finishes the round it is in.
 final class OutboxWorker: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let task = BackgroundTask()
 
     /// True when this process was started to serve requests (not for a command like
     /// `migrate` or `seed`, which must not send anything).
@@ -40,7 +39,7 @@ final class OutboxWorker: LifecycleHandler, Sendable {
                 try? await Task.sleep(nanoseconds: interval)
             }
         }
-        task.withLockedValue { $0 = running }
+        task.start(running)
     }
 
     /// Runs one step of a round, logging (without personal data) when it fails.
@@ -53,11 +52,6 @@ final class OutboxWorker: LifecycleHandler, Sendable {
     }
 
     func shutdownAsync(_ app: Application) async {
-        let running = task.withLockedValue { current -> Task<Void, Never>? in
-            defer { current = nil }
-            return current
-        }
-        running?.cancel()
-        await running?.value
+        await task.stop()
     }
 }

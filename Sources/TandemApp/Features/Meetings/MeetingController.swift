@@ -32,6 +32,9 @@ struct MeetingController: RouteCollection {
         let now: Bool
         let searched: Bool
         let rows: [Row]
+        let canManage: Bool
+        let hasPlace: Bool
+        let usePlace: Bool
     }
 
     struct FinderQuery: Content {
@@ -43,6 +46,7 @@ struct MeetingController: RouteCollection {
         var near: String?
         var km: String?
         var now: String?
+        var place: String?
     }
 
     /// The type codes people look for most, in the finder's list (all codes show on a meeting).
@@ -68,8 +72,11 @@ struct MeetingController: RouteCollection {
                 errors = req.fieldErrors([("near", "error_meeting_near")])
             }
         }
+        let place = try await ResourceController().ownPlace(req: req, signedIn: signedIn)
+        if query.place != nil, let place { filter.near = (place.latitude, place.longitude) }
         if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
-        let searched = query.day != nil || query.q != nil || query.now != nil || query.near != nil
+        let searched =
+            query.day != nil || query.q != nil || query.now != nil || query.near != nil || query.place != nil
         let finder = MeetingFinder(req: req, actor: signedIn.actor)
         let found = searched && errors.isEmpty ? try await finder.search(filter) : []
         let local = MeetingTimes.local(Date(), in: finder.timeZone)
@@ -111,7 +118,8 @@ struct MeetingController: RouteCollection {
                             .joined(separator: ", "),
                     distance: meeting.distance.map { req.t("meetings_km", ["km": Reports.oneDecimal($0)]) },
                     isOn: finder.isOn(meeting, local))
-            })
+            }, canManage: signedIn.can(.manageResources), hasPlace: place != nil,
+            usePlace: query.place != nil && place != nil)
         return try await req.page(
             "meetings/finder", titleKey: "meetings_title", body, errors: errors,
             status: errors.isEmpty ? .ok : .unprocessableEntity)
@@ -125,10 +133,14 @@ struct MeetingController: RouteCollection {
 
     /// "Tuesday, Thursday 19:00–20:00", or "by appointment".
     static func when(_ meeting: MeetingFinder.Found, req: Request) -> String {
-        guard let start = meeting.start, !meeting.days.isEmpty else { return req.t("meetings_by_appointment") }
-        let days = meeting.days.map { req.t("weekday_\($0 == 0 ? 7 : $0)") }.joined(separator: ", ")
-        let end = meeting.end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
-        return "\(days) \(start)–\(end)"
+        when(days: meeting.days, start: meeting.start, end: meeting.end, req: req)
+    }
+
+    static func when(days: [Int], start: TimeOfDay?, end: TimeOfDay?, req: Request) -> String {
+        guard let start, !days.isEmpty else { return req.t("meetings_by_appointment") }
+        let names = days.map { req.t("weekday_\($0 == 0 ? 7 : $0)") }.joined(separator: ", ")
+        let end = end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
+        return "\(names) \(start)–\(end)"
     }
 
     struct ShowBody: Encodable, Sendable {
@@ -145,6 +157,11 @@ struct MeetingController: RouteCollection {
         let notes: String
         let group: String
         let region: String
+        let kept: Bool
+        let isParticipant: Bool
+        let justKept: Bool
+        let went: Bool
+        let saved: Bool
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -163,7 +180,10 @@ struct MeetingController: RouteCollection {
                 attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue), location: meeting.location,
                 address: meeting.address, mapHref: meeting.attendance == .online ? nil : map, conferenceURL: url,
                 conferencePhone: meeting.conferencePhone, types: meeting.types.map { Self.typeName($0, req: req) },
-                notes: meeting.notes, group: meeting.group, region: meeting.region))
+                notes: meeting.notes, group: meeting.group, region: meeting.region,
+                kept: try await MyMeetingsService(req: req, actor: signedIn.actor).isKept(meeting.id),
+                isParticipant: signedIn.role == .participant, justKept: req.query[String.self, at: "kept"] != nil,
+                went: req.query[String.self, at: "went"] != nil, saved: req.query[String.self, at: "saved"] != nil))
     }
 
     @Sendable func ics(req: Request) async throws -> Response {

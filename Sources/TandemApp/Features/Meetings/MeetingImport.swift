@@ -21,19 +21,11 @@ enum MeetingImport {
     static let batchSize = 100
 
     static func run(
-        _ data: Data, source name: String, url: String = "", organizationID: UUID, on db: any Database,
-        now: Date = Date(), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        _ data: Data, source name: String, kind: MeetingSource.Kind = .feed, url: String = "", organizationID: UUID,
+        on db: any Database, now: Date = Date(), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Outcome {
-        let source = try await retryingOnUniqueConflict {
-            if let found = try await MeetingSource.query(on: db).filter(\.$organizationID == organizationID)
-                .filter(\.$name == name).first()
-            {
-                return found
-            }
-            let made = MeetingSource(organizationID: organizationID, name: name, url: url)
-            try await made.create(on: db)
-            return made
-        }
+        let source = try await MeetingSource.named(
+            kind == .own ? MeetingSource.ownName : name, kind: kind, organizationID: organizationID, on: db)
         if !url.isEmpty { source.url = url }
         source.checkedAt = now
         guard data.count <= maxBytes else {
@@ -95,14 +87,14 @@ enum MeetingImport {
         "conference_url", "conference_phone", "notes", "group_name", "updated", "url", "raw", "search_text",
     ]
 
-    static func insert(_ meetings: [Meeting], sourceID: UUID, organizationID: UUID, on sql: any SQLDatabase)
-        async throws
-    {
+    static func insert(
+        _ meetings: [Meeting], ids: [UUID]? = nil, sourceID: UUID, organizationID: UUID, on sql: any SQLDatabase
+    ) async throws {
         var query = SQLQueryString("INSERT INTO meetings (" + columns.joined(separator: ", ") + ") VALUES ")
         for (index, meeting) in meetings.enumerated() {
             if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
             let values: [any Encodable & Sendable] = [
-                UUID(), organizationID, sourceID, meeting.slug, meeting.name, dayMask(meeting.days),
+                ids?[index] ?? UUID(), organizationID, sourceID, meeting.slug, meeting.name, dayMask(meeting.days),
                 meeting.time?.minutes, meeting.endTime?.minutes, meeting.timeZone, typesColumn(meeting.types),
                 meeting.attendance.rawValue, meeting.location, meeting.formattedAddress, meeting.latitude,
                 meeting.longitude, meeting.approximate, meeting.region, meeting.conferenceURL, meeting.conferencePhone,
@@ -113,6 +105,38 @@ enum MeetingImport {
             query.appendInterpolation(unsafeRaw: ")")
         }
         try await sql.raw(query).run()
+    }
+
+    static let readColumns =
+        "slug, name, day_mask, start_minute, end_minute, time_zone, types, attendance, location, formatted_address, "
+        + "latitude, longitude, approximate, region, conference_url, conference_phone, notes, group_name, updated, url, raw"
+
+    /// A stored meeting as the `Meeting` it was made from (read with `readColumns`).
+    static func meeting(_ row: any SQLRow) throws -> Meeting {
+        let mask = try row.decode(column: "day_mask", as: Int.self)
+        return Meeting(
+            slug: try row.decode(column: "slug", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            days: (0...6).filter { mask & (1 << $0) != 0 },
+            time: try row.decode(column: "start_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
+            endTime: try row.decode(column: "end_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
+            timeZone: try row.decode(column: "time_zone", as: String.self),
+            types: try row.decode(column: "types", as: String.self).split(separator: ",").map(String.init),
+            attendance: Meeting.Attendance(rawValue: try row.decode(column: "attendance", as: String.self))
+                ?? .inPerson,
+            location: try row.decode(column: "location", as: String.self),
+            formattedAddress: try row.decode(column: "formatted_address", as: String.self),
+            latitude: try row.decode(column: "latitude", as: Double?.self),
+            longitude: try row.decode(column: "longitude", as: Double?.self),
+            approximate: try row.decode(column: "approximate", as: Bool.self),
+            region: try row.decode(column: "region", as: String.self),
+            conferenceURL: try row.decode(column: "conference_url", as: String.self),
+            conferencePhone: try row.decode(column: "conference_phone", as: String.self),
+            notes: try row.decode(column: "notes", as: String.self),
+            group: try row.decode(column: "group_name", as: String.self),
+            updated: try row.decode(column: "updated", as: String.self),
+            url: try row.decode(column: "url", as: String.self),
+            raw: try row.decode(column: "raw", as: String.self))
     }
 
     /// Bit d set for day d (0 = Sunday).

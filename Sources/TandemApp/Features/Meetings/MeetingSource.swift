@@ -19,7 +19,23 @@ final class MeetingSource: Model, @unchecked Sendable {
     @Field(key: "report") var report: String
     @Field(key: "imported_at") var importedAt: Date?
     @Field(key: "checked_at") var checkedAt: Date?
+    @Field(key: "kind") var kind: Kind
+    /// Hours between automatic imports of a feed by its address; 0 = only by hand.
+    @Field(key: "refresh_hours") var refreshHours: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    enum Kind: String, Codable, Sendable {
+        /// A Meeting Guide feed, imported by address or from a file.
+        case feed
+        /// The meetings the organization runs itself, kept in Tandem and published as its feed.
+        case own
+    }
+
+    /// The name of the organization's own meetings' source (not one a feed can take).
+    static let ownName = "tandem:own"
+
+    /// How often a feed may be refreshed on its own: by hand, every 6 hours, daily, weekly.
+    static let refreshChoices = [0, 6, 24, 168]
 
     init() {}
 
@@ -33,5 +49,26 @@ final class MeetingSource: Model, @unchecked Sendable {
         self.report = ""
         self.importedAt = nil
         self.checkedAt = nil
+        self.kind = .feed
+        self.refreshHours = 0
+    }
+}
+
+extension MeetingSource {
+    /// The organization's source of `kind` named `name`, made when it is not there yet.
+    static func named(_ name: String, kind: Kind, organizationID: UUID, on db: any Database) async throws
+        -> MeetingSource
+    {
+        try await retryingOnUniqueConflict {
+            if let found = try await MeetingSource.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$name == name).first()
+            {
+                return found
+            }
+            let made = MeetingSource(organizationID: organizationID, name: name, url: "")
+            made.kind = kind
+            try await made.create(on: db)
+            return made
+        }
     }
 }

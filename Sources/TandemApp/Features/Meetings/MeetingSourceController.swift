@@ -10,6 +10,7 @@ struct MeetingSourceController: RouteCollection {
         routes.get("admin", "meetings", use: list)
         routes.post("admin", "meetings", use: add)
         routes.post("admin", "meetings", ":sourceID", "refresh", use: refresh)
+        routes.post("admin", "meetings", ":sourceID", "schedule", use: schedule)
     }
 
     struct SourceRow: Encodable, Sendable {
@@ -21,6 +22,7 @@ struct MeetingSourceController: RouteCollection {
         let importedAt: String
         let report: [String]
         let canRefresh: Bool
+        let schedule: [SelectOption]
     }
 
     struct Body: Encodable, Sendable {
@@ -50,7 +52,12 @@ struct MeetingSourceController: RouteCollection {
                         importedAt: source.importedAt.map { req.dateTime($0, organization: signedIn.organization) }
                             ?? req.t("meeting_sources_never"),
                         report: source.report.split(separator: "\n").prefix(50).map(String.init),
-                        canRefresh: !source.url.isEmpty)
+                        canRefresh: !source.url.isEmpty,
+                        schedule: MeetingSource.refreshChoices.map {
+                            SelectOption(
+                                value: String($0), label: req.t("meeting_sources_every_\($0)"),
+                                selected: source.refreshHours == $0)
+                        })
                 }, name: name, url: url, notice: notice), errors: errors, status: status)
     }
 
@@ -70,6 +77,24 @@ struct MeetingSourceController: RouteCollection {
         let source = try await MeetingSourceService(req: req, actor: signedIn.actor).source(try req.id("sourceID"))
         guard !source.url.isEmpty else { throw Abort(.notFound) }
         return try await importNow(req: req, signedIn: signedIn, name: source.name, url: source.url)
+    }
+
+    struct ScheduleForm: Content {
+        var refresh_hours: String?
+    }
+
+    @Sendable func schedule(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let form = (try? req.content.decode(ScheduleForm.self)) ?? ScheduleForm()
+        let hours = form.refresh_hours.flatMap { Int($0) }
+        do {
+            try await MeetingSourceService(req: req, actor: signedIn.actor).schedule(
+                try req.id("sourceID"), hours: hours ?? -1)
+        } catch ServiceError.invalid(let problems) {
+            return try await page(
+                req: req, signedIn: signedIn, errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+        return try await page(req: req, signedIn: signedIn, notice: req.t("saved"))
     }
 
     /// Fetches and imports; whatever happens, the page says what and keeps the last good meetings.

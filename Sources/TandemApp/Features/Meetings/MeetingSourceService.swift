@@ -12,7 +12,7 @@ struct MeetingSourceService {
     func sources() async throws -> [MeetingSource] {
         guard AccessPolicy.can(actor.role, .editSettings) else { throw ServiceError.denied }
         return try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .sort(\.$name).all()
+            .filter(\.$kind == .feed).sort(\.$name).all()
     }
 
     func source(_ id: UUID) async throws -> MeetingSource {
@@ -31,7 +31,9 @@ struct MeetingSourceService {
         let name = name.trimmingCharacters(in: .whitespaces)
         let url = url.trimmingCharacters(in: .whitespaces)
         var problems: [(field: String, key: String)] = []
-        if name.isEmpty || name.count > 100 { problems.append(("name", "error_meeting_source_name")) }
+        if name.isEmpty || name.count > 100 || name.hasPrefix("tandem:") {
+            problems.append(("name", "error_meeting_source_name"))
+        }
         if !AppointmentDraft.isWebLink(url) { problems.append(("url", "error_meeting_source_url")) }
         if !problems.isEmpty { throw ServiceError.invalid(problems) }
         let outcome: MeetingImport.Outcome
@@ -48,5 +50,18 @@ struct MeetingSourceService {
         let source = try await MeetingSource.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .filter(\.$name == name).first()
         return (outcome, source)
+    }
+
+    /// How often a feed is fetched again on its own (hours; 0 = only by hand). Audited.
+    func schedule(_ id: UUID, hours: Int) async throws {
+        let source = try await source(id)
+        guard MeetingSource.refreshChoices.contains(hours), !source.url.isEmpty else {
+            throw ServiceError.invalid([("refresh_hours", "error_choose_one")])
+        }
+        source.refreshHours = hours
+        try await source.save(on: req.db)
+        try await req.audit(
+            "meetings.schedule", actor: actor.userID, organization: actor.organizationID, subjectType: "organization",
+            subject: actor.organizationID)
     }
 }

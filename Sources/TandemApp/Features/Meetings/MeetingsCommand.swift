@@ -3,9 +3,11 @@ import Foundation
 import TandemKit
 import Vapor
 
-/// `tandem meetings import SOURCE --name NAME [--organization NAME]`: imports a Meeting Guide
-/// feed from a URL (30 s at most, 20 MB at most) or a file into an organization's meetings,
-/// with a progress bar and a summary listing each record left out and why.
+/// `tandem meetings import SOURCE --name NAME [--organization NAME] [--own]`: imports a Meeting
+/// Guide feed from a URL (30 s at most, 20 MB at most) or a file into an organization's
+/// meetings, with a progress bar and a summary listing each record left out and why. With
+/// `--own` the feed becomes the meetings the organization runs itself (moving them from
+/// another system), edited in Tandem from then on and published at `/meetings.json`.
 struct MeetingsCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "action", help: "import") var action: String
@@ -13,6 +15,8 @@ struct MeetingsCommand: AsyncCommand {
         @Option(name: "name", help: "the source's name (its meetings are replaced on each import)") var name: String?
         @Option(name: "organization", help: "the organization's name, when there are several")
         var organization: String?
+        @Flag(name: "own", help: "import as the meetings the organization runs itself (replacing them)")
+        var own: Bool
     }
 
     var help: String { "Imports a Meeting Guide feed: tandem meetings import SOURCE --name NAME" }
@@ -21,8 +25,10 @@ struct MeetingsCommand: AsyncCommand {
         guard signature.action == "import" else {
             throw CommandFailure("Unknown action \(signature.action); use: tandem meetings import SOURCE --name NAME")
         }
-        guard let name = signature.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
-            throw CommandFailure("Give the source a name (1 to 100 characters) with --name.")
+        let given = signature.name?.trimmingCharacters(in: .whitespaces) ?? ""
+        let name = signature.own ? MeetingSource.ownName : given
+        guard signature.own || (!name.isEmpty && name.count <= 100 && !name.hasPrefix("tandem:")) else {
+            throw CommandFailure("Give the source a name (1 to 100 characters, not starting tandem:) with --name.")
         }
         let app = context.application
         try await app.prepareDatabase()
@@ -39,9 +45,12 @@ struct MeetingsCommand: AsyncCommand {
         let isURL = signature.source.hasPrefix("https://") || signature.source.hasPrefix("http://")
         let data = try await isURL ? Self.download(signature.source, app: app) : Self.read(signature.source)
         let console = context.console
+        let label = signature.own ? "The organization's own meetings" : name
         let started = Date()
         let outcome = try await MeetingImport.run(
-            data, source: name, url: isURL ? signature.source : "", organizationID: organization.id!, on: app.db
+            data, source: name, kind: signature.own ? .own : .feed,
+            url: isURL && !signature.own ? signature.source : "",
+            organizationID: organization.id!, on: app.db
         ) { done, total in
             let width = 30
             let filled = total == 0 ? width : done * width / total
@@ -52,14 +61,14 @@ struct MeetingsCommand: AsyncCommand {
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         switch outcome {
         case .unchanged(let meetings):
-            console.print("\(name): unchanged since the last import (\(meetings) meetings), nothing rewritten.")
+            console.print("\(label): unchanged since the last import (\(meetings) meetings), nothing rewritten.")
         case .imported(let result):
             console.print(
-                "\(name): \(result.meetings.count) meetings imported, \(result.skipped.count) records left out, "
+                "\(label): \(result.meetings.count) meetings imported, \(result.skipped.count) records left out, "
                     + "\(result.warnings.count) kept with a note (\(seconds) s).")
             for line in MeetingImport.report(result).split(separator: "\n").prefix(200) { console.print("  " + line) }
         case .failed(let report):
-            throw CommandFailure("\(name): \(report)")
+            throw CommandFailure("\(label): \(report)")
         }
     }
 

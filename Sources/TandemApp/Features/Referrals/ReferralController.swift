@@ -186,7 +186,6 @@ struct ReferralController: RouteCollection {
     ) async throws -> Response {
         let detail = try await ReferralService(req, actor: signedIn.actor).referral(id)
         let referral = detail.referral
-        let zone = TimeZone(identifier: signedIn.organization.timeZone) ?? .gmt
         return try await req.page(
             "referrals/show", titleKey: "referrals_referral",
             ShowBody(
