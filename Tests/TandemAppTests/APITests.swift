@@ -232,7 +232,9 @@ struct APITests {
                     "/appointments/{appointmentId}/outcome", "/appointments/{appointmentId}/ics", "/outreach",
                     "/participants/{participantId}/outreach-attempts", "/billing/export", "/reports/services",
                     "/reports/retention", "/reports/recovery-capital", "/meetings", "/meetings/{meetingId}",
-                    "/meeting-sources",
+                    "/meeting-sources", "/resources", "/resources/{resourceId}",
+                    "/participants/{participantId}/referrals", "/referrals/{referralId}",
+                    "/referrals/{referralId}/steps", "/referral-follow-ups",
                 ])
         }
     }
