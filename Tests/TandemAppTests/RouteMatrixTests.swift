@@ -154,6 +154,8 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/appointments/:appointmentId/cancel": #"{"reason":"No"}"#,
         "POST /api/v1/appointments/:appointmentId/outcome": #"{"outcome":"missed"}"#,
         "POST /api/v1/participants/:participantId/outreach-attempts": #"{"method":"phone","outcome":"reached"}"#,
+        "POST /api/v1/participants/:participantId/referrals": #"{"resourceId":"RESOURCE","reason":"x","agreed":true}"#,
+        "POST /api/v1/referrals/:referralId/steps": #"{"status":"declined"}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -241,6 +243,7 @@ struct ParticipantRouteMatrixTests {
                         if route.method != .GET && route.method != .DELETE {
                             body = try #require(Self.json[key], "add a sample body for \(key)")
                                 .replacingOccurrences(of: "SELF", with: outsider.user.id!.uuidString)
+                                .replacingOccurrences(of: "RESOURCE", with: resource.id!.uuidString)
                         }
                         response = try await client.send(
                             route.method, String(target.dropFirst("/api/v1".count)), json: body

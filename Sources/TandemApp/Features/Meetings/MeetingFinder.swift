@@ -54,52 +54,37 @@ struct MeetingFinder {
     var timeZone: TimeZone { TimeZone(identifier: actor.organization.timeZone) ?? .gmt }
 
     func search(_ filter: Filter, now: Date = Date()) async throws -> [Found] {
-        guard let sql = req.db as? any SQLDatabase else { return [] }
-        var query = SQLQueryString("SELECT " + Self.columns + " FROM meetings WHERE organization_id = ")
-        query.appendInterpolation(bind: actor.organizationID)
-        if let attendance = filter.attendance {
-            query.appendInterpolation(unsafeRaw: " AND attendance = ")
-            query.appendInterpolation(bind: attendance.rawValue)
-        } else {
-            query.appendInterpolation(unsafeRaw: " AND attendance <> 'inactive'")
-        }
+        let all = try await MeetingIndex.meetings(of: actor.organizationID, on: req.db)
         let local = MeetingTimes.local(now, in: timeZone)
-        if let day = filter.nowAndNext ? nil : filter.day {
-            query.appendInterpolation(unsafeRaw: " AND (day_mask & \(1 << day)) <> 0")
+        let dayBit = (filter.nowAndNext ? nil : filter.day).map { 1 << $0 }
+        let part = filter.nowAndNext ? nil : filter.part.map(Self.bounds)
+        let typeKey = filter.type.flatMap { $0.isEmpty ? nil : "," + $0 + "," }
+        let words = filter.words.lowercased().split(separator: " ").prefix(5).filter { !$0.isEmpty }.map(String.init)
+        var found: [Found] = []
+        for meeting in all {
+            if let attendance = filter.attendance {
+                guard meeting.attendance == attendance else { continue }
+            } else if meeting.attendance == .inactive {
+                continue
+            }
+            if let dayBit, meeting.dayMask & dayBit == 0 { continue }
+            if let (from, to) = part {
+                guard let start = meeting.start?.minutes else { continue }
+                guard from < to ? (start >= from && start < to) : (start >= from || start < to) else { continue }
+            }
+            if let typeKey, !meeting.typesKey.contains(typeKey) { continue }
+            if !words.allSatisfy({ meeting.searchText.contains($0) }) { continue }
+            var distance: Double?
+            if let near = filter.near {
+                guard let latitude = meeting.latitude, let longitude = meeting.longitude else { continue }
+                let kilometres = MeetingTimes.kilometres(near, (latitude, longitude))
+                guard kilometres <= filter.kilometres else { continue }
+                distance = kilometres
+            }
+            found.append(Self.found(meeting, distance: distance, local: local))
+            // Without a reordering, the list's own order is the answer: stop at a page.
+            if !filter.nowAndNext && filter.near == nil && found.count == Self.limit { break }
         }
-        if let part = filter.part, !filter.nowAndNext {
-            let (from, to) = Self.bounds(part)
-            query.appendInterpolation(
-                unsafeRaw: from < to
-                    ? " AND start_minute >= \(from) AND start_minute < \(to)"
-                    : " AND (start_minute >= \(from) OR start_minute < \(to))")
-        }
-        if let type = filter.type, !type.isEmpty {
-            query.appendInterpolation(unsafeRaw: " AND types LIKE ")
-            query.appendInterpolation(bind: "%," + Self.escapeLike(type) + ",%")
-            query.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
-        }
-        for word in filter.words.lowercased().split(separator: " ").prefix(5) where !word.isEmpty {
-            query.appendInterpolation(unsafeRaw: " AND search_text LIKE ")
-            query.appendInterpolation(bind: "%" + Self.escapeLike(String(word)) + "%")
-            query.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
-        }
-        if let near = filter.near {
-            // A box around the point first (an index-free but cheap test), the exact distance after.
-            let latitudeSpan = filter.kilometres / 111.0
-            let longitudeSpan = filter.kilometres / max(1, 111.0 * cos(near.latitude * .pi / 180))
-            query.appendInterpolation(unsafeRaw: " AND latitude BETWEEN ")
-            query.appendInterpolation(bind: near.latitude - latitudeSpan)
-            query.appendInterpolation(unsafeRaw: " AND ")
-            query.appendInterpolation(bind: near.latitude + latitudeSpan)
-            query.appendInterpolation(unsafeRaw: " AND longitude BETWEEN ")
-            query.appendInterpolation(bind: near.longitude - longitudeSpan)
-            query.appendInterpolation(unsafeRaw: " AND ")
-            query.appendInterpolation(bind: near.longitude + longitudeSpan)
-        }
-        query.appendInterpolation(unsafeRaw: " ORDER BY start_minute, name LIMIT 2000")
-        var found = try await sql.raw(query).all().map { try Self.found($0, near: filter.near, local: local) }
-        if filter.near != nil { found = found.filter { ($0.distance ?? .infinity) <= filter.kilometres } }
         if filter.nowAndNext {
             found = found.filter { ($0.startsIn ?? .max) <= 120 || isOn($0, local) }
                 .sorted { (isOn($0, local) ? -1 : $0.startsIn ?? .max) < (isOn($1, local) ? -1 : $1.startsIn ?? .max) }
@@ -107,6 +92,19 @@ struct MeetingFinder {
             found.sort { ($0.distance ?? .infinity, $0.name) < ($1.distance ?? .infinity, $1.name) }
         }
         return Array(found.prefix(Self.limit))
+    }
+
+    static func found(_ meeting: MeetingIndex.Listed, distance: Double?, local: (day: Int, time: TimeOfDay)) -> Found {
+        let days = meeting.days
+        return Found(
+            id: meeting.id, name: meeting.name, days: days, start: meeting.start, end: meeting.end,
+            attendance: meeting.attendance, types: meeting.types, location: meeting.location,
+            address: meeting.address, latitude: meeting.latitude, longitude: meeting.longitude,
+            conferenceURL: meeting.conferenceURL, conferencePhone: meeting.conferencePhone, notes: meeting.notes,
+            region: meeting.region, group: meeting.group, distance: distance,
+            startsIn: meeting.start.flatMap {
+                MeetingTimes.minutesUntilStart(days: days, start: $0, day: local.day, time: local.time)
+            })
     }
 
     func meeting(_ id: UUID) async throws -> Found {

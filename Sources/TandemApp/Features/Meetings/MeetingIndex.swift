@@ -1,0 +1,95 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import TandemKit
+
+/// An organization's meetings held in memory for the finder, in the order it lists them (by
+/// start, then name). Meetings change only when a source is imported or the organization's
+/// own are edited, while people search all day; so each search costs one small query for
+/// the sources' version and a pass over the list, instead of a scan of the table. When the
+/// version differs (another process imported a feed, say), the list is read again.
+enum MeetingIndex {
+    struct Listed: Sendable {
+        let id: UUID
+        let name: String
+        let dayMask: Int
+        let start: TimeOfDay?
+        let end: TimeOfDay?
+        let attendance: Meeting.Attendance
+        /// `,O,D,` as stored, so a code is found exactly.
+        let typesKey: String
+        let location: String
+        let address: String
+        let latitude: Double?
+        let longitude: Double?
+        let conferenceURL: String
+        let conferencePhone: String
+        let notes: String
+        let region: String
+        let group: String
+        let searchText: String
+
+        var days: [Int] { (0...6).filter { dayMask & (1 << $0) != 0 } }
+        var types: [String] { typesKey.split(separator: ",").map(String.init) }
+    }
+
+    struct Entry: Sendable {
+        let version: String
+        let meetings: [Listed]
+    }
+
+    private static let cache = NIOLockedValueBox<[UUID: Entry]>([:])
+
+    static let columns =
+        "id, name, day_mask, start_minute, end_minute, attendance, types, location, formatted_address, latitude, "
+        + "longitude, conference_url, conference_phone, notes, region, group_name, search_text"
+
+    static func meetings(of organizationID: UUID, on db: any Database) async throws -> [Listed] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let row = try await sql.raw(
+            """
+            SELECT COUNT(*) AS sources, COALESCE(SUM(meeting_count), 0) AS meetings, MAX(imported_at) AS latest \
+            FROM meeting_sources WHERE organization_id = \(bind: organizationID)
+            """
+        ).first()
+        let version =
+            try row.map {
+                let latest = try $0.decode(column: "latest", as: Date?.self)?.timeIntervalSince1970 ?? 0
+                return
+                    "\(try $0.decode(column: "sources", as: Int.self)):\(try $0.decode(column: "meetings", as: Int.self)):\(latest)"
+            } ?? ""
+        if let cached = cache.withLockedValue({ $0[organizationID] }), cached.version == version {
+            return cached.meetings
+        }
+        let rows = try await sql.raw(
+            "SELECT \(unsafeRaw: columns) FROM meetings WHERE organization_id = \(bind: organizationID)"
+        ).all()
+        var meetings = try rows.map(listed)
+        // The finder's order: by start (meetings without a time first), then name.
+        meetings.sort { ($0.start?.minutes ?? -1, $0.name) < ($1.start?.minutes ?? -1, $1.name) }
+        cache.withLockedValue { $0[organizationID] = Entry(version: version, meetings: meetings) }
+        return meetings
+    }
+
+    static func listed(_ row: any SQLRow) throws -> Listed {
+        Listed(
+            id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
+            dayMask: try row.decode(column: "day_mask", as: Int.self),
+            start: try row.decode(column: "start_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
+            end: try row.decode(column: "end_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
+            attendance: Meeting.Attendance(rawValue: try row.decode(column: "attendance", as: String.self))
+                ?? .inPerson,
+            typesKey: try row.decode(column: "types", as: String.self),
+            location: try row.decode(column: "location", as: String.self),
+            address: try row.decode(column: "formatted_address", as: String.self),
+            latitude: try row.decode(column: "latitude", as: Double?.self),
+            longitude: try row.decode(column: "longitude", as: Double?.self),
+            conferenceURL: try row.decode(column: "conference_url", as: String.self),
+            conferencePhone: try row.decode(column: "conference_phone", as: String.self),
+            notes: try row.decode(column: "notes", as: String.self),
+            region: try row.decode(column: "region", as: String.self),
+            group: try row.decode(column: "group_name", as: String.self),
+            searchText: try row.decode(column: "search_text", as: String.self))
+    }
+}

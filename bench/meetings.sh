@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Meetings at the size of a large intergroup, release build, SQLite.
+#   swift build -c release --product tandem && bench/meetings.sh
+# Measures, on one organization (made with `tandem seed --participants 20`):
+#   - importing aasepia.json (2,038 meetings) with `tandem meetings import`, and the same feed
+#     again (unchanged: nothing may be rewritten: the meetings' rows must stay the same);
+#   - the organization's own feed, /meetings.json, with those 2,038 meetings (imported --own);
+#   - meeting search over 10,000+ meetings (aasepia imported five times more under other names):
+#     the JSON API (GET /api/v1/meetings) and the finder page (GET /meetings), each request a
+#     different filter (day, part of the day, type, attendance, words);
+# wrk 2 threads, 32 connections 15 s (then 8 and 1 connections, 5 s), and the server's peak
+# resident memory.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BIN=.build/release/tandem
+FEED=${FEED:-../shared/data/meeting-guide/aasepia.json}
+[[ -x $BIN ]] || { echo "build first: swift build -c release --product tandem" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "install wrk (Debian package 'wrk')" >&2; exit 1; }
+DATA=$(mktemp -d "${TMPDIR:-/tmp}/tandem-bench.XXXXXX")
+trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+PID=
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export TANDEM_DATA_DIR=$DATA LOG_LEVEL=warning TANDEM_SEED_PASSWORD="bench pass phrase 42"
+$BIN seed --participants 20 --seed 1 | tail -1
+DB="$DATA/tandem.sqlite"
+
+echo "== import $(basename "$FEED") ($(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$FEED") records)"
+/usr/bin/time -f "wall %e s, peak %M KiB" $BIN meetings import "$FEED" --name Intergroup | tail -3
+before=$(sqlite3 "$DB" "SELECT COUNT(*), MIN(rowid), MAX(rowid), (SELECT imported_at FROM meeting_sources WHERE name = 'Intergroup') FROM meetings")
+echo "== the same feed again (unchanged)"
+/usr/bin/time -f "wall %e s, peak %M KiB" $BIN meetings import "$FEED" --name Intergroup | tail -2
+after=$(sqlite3 "$DB" "SELECT COUNT(*), MIN(rowid), MAX(rowid), (SELECT imported_at FROM meeting_sources WHERE name = 'Intergroup') FROM meetings")
+[[ $before == "$after" ]] && echo "rows untouched: $after" || { echo "rows changed: $before -> $after"; exit 1; }
+
+echo "== own meetings for the feed"
+$BIN meetings import "$FEED" --own | tail -1
+for n in 2 3 4 5; do $BIN meetings import "$FEED" --name "Intergroup $n" | tail -1; done
+echo "meetings in the organization: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM meetings')"
+
+$BIN serve --env production --hostname 127.0.0.1 --port "$PORT" >"$DATA/server.log" 2>&1 &
+PID=$!
+BASE="http://127.0.0.1:$PORT"
+until curl -fsS "$BASE/readyz" >/dev/null 2>&1; do
+    kill -0 "$PID" 2>/dev/null || { cat "$DATA/server.log"; exit 1; }
+done
+echo "feed: $(curl -fsS "$BASE/meetings.json" | wc -c) bytes, $(curl -fsS "$BASE/meetings.json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') meetings"
+
+session() {
+    local jar="$DATA/$1.jar" token
+    token=$(curl -fsS -c "$jar" "$BASE/signin" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+    curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$token" \
+        --data-urlencode "email=$1@seed.tandem.test" --data-urlencode "password=$TANDEM_SEED_PASSWORD" "$BASE/signin"
+    awk '$6 ~ /session/ {print $6 "=" $7}' "$jar"
+}
+COACH=$(session coach1)
+TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
+    -d "{\"email\":\"coach1@seed.tandem.test\",\"password\":\"$TANDEM_SEED_PASSWORD\"}" "$BASE/api/v1/tokens" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# Each request a different search, as people use the finder.
+cat >"$DATA/search.lua" <<'LUA'
+local searches = {
+  "day=2&part=evening", "day=0&part=morning&type=O", "now=1", "day=5&attendance=online",
+  "q=big+book", "day=3&type=W", "day=6&part=night", "type=S", "day=1&part=afternoon&type=D",
+  "q=philadelphia&day=4", "attendance=hybrid", "day=2&part=evening&type=LGBTQ",
+  "latitude=39.95&longitude=-75.16&km=5", "day=4&q=step",
+}
+local n = 0
+local prefix = os.getenv("SEARCH_PREFIX") or "/meetings?"
+request = function()
+  n = n + 1
+  local query = searches[(n % #searches) + 1]
+  -- The page takes a point as near=lat,lon; the API as latitude and longitude.
+  if prefix == "/meetings?" then query = query:gsub("latitude=39.95&longitude=%-75.16", "near=39.95,-75.16") end
+  return wrk.format("GET", prefix .. query)
+end
+LUA
+
+run() {
+    echo "== $1"
+    shift
+    echo "-- 32 connections"
+    wrk -t2 -c32 -d15s --latency "$@" | grep -E "Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors" || true
+    echo "-- 8 connections"
+    wrk -t2 -c8 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+    echo "-- 1 connection"
+    wrk -t1 -c1 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+}
+run "the organization's feed (GET /meetings.json, 2,038 meetings)" "$BASE/meetings.json"
+export SEARCH_PREFIX="/api/v1/meetings?"
+run "meeting search, JSON API (GET /api/v1/meetings?…)" -H "Authorization: Bearer $TOKEN" -s "$DATA/search.lua" "$BASE"
+unset SEARCH_PREFIX
+run "meeting finder page (GET /meetings?…)" -H "Cookie: $COACH" -s "$DATA/search.lua" "$BASE"
+echo "server peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MiB"}' "/proc/$PID/status")"
