@@ -12,15 +12,9 @@
 # resident memory.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BIN=.build/release/tandem
+source bench/lib.sh
 FEED=${FEED:-../shared/data/meeting-guide/aasepia.json}
-[[ -x $BIN ]] || { echo "build first: swift build -c release --product tandem" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "install wrk (Debian package 'wrk')" >&2; exit 1; }
-DATA=$(mktemp -d "${TMPDIR:-/tmp}/tandem-bench.XXXXXX")
-trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
-PID=
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export TANDEM_DATA_DIR=$DATA LOG_LEVEL=warning TANDEM_SEED_PASSWORD="bench pass phrase 42"
+bench_setup
 $BIN seed --participants 20 --seed 1 | tail -1
 DB="$DATA/tandem.sqlite"
 
@@ -37,21 +31,9 @@ $BIN meetings import "$FEED" --own | tail -1
 for n in 2 3 4 5; do $BIN meetings import "$FEED" --name "Intergroup $n" | tail -1; done
 echo "meetings in the organization: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM meetings')"
 
-$BIN serve --env production --hostname 127.0.0.1 --port "$PORT" >"$DATA/server.log" 2>&1 &
-PID=$!
-BASE="http://127.0.0.1:$PORT"
-until curl -fsS "$BASE/readyz" >/dev/null 2>&1; do
-    kill -0 "$PID" 2>/dev/null || { cat "$DATA/server.log"; exit 1; }
-done
+start_server
 echo "feed: $(curl -fsS "$BASE/meetings.json" | wc -c) bytes, $(curl -fsS "$BASE/meetings.json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') meetings"
 
-session() {
-    local jar="$DATA/$1.jar" token
-    token=$(curl -fsS -c "$jar" "$BASE/signin" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
-    curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$token" \
-        --data-urlencode "email=$1@seed.tandem.test" --data-urlencode "password=$TANDEM_SEED_PASSWORD" "$BASE/signin"
-    awk '$6 ~ /session/ {print $6 "=" $7}' "$jar"
-}
 COACH=$(session coach1)
 TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
     -d "{\"email\":\"coach1@seed.tandem.test\",\"password\":\"$TANDEM_SEED_PASSWORD\"}" "$BASE/api/v1/tokens" |
@@ -71,24 +53,20 @@ request = function()
   n = n + 1
   local query = searches[(n % #searches) + 1]
   -- The page takes a point as near=lat,lon; the API as latitude and longitude.
-  if prefix == "/meetings?" then query = query:gsub("latitude=39.95&longitude=%-75.16", "near=39.95,-75.16") end
+  if prefix == "/meetings?" then
+    query = query:gsub("latitude=39.95&longitude=%-75.16", "near=39.95,-75.16")
+  else
+    query = query:gsub("now=1", "now=true")
+  end
   return wrk.format("GET", prefix .. query)
 end
 LUA
 
-run() {
-    echo "== $1"
-    shift
-    echo "-- 32 connections"
-    wrk -t2 -c32 -d15s --latency "$@" | grep -E "Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors" || true
-    echo "-- 8 connections"
-    wrk -t2 -c8 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
-    echo "-- 1 connection"
-    wrk -t1 -c1 -d5s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
-}
 run "the organization's feed (GET /meetings.json, 2,038 meetings)" "$BASE/meetings.json"
+# One search first, so the organization's meetings are in memory before the clock starts.
+curl -fsS -o /dev/null -H "Cookie: $COACH" "$BASE/meetings?day=1"
 export SEARCH_PREFIX="/api/v1/meetings?"
 run "meeting search, JSON API (GET /api/v1/meetings?…)" -H "Authorization: Bearer $TOKEN" -s "$DATA/search.lua" "$BASE"
 unset SEARCH_PREFIX
 run "meeting finder page (GET /meetings?…)" -H "Cookie: $COACH" -s "$DATA/search.lua" "$BASE"
-echo "server peak RSS: $(awk '/VmHWM/ {print int($2/1024) " MiB"}' "/proc/$PID/status")"
+echo "server peak RSS: $(peak_rss)"

@@ -70,4 +70,24 @@ struct MeetingTimesTests {
         #expect(local.day == 1 && local.time == Self.t("22:30"))
         #expect(MeetingTimes.local(instant, in: TimeZone(identifier: "UTC")!).day == 2)
     }
+
+    @Test("the bit-mask forms agree with the list forms, for every set of days")
+    func masks() {
+        for mask in 0..<128 {
+            let days = (0...6).filter { mask & (1 << $0) != 0 }
+            for (start, end, day, time) in [
+                ("19:00", "20:00", 2, "19:30"), ("23:30", "00:30", 6, "00:15"), ("07:00", "08:00", 0, "23:59"),
+            ] {
+                #expect(
+                    MeetingTimes.minutesUntilStart(dayMask: mask, start: Self.t(start), day: day, time: Self.t(time))
+                        == MeetingTimes.minutesUntilStart(
+                            days: days, start: Self.t(start), day: day, time: Self.t(time)))
+                #expect(
+                    MeetingTimes.isOn(
+                        dayMask: mask, start: Self.t(start), end: Self.t(end), day: day, time: Self.t(time))
+                        == MeetingTimes.isOn(
+                            days: days, start: Self.t(start), end: Self.t(end), day: day, time: Self.t(time)))
+            }
+        }
+    }
 }

@@ -47,6 +47,28 @@ public enum MeetingTimes {
         return days.map { (weekMinute(day: $0, start) - now + week) % week }.min()
     }
 
+    /// `minutesUntilStart` for days given as a bit mask (bit d = day d), without building a list:
+    /// the finder asks this of every meeting for "now and next".
+    public static func minutesUntilStart(dayMask: Int, start: TimeOfDay, day: Int, time: TimeOfDay) -> Int? {
+        guard dayMask & 0x7F != 0 else { return nil }
+        let now = weekMinute(day: day, time)
+        var soonest = Int.max
+        for meetingDay in 0..<7 where dayMask & (1 << meetingDay) != 0 {
+            soonest = min(soonest, (weekMinute(day: meetingDay, start) - now + week) % week)
+        }
+        return soonest
+    }
+
+    /// `isOn` for days given as a bit mask.
+    public static func isOn(dayMask: Int, start: TimeOfDay, end: TimeOfDay, day: Int, time: TimeOfDay) -> Bool {
+        let now = weekMinute(day: day, time)
+        let length = max((end.minutes - start.minutes + 1440) % 1440, 1)
+        for meetingDay in 0..<7 where dayMask & (1 << meetingDay) != 0 {
+            if (now - weekMinute(day: meetingDay, start) + week) % week < length { return true }
+        }
+        return false
+    }
+
     /// Parts of the day people look for meetings in.
     public enum PartOfDay: String, Sendable, CaseIterable {
         /// 04:00–11:59

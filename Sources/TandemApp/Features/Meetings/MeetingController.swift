@@ -31,7 +31,8 @@ struct MeetingController: RouteCollection {
         let km: String
         let now: Bool
         let searched: Bool
-        let rows: [Row]
+        let hasRows: Bool
+        let resultsHTML: String
         let canManage: Bool
         let hasPlace: Bool
         let usePlace: Bool
@@ -80,6 +81,18 @@ struct MeetingController: RouteCollection {
         let finder = MeetingFinder(req: req, actor: signedIn.actor)
         let found = searched && errors.isEmpty ? try await finder.search(filter) : []
         let local = MeetingTimes.local(Date(), in: finder.timeZone)
+        let rows = found.map { meeting in
+            Row(
+                id: meeting.id.uuidString, name: meeting.name, when: Self.when(meeting, req: req),
+                attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue),
+                attendanceKey: meeting.attendance.rawValue,
+                place: meeting.attendance == .online
+                    ? req.t("meetings_online")
+                    : [meeting.location, meeting.address].filter { !$0.isEmpty }
+                        .joined(separator: ", "),
+                distance: meeting.distance.map { req.t("meetings_km", ["km": Reports.oneDecimal($0)]) },
+                isOn: finder.isOn(meeting, local))
+        }
         let selectedDay = query.day ?? ""
         let body = FinderBody(
             days: [SelectOption(value: "", label: req.t("meetings_any_day"), selected: selectedDay.isEmpty)]
@@ -107,18 +120,8 @@ struct MeetingController: RouteCollection {
                 },
             q: filter.words, near: query.near ?? "", km: String(Int(filter.kilometres)), now: filter.nowAndNext,
             searched: searched,
-            rows: found.map { meeting in
-                Row(
-                    id: meeting.id.uuidString, name: meeting.name, when: Self.when(meeting, req: req),
-                    attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue),
-                    attendanceKey: meeting.attendance.rawValue,
-                    place: meeting.attendance == .online
-                        ? req.t("meetings_online")
-                        : [meeting.location, meeting.address].filter { !$0.isEmpty }
-                            .joined(separator: ", "),
-                    distance: meeting.distance.map { req.t("meetings_km", ["km": Reports.oneDecimal($0)]) },
-                    isOn: finder.isOn(meeting, local))
-            }, canManage: signedIn.can(.manageResources), hasPlace: place != nil,
+            hasRows: !rows.isEmpty, resultsHTML: MeetingResultList.html(rows, onNow: req.t("meetings_on_now")),
+            canManage: signedIn.can(.manageResources), hasPlace: place != nil,
             usePlace: query.place != nil && place != nil)
         return try await req.page(
             "meetings/finder", titleKey: "meetings_title", body, errors: errors,

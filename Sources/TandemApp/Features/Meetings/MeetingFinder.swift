@@ -54,14 +54,21 @@ struct MeetingFinder {
     var timeZone: TimeZone { TimeZone(identifier: actor.organization.timeZone) ?? .gmt }
 
     func search(_ filter: Filter, now: Date = Date()) async throws -> [Found] {
-        let all = try await MeetingIndex.meetings(of: actor.organizationID, on: req.db)
+        let entry = try await MeetingIndex.meetings(of: actor.organizationID, on: req.db)
+        let all = entry.meetings
         let local = MeetingTimes.local(now, in: timeZone)
         let dayBit = (filter.nowAndNext ? nil : filter.day).map { 1 << $0 }
         let part = filter.nowAndNext ? nil : filter.part.map(Self.bounds)
-        let typeKey = filter.type.flatMap { $0.isEmpty ? nil : "," + $0 + "," }
-        let words = filter.words.lowercased().split(separator: " ").prefix(5).filter { !$0.isEmpty }.map(String.init)
+        let type = filter.type.flatMap { $0.isEmpty ? nil : $0 }
+
+        let words = filter.words.lowercased().split(separator: " ").prefix(5).filter { !$0.isEmpty }.map {
+            Array($0.utf8)
+        }
         var found: [Found] = []
-        for meeting in all {
+        // A type narrows the walk to that type's meetings, still in the list's order.
+        let positions: [Int] = type.map { entry.byType[$0] ?? [] } ?? Array(all.indices)
+        for position in positions {
+            let meeting = all[position]
             if let attendance = filter.attendance {
                 guard meeting.attendance == attendance else { continue }
             } else if meeting.attendance == .inactive {
@@ -72,14 +79,25 @@ struct MeetingFinder {
                 guard let start = meeting.start?.minutes else { continue }
                 guard from < to ? (start >= from && start < to) : (start >= from || start < to) else { continue }
             }
-            if let typeKey, !meeting.typesKey.contains(typeKey) { continue }
-            if !words.allSatisfy({ meeting.searchText.contains($0) }) { continue }
+            if !words.allSatisfy(meeting.mentions) { continue }
             var distance: Double?
             if let near = filter.near {
                 guard let latitude = meeting.latitude, let longitude = meeting.longitude else { continue }
                 let kilometres = MeetingTimes.kilometres(near, (latitude, longitude))
                 guard kilometres <= filter.kilometres else { continue }
                 distance = kilometres
+            }
+            if filter.nowAndNext {
+                // On now, or starting within two hours: decided before anything is copied.
+                guard let start = meeting.start else { continue }
+                let end = meeting.end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
+                let until = MeetingTimes.minutesUntilStart(
+                    dayMask: meeting.dayMask, start: start, day: local.day, time: local.time)
+                guard
+                    (until ?? .max) <= 120
+                        || MeetingTimes.isOn(
+                            dayMask: meeting.dayMask, start: start, end: end, day: local.day, time: local.time)
+                else { continue }
             }
             found.append(Self.found(meeting, distance: distance, local: local))
             // Without a reordering, the list's own order is the answer: stop at a page.
