@@ -61,7 +61,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw Self.unsupported }
         return try await api { req, actor in
             let service = ResourceService(req: req, actor: actor)
-            let saved = try await service.save(nil, Self.draft(body))
+            let saved = try await service.save(nil, try Self.draft(body))
             return .created(.init(body: .json(Self.resource(try await service.resource(saved.id!)))))
         }
     }
@@ -71,7 +71,7 @@ extension APIHandler {
         return try await api { req, actor in
             let service = ResourceService(req: req, actor: actor)
             let id = try Self.uuid(input.path.resourceId, "resourceId")
-            _ = try await service.save(id, Self.draft(body))
+            _ = try await service.save(id, try Self.draft(body))
             return .ok(.init(body: .json(Self.resource(try await service.resource(id)))))
         }
     }
@@ -83,8 +83,15 @@ extension APIHandler {
         }
     }
 
-    static func draft(_ body: Schemas.ResourceInput) -> ResourceDraft {
-        ResourceDraft(
+    /// The draft a body describes; codes the document's pattern refuses are refused here too,
+    /// before the rules would quietly drop an empty one.
+    static func draft(_ body: Schemas.ResourceInput) throws -> ResourceDraft {
+        if let languages = body.languages, languages.contains(where: { !ResourceDraft.isLanguageCode($0) }) {
+            throw APIProblem(
+                status: .unprocessableEntity, reason: "Some fields are not valid.",
+                fields: [.init(field: "languages", message: "Use language codes such as en, es, vi.")])
+        }
+        return ResourceDraft(
             name: body.name, description: body.description ?? "", categories: body.categories.map(\.rawValue),
             address: body.address ?? "", latitude: body.latitude.map { String($0) } ?? "",
             longitude: body.longitude.map { String($0) } ?? "", phone: body.phone ?? "", website: body.website ?? "",
