@@ -66,42 +66,47 @@ struct MeetingFinder {
         }
         var found: [Found] = []
         // A type narrows the walk to that type's meetings, still in the list's order.
-        let positions: [Int] = type.map { entry.byType[$0] ?? [] } ?? Array(all.indices)
-        for position in positions {
-            let meeting = all[position]
-            if let attendance = filter.attendance {
-                guard meeting.attendance == attendance else { continue }
-            } else if meeting.attendance == .inactive {
-                continue
+        let positions: [Int]? = type.map { entry.byType[$0] ?? [] }
+        let count = positions?.count ?? all.count
+        entry.keys.withUnsafeBufferPointer { keys in
+            for step in 0..<count {
+                let position = positions?[step] ?? step
+                let key = keys[position]
+                if let attendance = filter.attendance {
+                    guard key.attendance == attendance else { continue }
+                } else if key.attendance == .inactive {
+                    continue
+                }
+                if let dayBit, key.dayMask & dayBit == 0 { continue }
+                if let (from, to) = part {
+                    guard key.start >= 0 else { continue }
+                    guard from < to ? (key.start >= from && key.start < to) : (key.start >= from || key.start < to)
+                    else { continue }
+                }
+                var distance: Double?
+                if let near = filter.near {
+                    guard !key.latitude.isNaN, !key.longitude.isNaN else { continue }
+                    let kilometres = MeetingTimes.kilometres(near, (key.latitude, key.longitude))
+                    guard kilometres <= filter.kilometres else { continue }
+                    distance = kilometres
+                }
+                if filter.nowAndNext {
+                    // On now, or starting within two hours.
+                    guard let start = TimeOfDay(minutes: key.start) else { continue }
+                    let end = TimeOfDay(minutes: key.end) ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
+                    let until = MeetingTimes.minutesUntilStart(
+                        dayMask: key.dayMask, start: start, day: local.day, time: local.time)
+                    guard
+                        (until ?? .max) <= 120
+                            || MeetingTimes.isOn(
+                                dayMask: key.dayMask, start: start, end: end, day: local.day, time: local.time)
+                    else { continue }
+                }
+                if !words.isEmpty && !words.allSatisfy(all[position].mentions) { continue }
+                found.append(Self.found(all[position], distance: distance, local: local))
+                // Without a reordering, the list's own order is the answer: stop at a page.
+                if !filter.nowAndNext && filter.near == nil && found.count == Self.limit { break }
             }
-            if let dayBit, meeting.dayMask & dayBit == 0 { continue }
-            if let (from, to) = part {
-                guard let start = meeting.start?.minutes else { continue }
-                guard from < to ? (start >= from && start < to) : (start >= from || start < to) else { continue }
-            }
-            if !words.allSatisfy(meeting.mentions) { continue }
-            var distance: Double?
-            if let near = filter.near {
-                guard let latitude = meeting.latitude, let longitude = meeting.longitude else { continue }
-                let kilometres = MeetingTimes.kilometres(near, (latitude, longitude))
-                guard kilometres <= filter.kilometres else { continue }
-                distance = kilometres
-            }
-            if filter.nowAndNext {
-                // On now, or starting within two hours: decided before anything is copied.
-                guard let start = meeting.start else { continue }
-                let end = meeting.end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
-                let until = MeetingTimes.minutesUntilStart(
-                    dayMask: meeting.dayMask, start: start, day: local.day, time: local.time)
-                guard
-                    (until ?? .max) <= 120
-                        || MeetingTimes.isOn(
-                            dayMask: meeting.dayMask, start: start, end: end, day: local.day, time: local.time)
-                else { continue }
-            }
-            found.append(Self.found(meeting, distance: distance, local: local))
-            // Without a reordering, the list's own order is the answer: stop at a page.
-            if !filter.nowAndNext && filter.near == nil && found.count == Self.limit { break }
         }
         if filter.nowAndNext {
             found = found.filter { ($0.startsIn ?? .max) <= 120 || isOn($0, local) }

@@ -53,9 +53,22 @@ enum MeetingIndex {
         }
     }
 
+    /// What a search tests first, without reference-counted fields, so the pass over the
+    /// list copies nothing until a meeting matches.
+    struct Key: Sendable {
+        let dayMask: Int
+        /// Minutes after midnight; -1 for a meeting without a time.
+        let start: Int
+        let end: Int
+        let attendance: Meeting.Attendance
+        let latitude: Double
+        let longitude: Double
+    }
+
     struct Entry: Sendable {
         let version: String
         let meetings: [Listed]
+        let keys: [Key]
         /// For each type code, the positions of its meetings in `meetings`, in order: a type
         /// search walks only those.
         let byType: [String: [Int]]
@@ -63,6 +76,11 @@ enum MeetingIndex {
         init(version: String, meetings: [Listed]) {
             self.version = version
             self.meetings = meetings
+            keys = meetings.map {
+                Key(
+                    dayMask: $0.dayMask, start: $0.start?.minutes ?? -1, end: $0.end?.minutes ?? -1,
+                    attendance: $0.attendance, latitude: $0.latitude ?? .nan, longitude: $0.longitude ?? .nan)
+            }
             var byType: [String: [Int]] = [:]
             for (position, meeting) in meetings.enumerated() {
                 for code in Set(meeting.types) { byType[code, default: []].append(position) }
