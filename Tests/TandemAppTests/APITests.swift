@@ -234,7 +234,8 @@ struct APITests {
                     "/reports/retention", "/reports/recovery-capital", "/meetings", "/meetings/{meetingId}",
                     "/meeting-sources", "/resources", "/resources/{resourceId}",
                     "/participants/{participantId}/referrals", "/referrals/{referralId}",
-                    "/referrals/{referralId}/steps", "/referral-follow-ups",
+                    "/referrals/{referralId}/steps", "/referral-follow-ups", "/own-meetings",
+                    "/own-meetings/{meetingId}",
                 ])
         }
     }

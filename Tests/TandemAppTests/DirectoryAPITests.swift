@@ -89,4 +89,44 @@ struct DirectoryAPITests {
             #expect(gone.status == .notFound)
         }
     }
+
+    @Test("the meetings the organization runs, through the API, published in its feed")
+    func ownMeetings() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let family = try await app.addMember(.family, to: admin.organization, email: "fam@example.org")
+            let api = try await APIClient.signIn(app, coach)
+            let (badDays, _) = try await api.send(
+                .POST, "/own-meetings", json: #"{"name":"A","days":[1,7],"time":"19:00","address":"1 Main St"}"#)
+            #expect(badDays.status == .unprocessableEntity || badDays.status == .badRequest)
+            let (nowhere, problem) = try await api.send(
+                .POST, "/own-meetings", json: #"{"name":"A","days":[1],"time":"19:00"}"#)
+            #expect(nowhere.status == .unprocessableEntity, "\(problem)")
+            let (made, meeting) = try await api.send(
+                .POST, "/own-meetings",
+                json:
+                    #"{"name":"Martes en Español","days":[2],"time":"19:00","types":["S","ONL"],"conferenceUrl":"https://meet.example/m"}"#
+            )
+            #expect(made.status == .created && meeting["attendance"] as? String == "online")
+            let id = try #require(meeting["id"] as? String)
+            let (changed, changedBody) = try await api.send(
+                .PUT, "/own-meetings/\(id)",
+                json: #"{"name":"Martes","days":[2,4],"time":"19:30","address":"1 Main St, Lewes DE"}"#)
+            #expect(changed.status == .ok && changedBody["days"] as? [Int] == [2, 4])
+            #expect(changedBody["slug"] as? String == meeting["slug"] as? String)
+            let (list, listBody) = try await api.send(.GET, "/own-meetings")
+            #expect(list.status == .ok && (listBody["items"] as? [[String: Any]])?.count == 1)
+            #expect(
+                (listBody["feedUrl"] as? String)?.hasSuffix("/organizations/\(admin.organization.id!)/meetings.json")
+                    == true)
+            let feed = try await TestBrowser(app).get("/meetings.json")
+            #expect(feed.body.string.contains("\"name\":\"Martes\"") && feed.body.string.contains("\"time\":\"19:30\""))
+            let (denied, _) = try await APIClient.signIn(app, family).send(.GET, "/own-meetings")
+            #expect(denied.status == .forbidden)
+            let (removed, _) = try await api.send(.DELETE, "/own-meetings/\(id)")
+            #expect(removed.status == .noContent)
+            #expect(try await TestBrowser(app).get("/meetings.json").body.string == "[]")
+        }
+    }
 }

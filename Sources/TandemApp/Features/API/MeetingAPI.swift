@@ -106,3 +106,84 @@ extension APIHandler {
             skipped: source.skippedCount, importedAt: source.importedAt, report: source.report)
     }
 }
+
+/// The meetings the organization runs itself, in the API.
+extension APIHandler {
+    func listOwnMeetings(_ input: Operations.listOwnMeetings.Input) async throws -> Operations.listOwnMeetings.Output {
+        try await api { req, actor in
+            let meetings = try await OwnMeetingService(req: req, actor: actor).list()
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            items: meetings.map { Self.ownMeeting($0.id, $0.meeting) },
+                            feedUrl: req.absoluteURL("/organizations/\(actor.organizationID)/meetings.json")))))
+        }
+    }
+
+    func createOwnMeeting(_ input: Operations.createOwnMeeting.Input) async throws
+        -> Operations.createOwnMeeting.Output
+    {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let service = OwnMeetingService(req: req, actor: actor)
+            let id = try await service.save(nil, try Self.meetingDraft(body))
+            return .created(.init(body: .json(Self.ownMeeting(id, try await service.meeting(id)))))
+        }
+    }
+
+    func updateOwnMeeting(_ input: Operations.updateOwnMeeting.Input) async throws
+        -> Operations.updateOwnMeeting.Output
+    {
+        guard case .json(let body) = input.body else { throw Self.unsupported }
+        return try await api { req, actor in
+            let service = OwnMeetingService(req: req, actor: actor)
+            let id = try Self.uuid(input.path.meetingId, "meetingId")
+            try await service.save(id, try Self.meetingDraft(body))
+            return .ok(.init(body: .json(Self.ownMeeting(id, try await service.meeting(id)))))
+        }
+    }
+
+    func deleteOwnMeeting(_ input: Operations.deleteOwnMeeting.Input) async throws
+        -> Operations.deleteOwnMeeting.Output
+    {
+        try await api { req, actor in
+            try await OwnMeetingService(req: req, actor: actor).delete(try Self.uuid(input.path.meetingId, "meetingId"))
+            return .noContent(.init())
+        }
+    }
+
+    /// The draft a body describes. Days and type codes the document refuses are refused here,
+    /// before the rules would quietly drop or merge them.
+    static func meetingDraft(_ body: Schemas.OwnMeetingInput) throws -> MeetingDraft {
+        var fields: [Problem.FieldProblem] = []
+        if body.days.contains(where: { !(0...6).contains($0) }) {
+            fields.append(.init(field: "days", message: "Use days from 0 (Sunday) to 6 (Saturday)."))
+        }
+        if let types = body.types,
+            types.count > 30 || types.contains(where: { $0.isEmpty || $0.count > 20 || $0.contains(",") })
+        {
+            fields.append(
+                .init(field: "types", message: "Type codes are 1 to 20 characters, without commas, 30 at most."))
+        }
+        if !fields.isEmpty {
+            throw APIProblem(status: .unprocessableEntity, reason: "Some fields are not valid.", fields: fields)
+        }
+        return MeetingDraft(
+            name: body.name, days: body.days, time: body.time, endTime: body.endTime ?? "", types: body.types ?? [],
+            location: body.location ?? "", address: body.address ?? "",
+            latitude: body.latitude.map { String($0) } ?? "", longitude: body.longitude.map { String($0) } ?? "",
+            region: body.region ?? "", conferenceURL: body.conferenceUrl ?? "",
+            conferencePhone: body.conferencePhone ?? "", notes: body.notes ?? "", group: body.group ?? "")
+    }
+
+    static func ownMeeting(_ id: UUID, _ meeting: Meeting) -> Schemas.OwnMeeting {
+        .init(
+            id: id.uuidString, slug: meeting.slug, name: meeting.name, days: meeting.days,
+            time: meeting.time?.description ?? "", endTime: meeting.endTime?.description, types: meeting.types,
+            location: meeting.location, address: meeting.formattedAddress, latitude: meeting.latitude,
+            longitude: meeting.longitude, region: meeting.region, conferenceUrl: meeting.conferenceURL,
+            conferencePhone: meeting.conferencePhone, notes: meeting.notes, group: meeting.group,
+            attendance: .init(rawValue: meeting.attendance.rawValue) ?? .in_person)
+    }
+}
