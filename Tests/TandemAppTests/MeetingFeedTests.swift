@@ -168,8 +168,26 @@ struct MeetingFeedTests {
                 #expect(form.contains("value=\"\(support)\" checked"), "\(support)")
             }
             #expect(try await browser.get("/meetings/mine").body.string.contains("meetings-went"))
+            // Once the day's check-in is sent, it stays as the person left it.
+            let sent = try await browser.post(
+                "/check-in", pairs: [("mood", "4"), ("craving", "1")], tokenFrom: "/check-in")
+            #expect(sent.status == .seeOther)
+            #expect(!(try await browser.get("/check-in").body.string.contains("value=\"online_meeting\" checked")))
             let forgot = try await browser.post("/meetings/\(moved)/forget", [:], tokenFrom: "/meetings/\(moved)")
             #expect(forgot.status == .seeOther)
+            #expect(try await browser.get("/meetings/mine").body.string.contains("no-kept-meetings"))
+            // A kept meeting its feed no longer lists can still be forgotten from the list.
+            _ = try await browser.post("/meetings/\(online)/keep", [:], tokenFrom: "/meetings/\(online)")
+            records.removeAll { $0["slug"] as? String == "wednesday-as-bill-sees-it" }
+            _ = try await MeetingImport.run(
+                try JSONSerialization.data(withJSONObject: records), source: "Sussex",
+                organizationID: admin.organization.id!, on: app.db)
+            let unlisted = try await browser.get("/meetings/mine").body.string
+            #expect(unlisted.contains("no longer listed"))
+            let action = try #require(unlisted.range(of: "action=\"/meetings/mine/")).upperBound
+            let savedID = String(unlisted[action...].prefix(36))
+            let gone = try await browser.post("/meetings/mine/\(savedID)/forget", [:], tokenFrom: "/meetings/mine")
+            #expect(gone.status == .seeOther)
             #expect(try await browser.get("/meetings/mine").body.string.contains("no-kept-meetings"))
             let trail = try await AuditEvent.query(on: app.db).filter(\.$participantID == person.id!).all(\.$action)
             #expect(trail.filter { $0 == "meeting.attended" }.count == 3)

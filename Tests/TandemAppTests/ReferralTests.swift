@@ -56,6 +56,12 @@ struct ReferralTests {
             #expect(try await referrals.followUps().map(\.referralID) == [referral.id])
             #expect(try await Self.service(app, other, .coach).followUps().isEmpty)
             #expect(try await Self.service(app, admin, .admin).followUps(coach: coach.user.id).count == 1)
+            // Supervisors and admins read referrals; only the person's coaches and the person make them.
+            await #expect(throws: ServiceError.self) {
+                try await Self.service(app, admin, .admin).create(
+                    person.id!, .init(resourceID: detox.id, reason: "detox", agreed: true))
+            }
+            #expect(try await Self.service(app, admin, .admin).list(of: person.id!).referrals.count == 1)
 
             let later = today.adding(days: 3)!.description
             _ = try await referrals.move(
@@ -167,6 +173,8 @@ struct ReferralTests {
             #expect(asked.status == .seeOther)
             #expect(try await own.get("/resources?place=1").body.string.contains("Harbor Withdrawal Center"))
             #expect(try await own.get("/outreach").status == .forbidden)
+            let trail = try await AuditEvent.query(on: app.db).filter(\.$participantID == person.id!).all(\.$action)
+            #expect(trail.contains("place.view") && trail.contains("place.update"))
         }
     }
 }

@@ -10,7 +10,7 @@ struct ParticipantAccessTests {
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export, .viewNotes,
-        .viewAppointments, .refer, .viewReferrals, .savePlace,
+        .viewAppointments, .viewReferrals, .savePlace,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
@@ -27,7 +27,7 @@ struct ParticipantAccessTests {
             .supervisor, .coach,
             staffWide.union([
                 .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule,
+                .writeNotes, .schedule, .refer,
             ])
         ),
         (.coach, .none, [.create]),

@@ -80,11 +80,11 @@ public enum ParticipantAccess {
         case .admin, .supervisor:
             switch action {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
-                .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace:
+                .viewNotes, .viewAppointments, .viewReferrals, .savePlace:
                 return true
             case .delete, .viewAccessHistory: return role == .admin
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule:
+                .writeNotes, .schedule, .refer:
                 return relation.isTheirCoach
             case .signAsParticipant, .checkIn: return false
             }

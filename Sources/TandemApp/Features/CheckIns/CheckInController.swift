@@ -88,10 +88,13 @@ struct CheckInController: RouteCollection {
         let service = CheckInService(req, actor: actor)
         let (_, existing) = try await service.todays(participant.id!)
         let today = service.today(for: participant)
-        // Meetings the person noted going to today are offered ticked; they decide when sending.
+        // Meetings the person noted going to today are offered ticked in the day's first
+        // check-in; they decide when sending, and a check-in already sent stays as they left it.
         var form = CheckInForm(existing?.answers)
-        let fromMeetings = try await MyMeetingsService.supports(of: participant.id!, on: today, db: req.db)
-        form.supports = Array(Set((form.supports ?? []) + fromMeetings))
+        if existing == nil {
+            form.supports = try await MyMeetingsService.supports(
+                of: participant.id!, organizationID: actor.organizationID, on: today, db: req.db)
+        }
         return try await req.page(
             "checkins/form", titleKey: "checkin_title", formBody(form, today: today, existing: existing, req: req))
     }

@@ -139,6 +139,7 @@ struct ResourceService {
         var byNameAndAddress = Dictionary(
             existing.map { (Self.matchKey($0.name, $0.address), $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [(Resource, Bool)] = []
+        var added = Set<UUID>()
         for row in rows {
             let problems = row.draft.problems(today: today)
             guard problems.isEmpty else {
@@ -149,13 +150,17 @@ struct ResourceService {
                 UUID(uuidString: row.id).flatMap { byID[$0] }
                 ?? byNameAndAddress[Self.matchKey(row.draft.name, row.draft.address)]
             let resource = match ?? Resource(organizationID: organizationID)
+            // A row that renames an entry moves it to its new name and address.
+            if let match { byNameAndAddress[Self.matchKey(match.name, match.address)] = nil }
             resource.apply(row.draft)
             if match == nil {
                 resource.id = UUID()
                 byID[resource.id!] = resource
-                byNameAndAddress[Self.matchKey(resource.name, resource.address)] = resource
+                added.insert(resource.id!)
             }
-            changes.append((resource, match == nil))
+            byNameAndAddress[Self.matchKey(resource.name, resource.address)] = resource
+            // An entry two rows change is written once, and counted once.
+            if !changes.contains(where: { $0.0 === resource }) { changes.append((resource, match == nil)) }
         }
         let writes = changes
         try await req.db.transaction { db in
@@ -163,8 +168,8 @@ struct ResourceService {
                 if isNew { try await resource.create(on: db) } else { try await resource.save(on: db) }
             }
         }
-        report.added = changes.filter(\.1).count
-        report.changed = Set(changes.filter { !$0.1 }.map { $0.0.id! }).count
+        report.added = added.count
+        report.changed = changes.filter { !added.contains($0.0.id!) }.count
         try await req.audit(
             "resource.import", actor: actor.userID, organization: organizationID, subjectType: "organization",
             subject: organizationID)

@@ -102,7 +102,7 @@ enum MeetingIndex {
         guard let sql = db as? any SQLDatabase else { return Entry(version: "", meetings: []) }
         let row = try await sql.raw(
             """
-            SELECT COUNT(*) AS sources, COALESCE(SUM(meeting_count), 0) AS meetings, MAX(imported_at) AS latest \
+            SELECT COUNT(*) AS sources, CAST(COALESCE(SUM(meeting_count), 0) AS BIGINT) AS meetings, MAX(imported_at) AS latest \
             FROM meeting_sources WHERE organization_id = \(bind: organizationID)
             """
         ).first()

@@ -33,12 +33,17 @@ enum MeetingRefresh {
             tried += 1
             do {
                 let data = try await fetch(source.url)
+                // Stamped when it lands, not when the round began: the finder's cache notices
+                // a change by the latest import time.
                 _ = try await MeetingImport.run(
-                    data, source: source.name, url: source.url, organizationID: source.organizationID, on: db, now: now)
-            } catch let failure as CommandFailure {
-                source.report = "failed: \(failure.description); the previous meetings are kept"
+                    data, source: source.name, url: source.url, organizationID: source.organizationID, on: db,
+                    now: max(now, Date()))
+            } catch {
+                // One source's failure never stops the round; it keeps its last good meetings.
+                let reason = (error as? CommandFailure)?.description ?? String(describing: type(of: error))
+                source.report = "failed: \(reason); the previous meetings are kept"
                 source.checkedAt = now
-                try await source.save(on: db)
+                try? await source.save(on: db)
             }
         }
         return tried

@@ -7,12 +7,14 @@ import Vapor
 struct MyMeetingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("meetings", "mine", use: mine)
+        routes.post("meetings", "mine", ":savedID", "forget", use: forgetKept)
         routes.post("meetings", ":meetingID", "keep", use: keep)
         routes.post("meetings", ":meetingID", "forget", use: forget)
         routes.post("meetings", ":meetingID", "attended", use: attended)
     }
 
     struct Row: Encodable, Sendable {
+        let savedID: String
         let id: String?
         let name: String
         let when: String
@@ -45,12 +47,18 @@ struct MyMeetingsController: RouteCollection {
             Body(
                 rows: kept.map { meeting in
                     Row(
-                        id: meeting.meetingID?.uuidString, name: meeting.name,
+                        savedID: meeting.savedID.uuidString, id: meeting.meetingID?.uuidString, name: meeting.name,
                         when: MeetingController.when(
                             days: meeting.days, start: meeting.start, end: meeting.end, req: req),
                         attendance: meeting.attendance.map { req.t("meetings_attendance_" + $0.rawValue) }
                             ?? req.t("meetings_no_longer_listed"))
                 }, went: went, isParticipant: signedIn.role == .participant))
+    }
+
+    @Sendable func forgetKept(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        try await MyMeetingsService(req: req, actor: signedIn.actor).forgetKept(try req.id("savedID"))
+        return .redirect("/meetings/mine")
     }
 
     @Sendable func keep(req: Request) async throws -> Response {

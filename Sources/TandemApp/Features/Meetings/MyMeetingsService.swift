@@ -13,6 +13,8 @@ struct MyMeetingsService {
     let actor: Actor
 
     struct Kept: Sendable {
+        /// The kept row itself, to forget it whether or not its meeting is still listed.
+        let savedID: UUID
         /// The meeting as listed now, or nil when its feed no longer lists it.
         let meetingID: UUID?
         let name: String
@@ -62,6 +64,17 @@ struct MyMeetingsService {
         ).run()
     }
 
+    /// Forgets one kept row of the person's own list (a meeting no longer listed too).
+    func forgetKept(_ savedID: UUID) async throws {
+        guard let sql = req.db as? any SQLDatabase else { return }
+        try await sql.raw(
+            """
+            DELETE FROM saved_meetings WHERE id = \(bind: savedID) AND user_id = \(bind: actor.userID) \
+            AND organization_id = \(bind: actor.organizationID)
+            """
+        ).run()
+    }
+
     func isKept(_ meetingID: UUID) async throws -> Bool {
         let found = try await locate(meetingID)
         guard let sql = req.db as? any SQLDatabase else { return false }
@@ -78,7 +91,7 @@ struct MyMeetingsService {
         guard let sql = req.db as? any SQLDatabase else { return [] }
         let rows = try await sql.raw(
             """
-            SELECT s.name AS kept_name, m.id, m.name, m.day_mask, m.start_minute, m.end_minute, m.attendance \
+            SELECT s.id AS saved_id, s.name AS kept_name, m.id, m.name, m.day_mask, m.start_minute, m.end_minute, m.attendance \
             FROM saved_meetings s LEFT JOIN meetings m ON m.source_id = s.source_id AND m.slug = s.slug \
             WHERE s.user_id = \(bind: actor.userID) AND s.organization_id = \(bind: actor.organizationID) \
             ORDER BY s.created_at LIMIT 500
@@ -88,7 +101,7 @@ struct MyMeetingsService {
             let id = try row.decode(column: "id", as: UUID?.self)
             let mask = try row.decode(column: "day_mask", as: Int?.self) ?? 0
             return Kept(
-                meetingID: id,
+                savedID: try row.uuid("saved_id"), meetingID: id,
                 name: try row.decode(column: "name", as: String?.self)
                     ?? row.decode(column: "kept_name", as: String.self),
                 days: (0...6).filter { mask & (1 << $0) != 0 },
@@ -135,11 +148,14 @@ struct MyMeetingsService {
     }
 
     /// The check-in supports a participant's noted meetings that day stand for.
-    static func supports(of participantID: UUID, on day: CalendarDate, db: any Database) async throws -> [String] {
+    static func supports(of participantID: UUID, organizationID: UUID, on day: CalendarDate, db: any Database)
+        async throws -> [String]
+    {
         guard let sql = db as? any SQLDatabase else { return [] }
         let rows = try await sql.raw(
             """
-            SELECT DISTINCT online FROM meeting_attendance WHERE participant_id = \(bind: participantID) \
+            SELECT DISTINCT online FROM meeting_attendance WHERE organization_id = \(bind: organizationID) \
+            AND participant_id = \(bind: participantID) \
             AND local_date = \(bind: day.description)
             """
         ).all()

@@ -254,9 +254,7 @@ struct ReferralController: RouteCollection {
     @Sendable func placeForm(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
         let id = try req.id("participantID")
-        let service = ReferralService(req, actor: signedIn.actor)
-        let (participant, _) = try await service.people.authorized(id, .savePlace)
-        let place = try await service.place(of: id)
+        let (participant, place) = try await ReferralService(req, actor: signedIn.actor).placeToChange(of: id)
         return try await req.page(
             "referrals/place", titleKey: "place_title",
             PlaceBody(

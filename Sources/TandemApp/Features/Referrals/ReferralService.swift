@@ -102,8 +102,9 @@ struct ReferralService: ParticipantScopedService {
                     referral.followUpOn = ""
                 }
             }
-            referral.agreed = agreed
-            if referral.status.isOpen { referral.followUpOn = followUp }
+            // Only what this move says changes; the rest stays as the row now holds it.
+            if move.agreed == true { referral.agreed = true }
+            if referral.status.isOpen, move.followUp != nil { referral.followUpOn = followUp }
             try await referral.save(on: db)
             try await ReferralStep(referral, note: note, by: userID, at: now).create(on: db)
             return referral
@@ -170,6 +171,9 @@ struct ReferralService: ParticipantScopedService {
         guard let sql = req.db as? any SQLDatabase else { return [] }
         let organizationID = actor.organizationID
         let open = ReferralStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        try await req.audit(
+            "referral.follow_ups", actor: actor.userID, organization: organizationID, subjectType: "caseload",
+            subject: whose)
         let rows = try await sql.raw(
             """
             SELECT r.id, r.participant_id, p.preferred_name, r.resource_name, r.status, r.follow_up_on \
@@ -192,7 +196,16 @@ struct ReferralService: ParticipantScopedService {
         }
     }
 
-    /// The place the person searches near, if they or a coach saved one.
+    /// The place the person searches near, shown to change it: checked and audited.
+    func placeToChange(of participantID: UUID) async throws -> (Participant, ParticipantPlace?) {
+        let (participant, _) = try await people.authorized(participantID, .savePlace)
+        let place = try await place(of: participantID)
+        try await people.audit("place.view", participant: participantID)
+        return (participant, place)
+    }
+
+    /// The place the person searches near, if they or a coach saved one (for a search the
+    /// caller has already checked).
     func place(of participantID: UUID) async throws -> ParticipantPlace? {
         try await ParticipantPlace.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .filter(\.$participantID == participantID).first()
@@ -203,19 +216,24 @@ struct ReferralService: ParticipantScopedService {
         _ = try await people.authorized(participantID, .savePlace)
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = coordinates.trimmingCharacters(in: .whitespaces)
-        let existing = try await place(of: participantID)
         if text.isEmpty {
-            try await existing?.delete(on: req.db)
+            try await place(of: participantID)?.delete(on: req.db)
         } else {
             guard let point = Coordinates.parse(text) else {
                 throw ServiceError.invalid([("coordinates", "error_meeting_near")])
             }
             if label.count > 100 { throw ServiceError.invalid([("label", "error_text_too_long")]) }
-            let place = existing ?? ParticipantPlace(organizationID: actor.organizationID, participantID: participantID)
-            place.label = label
-            place.latitude = point.latitude
-            place.longitude = point.longitude
-            try await retryingOnUniqueConflict { try await place.save(on: req.db) }
+            // Read inside the retry: a save that lost a race to a first save changes that one.
+            let organizationID = actor.organizationID
+            try await retryingOnUniqueConflict {
+                let place =
+                    try await place(of: participantID)
+                    ?? ParticipantPlace(organizationID: organizationID, participantID: participantID)
+                place.label = label
+                place.latitude = point.latitude
+                place.longitude = point.longitude
+                try await place.save(on: req.db)
+            }
         }
         try await people.audit("place.update", participant: participantID)
     }
