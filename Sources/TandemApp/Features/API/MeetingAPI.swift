@@ -160,6 +160,9 @@ extension APIHandler {
         if body.days.contains(where: { !(0...6).contains($0) }) {
             fields.append(.init(field: "days", message: "Use days from 0 (Sunday) to 6 (Saturday)."))
         }
+        if let end = body.endTime, TimeOfDay(end) == nil {
+            fields.append(.init(field: "endTime", message: "Use a time like 20:30, or leave it out."))
+        }
         if let types = body.types,
             types.count > 30 || types.contains(where: { $0.isEmpty || $0.count > 20 || $0.contains(",") })
         {
