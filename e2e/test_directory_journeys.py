@@ -150,6 +150,20 @@ def test_participant_finds_an_online_spanish_meeting_on_tuesday_evening(browser,
     assert record["conference_url"] == "https://meet.example/martes" and set(record["types"]) >= {"S", "ONL"}
     assert record["attendance_option"] == "online" and record["slug"]
 
+    # The admin opens the finder to the public; a visitor finds the meeting without signing in.
+    admin.get(f"{base}/admin/meetings")
+    tick(admin, "public_finder")
+    submit(admin, "button#save-public-finder")
+    public_url = visible(admin, "a#public-finder-link").get_attribute("href")
+    check_page(admin, "meeting sources (public finder on)")
+    visitor = people("visitor")
+    visitor.get(public_url)
+    Select(visitor.find_element(By.CSS_SELECTOR, "select#day")).select_by_value("2")
+    submit(visitor, "button#find-meetings")
+    assert "Martes en Español" in visible(visitor, "ul#meeting-results").text
+    assert not visitor.find_elements(By.CSS_SELECTOR, "form[action='/signout']")
+    check_page(visitor, "public meeting finder")
+
     # The participant looks for an online Spanish meeting on Tuesday evening.
     person.get(f"{base}/")
     click_and_wait_for_new_page(person, visible(person, "nav.side-nav a[href='/meetings']"))

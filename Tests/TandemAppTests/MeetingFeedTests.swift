@@ -237,4 +237,42 @@ struct MeetingFeedTests {
             #expect(try await Meeting.count(app) == 123)
         }
     }
+
+    @Test("the public meeting finder: off until an admin turns it on; no sign-in, nothing personal")
+    func publicFinder() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            _ = try await MeetingImport.run(
+                try MeetingImportTests.feed("sussexaa.json"), source: "Sussex", organizationID: admin.organization.id!,
+                on: app.db)
+            let base = "/organizations/\(admin.organization.id!)/meetings"
+            let visitor = TestBrowser(app)
+            #expect(try await visitor.get(base).status == .notFound)
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin)
+            let on = try await browser.post(
+                "/admin/meetings/public", ["public_finder": "1"], tokenFrom: "/admin/meetings")
+            #expect(on.status == .ok && on.body.string.contains("public-finder-link"))
+            let page = try await visitor.get(base + "?day=1&part=evening&type=S")
+            #expect(page.status == .ok && page.body.string.contains("Lunes Nueva Generacion"))
+            #expect(!page.body.string.contains("my-meetings-link") && !page.body.string.contains("signout"))
+            let body = page.body.string
+            let link = try #require(body.range(of: "href=\"\(base)/")).upperBound
+            let id = String(body[link...].prefix(36))
+            let meeting = try await visitor.get("\(base)/\(id)")
+            #expect(meeting.status == .ok && !meeting.body.string.contains("keep-meeting"))
+            let ics = try await visitor.get("\(base)/\(id)/calendar.ics")
+            #expect(ics.status == .ok && ics.body.string.contains("RRULE:FREQ=WEEKLY;BYDAY=MO"))
+            // Another organization's meeting is not found through this address.
+            let elsewhere = try await app.makeOrganization("Elsewhere", email: "else@example.org")
+            try await MeetingSettings.setPublicFinder(true, of: elsewhere.organization.id!, db: app.db)
+            #expect(
+                try await visitor.get("/organizations/\(elsewhere.organization.id!)/meetings/\(id)").status == .notFound
+            )
+            let off = try await browser.post("/admin/meetings/public", [:], tokenFrom: "/admin/meetings")
+            #expect(off.status == .ok)
+            #expect(try await visitor.get(base).status == .notFound)
+            #expect(try await visitor.get("\(base)/\(id)").status == .notFound)
+        }
+    }
 }

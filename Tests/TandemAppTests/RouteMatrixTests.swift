@@ -17,7 +17,9 @@ struct RouteMatrixTests {
         "POST /language", "GET /setup/:token", "POST /setup/:token", "GET /invite/:token", "POST /invite/:token",
         "GET /reset/:token", "POST /reset/:token", "GET /healthz", "GET /readyz", "GET /metrics",
         "GET /api/openapi.json", "POST /api/v1/tokens", "GET /calendar/:token", "GET /meetings.json",
-        "GET /organizations/:organizationID/meetings.json",
+        "GET /organizations/:organizationID/meetings.json", "GET /organizations/:organizationID/meetings",
+        "GET /organizations/:organizationID/meetings/:meetingID",
+        "GET /organizations/:organizationID/meetings/:meetingID/calendar.ics",
     ]
 
     static func key(_ route: Route) -> String {

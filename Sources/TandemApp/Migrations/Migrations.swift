@@ -32,5 +32,6 @@ enum TandemMigrations {
         M0027_CreateMeetings(),
         M0028_CreateResourcesAndReferrals(),
         M0029_AddMeetingFollowUps(),
+        M0030_CreateMeetingSettings(),
     ]
 }

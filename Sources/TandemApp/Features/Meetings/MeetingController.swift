@@ -8,6 +8,11 @@ struct MeetingController: RouteCollection {
         routes.get("meetings", use: finder)
         routes.get("meetings", ":meetingID", use: show)
         routes.get("meetings", ":meetingID", "calendar.ics", use: ics)
+        // The organization's public finder, when it chose to have one: no sign-in.
+        let open = routes.grouped("organizations", ":organizationID", "meetings")
+        open.get(use: publicFinder)
+        open.get(":meetingID", use: publicShow)
+        open.get(":meetingID", "calendar.ics", use: publicICS)
     }
 
     struct Row: Encodable, Sendable {
@@ -36,6 +41,9 @@ struct MeetingController: RouteCollection {
         let canManage: Bool
         let hasPlace: Bool
         let usePlace: Bool
+        let base: String
+        let isPublic: Bool
+        let organizationName: String
     }
 
     struct FinderQuery: Content {
@@ -55,8 +63,34 @@ struct MeetingController: RouteCollection {
         "O", "C", "S", "W", "M", "LGBTQ", "Y", "X", "BE", "D", "SP", "B", "ONL", "TC",
     ]
 
+    /// Where the finder is reached: signed in (`/meetings`) or on an organization's public page.
+    struct Place: Sendable {
+        let organization: Organization
+        let signedIn: SignedIn?
+        let base: String
+    }
+
     @Sendable func finder(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
+        return try await finderPage(
+            req: req, at: Place(organization: signedIn.organization, signedIn: signedIn, base: "/meetings"))
+    }
+
+    @Sendable func publicFinder(req: Request) async throws -> Response {
+        try await finderPage(req: req, at: try await Self.publicPlace(req))
+    }
+
+    /// The organization of a public address, when its public finder is on (404 otherwise).
+    static func publicPlace(_ req: Request) async throws -> Place {
+        let id = try req.id("organizationID")
+        guard let organization = try await Organization.find(id, on: req.db),
+            try await MeetingSettings.publicFinder(of: id, on: req.db)
+        else { throw Abort(.notFound) }
+        return Place(organization: organization, signedIn: nil, base: "/organizations/\(id)/meetings")
+    }
+
+    func finderPage(req: Request, at place: Place) async throws -> Response {
+        let signedIn = place.signedIn
         let query = (try? req.query.decode(FinderQuery.self)) ?? FinderQuery()
         var filter = MeetingFinder.Filter()
         filter.day = query.day.flatMap(Int.init).flatMap { (0...6).contains($0) ? $0 : nil }
@@ -73,12 +107,13 @@ struct MeetingController: RouteCollection {
                 errors = req.fieldErrors([("near", "error_meeting_near")])
             }
         }
-        let place = try await ResourceController().ownPlace(req: req, signedIn: signedIn)
-        if query.place != nil, let place { filter.near = (place.latitude, place.longitude) }
+        let saved =
+            try await signedIn.asyncMap { try await ResourceController().ownPlace(req: req, signedIn: $0) } ?? nil
+        if query.place != nil, let saved { filter.near = (saved.latitude, saved.longitude) }
         if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
         let searched =
             query.day != nil || query.q != nil || query.now != nil || query.near != nil || query.place != nil
-        let finder = MeetingFinder(req: req, actor: signedIn.actor)
+        let finder = MeetingFinder(req: req, organization: place.organization)
         let found = searched && errors.isEmpty ? try await finder.search(filter) : []
         let local = MeetingTimes.local(Date(), in: finder.timeZone)
         let rows = found.map { meeting in
@@ -120,9 +155,11 @@ struct MeetingController: RouteCollection {
                 },
             q: filter.words, near: query.near ?? "", km: String(Int(filter.kilometres)), now: filter.nowAndNext,
             searched: searched,
-            hasRows: !rows.isEmpty, resultsHTML: MeetingResultList.html(rows, onNow: req.t("meetings_on_now")),
-            canManage: signedIn.can(.manageResources), hasPlace: place != nil,
-            usePlace: query.place != nil && place != nil)
+            hasRows: !rows.isEmpty,
+            resultsHTML: MeetingResultList.html(rows, base: place.base, onNow: req.t("meetings_on_now")),
+            canManage: signedIn?.can(.manageResources) ?? false, hasPlace: saved != nil,
+            usePlace: query.place != nil && saved != nil, base: place.base, isPublic: signedIn == nil,
+            organizationName: place.organization.name)
         return try await req.page(
             "meetings/finder", titleKey: "meetings_title", body, errors: errors,
             status: errors.isEmpty ? .ok : .unprocessableEntity)
@@ -165,11 +202,24 @@ struct MeetingController: RouteCollection {
         let justKept: Bool
         let went: Bool
         let saved: Bool
+        let base: String
+        let isPublic: Bool
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
-        let meeting = try await MeetingFinder(req: req, actor: signedIn.actor).meeting(try req.id("meetingID"))
+        return try await showPage(
+            req: req, at: Place(organization: signedIn.organization, signedIn: signedIn, base: "/meetings"))
+    }
+
+    @Sendable func publicShow(req: Request) async throws -> Response {
+        try await showPage(req: req, at: try await Self.publicPlace(req))
+    }
+
+    func showPage(req: Request, at place: Place) async throws -> Response {
+        let signedIn = place.signedIn
+        let meeting = try await MeetingFinder(req: req, organization: place.organization).meeting(
+            try req.id("meetingID"))
         let map = meeting.latitude.flatMap { lat in
             meeting.longitude.map { lon in
                 "https://www.openstreetmap.org/?mlat=\(lat)&mlon=\(lon)#map=17/\(lat)/\(lon)"
@@ -184,14 +234,25 @@ struct MeetingController: RouteCollection {
                 address: meeting.address, mapHref: meeting.attendance == .online ? nil : map, conferenceURL: url,
                 conferencePhone: meeting.conferencePhone, types: meeting.types.map { Self.typeName($0, req: req) },
                 notes: meeting.notes, group: meeting.group, region: meeting.region,
-                kept: try await MyMeetingsService(req: req, actor: signedIn.actor).isKept(meeting.id),
-                isParticipant: signedIn.role == .participant, justKept: req.query[String.self, at: "kept"] != nil,
-                went: req.query[String.self, at: "went"] != nil, saved: req.query[String.self, at: "saved"] != nil))
+                kept: try await signedIn.asyncMap {
+                    try await MyMeetingsService(req: req, actor: $0.actor).isKept(meeting.id)
+                } ?? false,
+                isParticipant: signedIn?.role == .participant, justKept: req.query[String.self, at: "kept"] != nil,
+                went: req.query[String.self, at: "went"] != nil, saved: req.query[String.self, at: "saved"] != nil,
+                base: place.base, isPublic: signedIn == nil))
     }
 
     @Sendable func ics(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
-        let finder = MeetingFinder(req: req, actor: signedIn.actor)
+        return try await icsFile(req: req, organization: signedIn.organization)
+    }
+
+    @Sendable func publicICS(req: Request) async throws -> Response {
+        try await icsFile(req: req, organization: try await Self.publicPlace(req).organization)
+    }
+
+    func icsFile(req: Request, organization: Organization) async throws -> Response {
+        let finder = MeetingFinder(req: req, organization: organization)
         let meeting = try await finder.meeting(try req.id("meetingID"))
         guard let start = meeting.start, !meeting.days.isEmpty else { throw Abort(.notFound) }
         let local = MeetingTimes.local(Date(), in: finder.timeZone)

@@ -10,7 +10,16 @@ import Vapor
 /// search is not audited.
 struct MeetingFinder {
     let req: Request
-    let actor: Actor
+    let organization: Organization
+
+    init(req: Request, organization: Organization) {
+        self.req = req
+        self.organization = organization
+    }
+
+    init(req: Request, actor: Actor) {
+        self.init(req: req, organization: actor.organization)
+    }
 
     struct Filter: Sendable {
         var day: Int?
@@ -51,10 +60,10 @@ struct MeetingFinder {
         "id, name, day_mask, start_minute, end_minute, attendance, types, location, formatted_address, latitude, "
         + "longitude, conference_url, conference_phone, notes, region, group_name"
 
-    var timeZone: TimeZone { TimeZone(identifier: actor.organization.timeZone) ?? .gmt }
+    var timeZone: TimeZone { TimeZone(identifier: organization.timeZone) ?? .gmt }
 
     func search(_ filter: Filter, now: Date = Date()) async throws -> [Found] {
-        let entry = try await MeetingIndex.meetings(of: actor.organizationID, on: req.db)
+        let entry = try await MeetingIndex.meetings(of: organization.id!, on: req.db)
         let all = entry.meetings
         let local = MeetingTimes.local(now, in: timeZone)
         let dayBit = (filter.nowAndNext ? nil : filter.day).map { 1 << $0 }
@@ -133,7 +142,7 @@ struct MeetingFinder {
     func meeting(_ id: UUID) async throws -> Found {
         guard let sql = req.db as? any SQLDatabase,
             let row = try await sql.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM meetings WHERE organization_id = \(bind: actor.organizationID) AND id = \(bind: id)"
+                "SELECT \(unsafeRaw: Self.columns) FROM meetings WHERE organization_id = \(bind: organization.id!) AND id = \(bind: id)"
             ).first()
         else { throw ServiceError.notFound }
         return try Self.found(row, near: nil, local: MeetingTimes.local(Date(), in: timeZone))

@@ -2,12 +2,12 @@
 /// hundred rows through the template cost more than the rest of the page (as with the
 /// caseload table). Same markup as before: a link, the days and times, badges, the place.
 enum MeetingResultList {
-    static func html(_ rows: [MeetingController.Row], onNow: String) -> String {
+    static func html(_ rows: [MeetingController.Row], base: String, onNow: String) -> String {
         var out = HTMLWriter(capacity: 256 + rows.count * 240)
         out.raw("<ul class=\"result-list\" id=\"meeting-results\">\n")
         for row in rows {
-            out.raw("<li><a href=\"/meetings/")
-            out.text(row.id)
+            out.raw("<li><a href=\"")
+            out.text(base + "/" + row.id)
             out.raw("\">")
             out.text(row.name)
             out.raw("</a> · ")

@@ -11,6 +11,7 @@ struct MeetingSourceController: RouteCollection {
         routes.post("admin", "meetings", use: add)
         routes.post("admin", "meetings", ":sourceID", "refresh", use: refresh)
         routes.post("admin", "meetings", ":sourceID", "schedule", use: schedule)
+        routes.post("admin", "meetings", "public", use: publicFinder)
     }
 
     struct SourceRow: Encodable, Sendable {
@@ -30,6 +31,8 @@ struct MeetingSourceController: RouteCollection {
         let name: String
         let url: String
         let notice: String?
+        let publicFinder: Bool
+        let publicURL: String
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -58,7 +61,10 @@ struct MeetingSourceController: RouteCollection {
                                 value: String($0), label: req.t("meeting_sources_every_\($0)"),
                                 selected: source.refreshHours == $0)
                         })
-                }, name: name, url: url, notice: notice), errors: errors, status: status)
+                }, name: name, url: url, notice: notice,
+                publicFinder: try await MeetingSettings.publicFinder(of: signedIn.organizationID, on: req.db),
+                publicURL: req.absoluteURL("/organizations/\(signedIn.organizationID)/meetings")), errors: errors,
+            status: status)
     }
 
     struct AddForm: Content {
@@ -77,6 +83,21 @@ struct MeetingSourceController: RouteCollection {
         let source = try await MeetingSourceService(req: req, actor: signedIn.actor).source(try req.id("sourceID"))
         guard !source.url.isEmpty else { throw Abort(.notFound) }
         return try await importNow(req: req, signedIn: signedIn, name: source.name, url: source.url)
+    }
+
+    struct PublicForm: Content {
+        var public_finder: String?
+    }
+
+    /// Turns the organization's public meeting finder on or off. Audited.
+    @Sendable func publicFinder(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let form = (try? req.content.decode(PublicForm.self)) ?? PublicForm()
+        try await MeetingSettings.setPublicFinder(form.public_finder != nil, of: signedIn.organizationID, db: req.db)
+        try await req.audit(
+            "meetings.public_finder", actor: signedIn.userID, organization: signedIn.organizationID,
+            subjectType: "organization", subject: signedIn.organizationID)
+        return try await page(req: req, signedIn: signedIn, notice: req.t("saved"))
     }
 
     struct ScheduleForm: Content {
