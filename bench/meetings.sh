@@ -6,8 +6,9 @@
 #     again (unchanged: nothing may be rewritten: the meetings' rows must stay the same);
 #   - the organization's own feed, /meetings.json, with those 2,038 meetings (imported --own);
 #   - meeting search over 10,000+ meetings (aasepia imported five times more under other names):
-#     the JSON API (GET /api/v1/meetings) and the finder page (GET /meetings), each request a
-#     different filter (day, part of the day, type, attendance, words);
+#     the JSON API (GET /api/v1/meetings), the signed-in finder page (GET /meetings) and the
+#     organization's public finder (GET /organizations/{id}/meetings), each request a different
+#     filter (day, part of the day, type, attendance, words, a point, now and next);
 # wrk 2 threads, 32 connections 15 s (then 8 and 1 connections, 5 s), and the server's peak
 # resident memory.
 set -euo pipefail
@@ -53,7 +54,7 @@ request = function()
   n = n + 1
   local query = searches[(n % #searches) + 1]
   -- The page takes a point as near=lat,lon; the API as latitude and longitude.
-  if prefix == "/meetings?" then
+  if not prefix:find("/api/") then
     query = query:gsub("latitude=39.95&longitude=%-75.16", "near=39.95,-75.16")
   else
     query = query:gsub("now=1", "now=true")
@@ -69,4 +70,14 @@ export SEARCH_PREFIX="/api/v1/meetings?"
 run "meeting search, JSON API (GET /api/v1/meetings?…)" -H "Authorization: Bearer $TOKEN" -s "$DATA/search.lua" "$BASE"
 unset SEARCH_PREFIX
 run "meeting finder page (GET /meetings?…)" -H "Cookie: $COACH" -s "$DATA/search.lua" "$BASE"
+
+# The organization's public finder (no sign-in), as the 12 Step Meeting List's page is public.
+ADMIN=$(session admin)
+token=$(curl -fsS -H "Cookie: $ADMIN" "$BASE/admin/meetings" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+PUBLIC=$(curl -fsS -H "Cookie: $ADMIN" --data-urlencode "_csrf=$token" --data-urlencode "public_finder=1" \
+    "$BASE/admin/meetings/public" | sed -n 's/.*id="public-finder-link">\([^<]*\)<.*/\1/p' | head -1)
+[[ -n $PUBLIC ]] || { echo "the public finder did not open" >&2; exit 1; }
+export SEARCH_PREFIX="${PUBLIC#"$BASE"}?"
+run "public meeting finder page (GET /organizations/{id}/meetings?…, no sign-in)" -s "$DATA/search.lua" "$BASE"
+unset SEARCH_PREFIX
 echo "server peak RSS: $(peak_rss)"
