@@ -14,17 +14,7 @@ extension APIHandler {
                     status: .badRequest, reason: "q is too long.",
                     fields: [.init(field: "q", message: "Use at most 100 characters.")])
             }
-            let ranges: [(String, Double?, ClosedRange<Double>)] = [
-                ("latitude", query.latitude, -90...90), ("longitude", query.longitude, -180...180),
-                ("km", query.km, 1...500),
-            ]
-            for (field, value, range) in ranges where value.map({ !range.contains($0) }) ?? false {
-                throw APIProblem(
-                    status: .badRequest, reason: "\(field) is out of range.",
-                    fields: [
-                        .init(field: field, message: "Use a value from \(range.lowerBound) to \(range.upperBound).")
-                    ])
-            }
+            let near = try Self.point(latitude: query.latitude, longitude: query.longitude, km: query.km)
             if let language = query.language, !ResourceDraft.isLanguageCode(language) {
                 throw APIProblem(
                     status: .badRequest, reason: "language is not a language code.",
@@ -35,14 +25,7 @@ extension APIHandler {
             filter.category = query.category.flatMap { ResourceCategory(rawValue: $0.rawValue) }
             filter.language = query.language
             filter.openNow = query.openNow ?? false
-            switch (query.latitude, query.longitude) {
-            case (let latitude?, let longitude?): filter.near = (latitude, longitude)
-            case (nil, nil): break
-            default:
-                throw APIProblem(
-                    status: .unprocessableEntity, reason: "Give both latitude and longitude, or neither.",
-                    fields: [.init(field: "latitude", message: "Give both latitude and longitude, or neither.")])
-            }
+            filter.near = near
             if let km = query.km { filter.kilometres = km }
             let found = try await ResourceService(req: req, actor: actor).search(filter)
             return .ok(.init(body: .json(.init(items: found.map(Self.resource)))))

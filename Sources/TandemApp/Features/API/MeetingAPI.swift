@@ -16,17 +16,8 @@ extension APIHandler {
                     status: .badRequest, reason: "\(field) is too long.",
                     fields: [.init(field: field, message: "Use at most \(limit) characters.")])
             }
-            let ranges: [(String, Double?, ClosedRange<Double>)] = [
-                ("day", query.day.map(Double.init), 0...6), ("latitude", query.latitude, -90...90),
-                ("longitude", query.longitude, -180...180), ("km", query.km, 1...500),
-            ]
-            for (field, value, range) in ranges where value.map({ !range.contains($0) }) ?? false {
-                throw APIProblem(
-                    status: .badRequest, reason: "\(field) is out of range.",
-                    fields: [
-                        .init(field: field, message: "Use a value from \(range.lowerBound) to \(range.upperBound).")
-                    ])
-            }
+            try Self.checkRanges([("day", query.day.map(Double.init), 0...6)])
+            let near = try Self.point(latitude: query.latitude, longitude: query.longitude, km: query.km)
             var filter = MeetingFinder.Filter()
             filter.day = query.day
             filter.part = query.part.flatMap { MeetingTimes.PartOfDay(rawValue: $0.rawValue) }
@@ -34,14 +25,7 @@ extension APIHandler {
             filter.attendance = query.attendance.flatMap { Meeting.Attendance(rawValue: $0.rawValue) }
             filter.type = query._type.flatMap { $0.isEmpty ? nil : $0 }
             filter.words = query.q ?? ""
-            switch (query.latitude, query.longitude) {
-            case (let latitude?, let longitude?): filter.near = (latitude, longitude)
-            case (nil, nil): break
-            default:
-                throw APIProblem(
-                    status: .unprocessableEntity, reason: "Give both latitude and longitude, or neither.",
-                    fields: [.init(field: "latitude", message: "Give both latitude and longitude, or neither.")])
-            }
+            filter.near = near
             if let km = query.km { filter.kilometres = km }
             let found = try await MeetingFinder(req: req, actor: actor).search(filter)
             return .ok(.init(body: .json(.init(items: found.map(Self.meeting)))))
@@ -188,5 +172,32 @@ extension APIHandler {
             longitude: meeting.longitude, region: meeting.region, conferenceUrl: meeting.conferenceURL,
             conferencePhone: meeting.conferencePhone, notes: meeting.notes, group: meeting.group,
             attendance: .init(rawValue: meeting.attendance.rawValue) ?? .in_person)
+    }
+}
+
+/// Query checks the search operations share.
+extension APIHandler {
+    /// Numbers the document bounds (the generated server checks types, not ranges): 400 naming the field.
+    static func checkRanges(_ ranges: [(String, Double?, ClosedRange<Double>)]) throws {
+        for (field, value, range) in ranges where value.map({ !range.contains($0) }) ?? false {
+            throw APIProblem(
+                status: .badRequest, reason: "\(field) is out of range.",
+                fields: [.init(field: field, message: "Use a value from \(range.lowerBound) to \(range.upperBound).")])
+        }
+    }
+
+    /// A point to search near: both coordinates or neither, each in range, and the distance in range.
+    static func point(latitude: Double?, longitude: Double?, km: Double?) throws -> (
+        latitude: Double, longitude: Double
+    )? {
+        try checkRanges([("latitude", latitude, -90...90), ("longitude", longitude, -180...180), ("km", km, 1...500)])
+        switch (latitude, longitude) {
+        case (let latitude?, let longitude?): return (latitude, longitude)
+        case (nil, nil): return nil
+        default:
+            throw APIProblem(
+                status: .unprocessableEntity, reason: "Give both latitude and longitude, or neither.",
+                fields: [.init(field: "latitude", message: "Give both latitude and longitude, or neither.")])
+        }
     }
 }

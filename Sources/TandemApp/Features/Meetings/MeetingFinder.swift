@@ -56,9 +56,6 @@ struct MeetingFinder {
     }
 
     static let limit = 100
-    static let columns =
-        "id, name, day_mask, start_minute, end_minute, attendance, types, location, formatted_address, latitude, "
-        + "longitude, conference_url, conference_phone, notes, region, group_name"
 
     var timeZone: TimeZone { TimeZone(identifier: organization.timeZone) ?? .gmt }
 
@@ -142,10 +139,10 @@ struct MeetingFinder {
     func meeting(_ id: UUID) async throws -> Found {
         guard let sql = req.db as? any SQLDatabase,
             let row = try await sql.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM meetings WHERE organization_id = \(bind: organization.id!) AND id = \(bind: id)"
+                "SELECT \(unsafeRaw: MeetingIndex.columns) FROM meetings WHERE organization_id = \(bind: organization.id!) AND id = \(bind: id)"
             ).first()
         else { throw ServiceError.notFound }
-        return try Self.found(row, near: nil, local: MeetingTimes.local(Date(), in: timeZone))
+        return Self.found(try MeetingIndex.listed(row), distance: nil, local: MeetingTimes.local(Date(), in: timeZone))
     }
 
     func isOn(_ meeting: Found, _ local: (day: Int, time: TimeOfDay)) -> Bool {
@@ -166,37 +163,5 @@ struct MeetingFinder {
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
-    }
-
-    static func found(
-        _ row: any SQLRow, near: (latitude: Double, longitude: Double)?, local: (day: Int, time: TimeOfDay)
-    )
-        throws -> Found
-    {
-        let mask = try row.decode(column: "day_mask", as: Int.self)
-        let days = (0...6).filter { mask & (1 << $0) != 0 }
-        let start = try row.decode(column: "start_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) }
-        let latitude = try row.decode(column: "latitude", as: Double?.self)
-        let longitude = try row.decode(column: "longitude", as: Double?.self)
-        var distance: Double?
-        if let near, let latitude, let longitude {
-            distance = MeetingTimes.kilometres(near, (latitude, longitude))
-        }
-        let types = try row.decode(column: "types", as: String.self).split(separator: ",").map(String.init)
-        return Found(
-            id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self), days: days, start: start,
-            end: try row.decode(column: "end_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
-            attendance: Meeting.Attendance(rawValue: try row.decode(column: "attendance", as: String.self))
-                ?? .inPerson,
-            types: types, location: try row.decode(column: "location", as: String.self),
-            address: try row.decode(column: "formatted_address", as: String.self), latitude: latitude,
-            longitude: longitude, conferenceURL: try row.decode(column: "conference_url", as: String.self),
-            conferencePhone: try row.decode(column: "conference_phone", as: String.self),
-            notes: try row.decode(column: "notes", as: String.self),
-            region: try row.decode(column: "region", as: String.self),
-            group: try row.decode(column: "group_name", as: String.self), distance: distance,
-            startsIn: start.flatMap {
-                MeetingTimes.minutesUntilStart(days: days, start: $0, day: local.day, time: local.time)
-            })
     }
 }
