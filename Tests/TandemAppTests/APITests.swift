@@ -235,7 +235,10 @@ struct APITests {
                     "/meeting-sources", "/resources", "/resources/{resourceId}",
                     "/participants/{participantId}/referrals", "/referrals/{referralId}",
                     "/referrals/{referralId}/steps", "/referral-follow-ups", "/own-meetings",
-                    "/own-meetings/{meetingId}",
+                    "/own-meetings/{meetingId}", "/participants/{participantId}/consents", "/consents/{consentId}",
+                    "/consents/{consentId}/revocation", "/consents/{consentId}/disclosures",
+                    "/participants/{participantId}/disclosures", "/shared/{participantId}",
+                    "/participants/{participantId}/data-export",
                 ])
         }
     }

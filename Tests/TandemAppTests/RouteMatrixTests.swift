@@ -131,6 +131,16 @@ struct ParticipantRouteMatrixTests {
         "POST /participants/:participantID/referrals": [("resource_id", "RESOURCE"), ("reason", "x"), ("agreed", "1")],
         "POST /participants/:participantID/place": [("coordinates", "38.7, -75.1")],
         "POST /referrals/:referralID/step": [("status", "declined")],
+        "POST /participants/:participantID/consents": [
+            ("recipient_kind", "person"), ("recipient_name", "Someone"), ("categories[]", "plan"),
+            ("purpose", "other"), ("purpose_note", "x"), ("expiry", "day"), ("expires_on", "2099-01-01"),
+            ("typed_name", "X"),
+        ],
+        "POST /consents/:consentID/revoke": [],
+        "POST /consents/:consentID/disclosures": [],
+        "POST /participants/:participantID/corrections": [("section", "profile"), ("text", "x")],
+        "POST /corrections/:correctionID/answer": [("status", "corrected"), ("response", "ok")],
+        "POST /participants/:participantID/anonymize": [("confirm", "yes")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -158,6 +168,10 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/participants/:participantId/outreach-attempts": #"{"method":"phone","outcome":"reached"}"#,
         "POST /api/v1/participants/:participantId/referrals": #"{"resourceId":"RESOURCE","reason":"x","agreed":true}"#,
         "POST /api/v1/referrals/:referralId/steps": #"{"status":"declined"}"#,
+        "POST /api/v1/participants/:participantId/consents":
+            #"{"recipientKind":"person","recipientName":"X","categories":["plan"],"purpose":"other","purposeNote":"x","expiry":"day","expiresOn":"2099-01-01","typedName":"X"}"#,
+        "POST /api/v1/consents/:consentId/revocation": "{}",
+        "POST /api/v1/consents/:consentId/disclosures": "{}",
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -203,12 +217,30 @@ struct ParticipantRouteMatrixTests {
             let resource = try await ResourceTests.service(app, admin, .admin).save(nil, ResourceTests.detox())
             let referral = try await ReferralTests.service(app, coach, .coach).create(
                 person.id!, .init(resourceID: resource.id, reason: "Secret Person's walk"))
+            let coachActor = Actor(user: coach.user, organization: admin.organization, role: .coach)
+            let consent = try await ConsentService(Request(application: app, on: app.eventLoopGroup.any()), actor: coachActor)
+                .create(
+                    person.id!,
+                    .init(
+                        recipientKind: "organization", recipientName: "Secret Person's walk club",
+                        categories: ["check_ins"], purpose: "care_coordination", expiryKind: "day",
+                        expiresOn: "2099-01-01", typedName: "Secret Person"))
+            let correction = CorrectionRequest()
+            correction.organizationID = admin.organization.id!
+            correction.participantID = person.id!
+            correction.section = "profile"
+            correction.text = "Secret Person's walk"
+            correction.status = .open
+            correction.response = ""
+            correction.createdBy = coach.user.id!
+            try await correction.create(on: app.db)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
                             "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
+                            "consentID", "consentId", "correctionID",
                         ].contains(
                             name)
                     }
@@ -224,6 +256,8 @@ struct ParticipantRouteMatrixTests {
                             if name.lowercased() == "noteid" { return note.id!.uuidString }
                             if name.lowercased() == "appointmentid" { return appointment.id!.uuidString }
                             if name.lowercased() == "referralid" { return referral.id!.uuidString }
+                            if name.lowercased() == "consentid" { return consent.id!.uuidString }
+                            if name == "correctionID" { return correction.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -299,6 +333,10 @@ struct ParticipantRouteMatrixTests {
             #expect(try await SessionNoteAddendum.query(on: app.db).count() == 0)
             #expect(try await SessionNoteParticipant.query(on: app.db).count() == 1)
             #expect(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == person.id!).count() == 0)
+            #expect(try await ConsentRecord.query(on: app.db).count() == 1)
+            #expect(try await ConsentRecord.find(consent.id, on: app.db)?.revokedAt == nil)
+            #expect(try await Disclosure.query(on: app.db).count() == 0)
+            #expect(try await CorrectionRequest.find(correction.id, on: app.db)?.status == .open)
         }
     }
 }

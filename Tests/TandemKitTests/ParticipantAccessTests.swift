@@ -10,24 +10,30 @@ struct ParticipantAccessTests {
     static let everything = Set(ParticipantAction.allCases)
     static let staffWide: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export, .viewNotes,
-        .viewAppointments, .viewReferrals, .savePlace,
+        .viewAppointments, .viewReferrals, .savePlace, .viewDisclosures, .answerCorrections,
     ]
     static let coachOwn: Set<ParticipantAction> = [
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
         .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
-        .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace,
+        .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents, .viewDisclosures,
+        .answerCorrections,
+    ]
+    static let ownRecord: Set<ParticipantAction> = [
+        .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export, .assessRecoveryCapital,
+        .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
+        .viewDisclosures, .downloadData, .requestCorrection,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
     static let table: [Case] = [
-        (.admin, .none, staffWide.union([.delete, .viewAccessHistory])),
-        (.admin, .coach, everything.subtracting([.signAsParticipant, .checkIn])),
+        (.admin, .none, staffWide.union([.delete, .viewAccessHistory, .downloadData, .anonymize])),
+        (.admin, .coach, everything.subtracting([.signAsParticipant, .checkIn, .requestCorrection])),
         (.supervisor, .none, staffWide),
         (
             .supervisor, .coach,
             staffWide.union([
                 .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule, .refer,
+                .writeNotes, .schedule, .refer, .manageConsents,
             ])
         ),
         (.coach, .none, [.create]),
@@ -35,15 +41,10 @@ struct ParticipantAccessTests {
         (.coach, .own, [.create]),
         (.participant, .none, []),
         (.participant, .coach, []),
-        (
-            .participant, .own,
-            [
-                .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace,
-            ]
-        ),
+        (.participant, .own, ownRecord),
+        // A family member's own family-coaching record; a loved one's opens only by consent.
         (.family, .none, []),
-        (.family, .own, []),
+        (.family, .own, ownRecord),
         (.family, .coach, []),
         (.partner, .none, []),
         (.partner, .own, []),
@@ -66,7 +67,7 @@ struct ParticipantAccessTests {
         #expect(ParticipantAccess.reach(of: .supervisor) == .organization)
         #expect(ParticipantAccess.reach(of: .coach) == .ownEngagements)
         #expect(ParticipantAccess.reach(of: .participant) == .ownRecord)
-        #expect(ParticipantAccess.reach(of: .family) == .nothing)
+        #expect(ParticipantAccess.reach(of: .family) == .ownRecord)
         #expect(ParticipantAccess.reach(of: .partner) == .nothing)
     }
 }

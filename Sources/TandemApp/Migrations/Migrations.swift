@@ -33,5 +33,6 @@ enum TandemMigrations {
         M0028_CreateResourcesAndReferrals(),
         M0029_AddMeetingFollowUps(),
         M0030_CreateMeetingSettings(),
+        M0031_CreateConsentsAndFamily(),
     ]
 }

@@ -76,6 +76,8 @@ extension Request {
     private func navigation(for actor: SignedIn) -> [NavItem] {
         var items: [(String, String)] = [("nav_home", "/")]
         if actor.role == .participant { items.append(("nav_check_in", "/check-in")) }
+        if actor.role == .family { items.append(("nav_wellbeing", "/wellbeing")) }
+        if actor.role == .family || actor.role == .partner { items.append(("nav_shared", "/shared")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewCaseloads) {
             items.append(("nav_schedule", "/schedule"))
@@ -92,6 +94,7 @@ extension Request {
             items.append(("nav_agreement", "/admin/agreement"))
         }
         if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
+        if actor.role != .partner { items.append(("nav_family", "/family")) }
         items.append(("nav_meetings", "/meetings"))
         items.append(("nav_resources", "/resources"))
         items.append(("nav_account", "/account/security"))

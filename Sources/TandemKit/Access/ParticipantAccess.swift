@@ -51,6 +51,21 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     /// Keep the place the person searches near (for resources and meetings): the person,
     /// their coaches, supervisors and admins.
     case savePlace
+    /// Give, sign and revoke consents to share records: the person, or their coach together
+    /// with the person, who signs.
+    case manageConsents
+    /// See who can see what and the disclosures made: the person, their coaches, supervisors
+    /// and admins.
+    case viewDisclosures
+    /// Download everything recorded about the person: the person, and admins answering a
+    /// request made to the organization.
+    case downloadData
+    /// Ask for something in the record to be corrected: the person.
+    case requestCorrection
+    /// Answer a request for correction: their coaches, supervisors and admins.
+    case answerCorrections
+    /// Replace the person's identifying details for good while keeping the counts: admins.
+    case anonymize
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -80,31 +95,37 @@ public enum ParticipantAccess {
         case .admin, .supervisor:
             switch action {
             case .view, .create, .update, .manageEngagements, .reassign, .inviteToSignIn, .followUp, .export,
-                .viewNotes, .viewAppointments, .viewReferrals, .savePlace:
+                .viewNotes, .viewAppointments, .viewReferrals, .savePlace, .viewDisclosures, .answerCorrections:
                 return true
-            case .delete, .viewAccessHistory: return role == .admin
+            case .delete, .viewAccessHistory, .downloadData, .anonymize: return role == .admin
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule, .refer:
+                .writeNotes, .schedule, .refer, .manageConsents:
                 return relation.isTheirCoach
-            case .signAsParticipant, .checkIn: return false
+            case .signAsParticipant, .checkIn, .requestCorrection: return false
             }
         case .coach:
             switch action {
             case .create: return true
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
                 .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
-                .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace:
+                .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents, .viewDisclosures,
+                .answerCorrections:
                 return relation.isTheirCoach
-            case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn: return false
+            case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn, .downloadData,
+                .requestCorrection, .anonymize:
+                return false
             }
-        case .participant:
+        case .participant, .family:
+            // A family member is coached as a participant of their own; their own record is
+            // theirs in the same way. A loved one's record opens only through consent.
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace:
+                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace,
+                .manageConsents, .viewDisclosures, .downloadData, .requestCorrection:
                 return relation.isSelf
             default: return false
             }
-        case .family, .partner:
+        case .partner:
             return false
         }
     }
@@ -118,8 +139,8 @@ public enum ParticipantAccess {
         switch role {
         case .admin, .supervisor: .organization
         case .coach: .ownEngagements
-        case .participant: .ownRecord
-        case .family, .partner: .nothing
+        case .participant, .family: .ownRecord
+        case .partner: .nothing
         }
     }
 }

@@ -11,6 +11,9 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Participants and family members are coached on a record of their own.
+    public var hasOwnRecord: Bool { self == .participant || self == .family }
+
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

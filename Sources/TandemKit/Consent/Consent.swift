@@ -61,11 +61,14 @@ public struct ConsentTerms: Sendable, Equatable {
     /// When the person signed; a consent not yet signed allows nothing.
     public let signedAt: Date?
     public let revokedAt: Date?
+    /// Whether the engagement a consent "until the end of the engagement" names has ended.
+    public let engagementEnded: Bool
 
     public init(
         id: UUID, recipient: ConsentRecipient, categories: Set<ConsentCategory>, purpose: ConsentPurpose,
-        expiry: ConsentExpiry, signedAt: Date?, revokedAt: Date? = nil
+        expiry: ConsentExpiry, signedAt: Date?, revokedAt: Date? = nil, engagementEnded: Bool = false
     ) {
+        self.engagementEnded = engagementEnded
         self.id = id
         self.recipient = recipient
         self.categories = categories
@@ -101,10 +104,13 @@ public enum ConsentDecision: Equatable, Sendable {
 /// the person's consents: only a signed consent, not revoked, not past its day or its
 /// engagement, for this recipient, category and purpose allows it. A refusal names the
 /// reason nearest to an allowing consent, so the person can see what would change it.
+///
+/// A signed-in recipient's own view passes no purpose: it is made for the purpose the
+/// consent names, and the disclosure records that one.
 public enum ConsentRules {
     public static func decide(
         _ consents: [ConsentTerms], recipient: ConsentRecipient, category: ConsentCategory,
-        purpose: ConsentPurpose, now: Date, today: CalendarDate, engagementEnded: Bool
+        purpose: ConsentPurpose?, now: Date, today: CalendarDate, engagementEnded: Bool = false
     ) -> ConsentDecision {
         let theirs = consents.filter { $0.recipient.key == recipient.key }
         guard !theirs.isEmpty else { return .refused(.noConsent) }
@@ -130,12 +136,12 @@ public enum ConsentRules {
             case .day(let last) where last < today:
                 note(.expired)
                 continue
-            case .engagementEnd where engagementEnded:
+            case .engagementEnd where engagementEnded || consent.engagementEnded:
                 note(.engagementEnded)
                 continue
             default: break
             }
-            guard consent.purpose == purpose else {
+            guard purpose == nil || consent.purpose == purpose else {
                 note(.purposeNotConsented)
                 continue
             }

@@ -19,6 +19,20 @@ public enum AccessHistory {
         if action.hasPrefix("referral.") {
             return ["view", "list"].contains(verb) ? "history_viewed" : "history_referral"
         }
+        if action.hasPrefix("consent.") {
+            switch verb {
+            case "create": return "history_consent_given"
+            case "revoke": return "history_consent_revoked"
+            default: return "history_viewed"
+            }
+        }
+        if action == "disclosure.view" || action == "disclosure.export" { return "history_disclosed" }
+        if action.hasPrefix("correction.") {
+            return ["view", "list"].contains(verb) ? "history_viewed" : "history_correction"
+        }
+        if action.hasPrefix("wellbeing.") {
+            return ["view", "list"].contains(verb) ? "history_viewed" : "history_checked_in"
+        }
         if action.hasPrefix("calendar_feed.") { return "history_calendar_feed" }
         if action == "outreach.attempt" { return "history_outreach" }
         switch verb {
@@ -31,7 +45,8 @@ public enum AccessHistory {
         case "sign": return action.hasPrefix("plan") ? "history_signed_plan" : "history_signed"
         case "invite": return "history_invited"
         case "access_history": return "history_read_history"
-        case "export", "export_fhir": return "history_exported"
+        case "export", "export_fhir", "download": return "history_exported"
+        case "anonymize": return "history_anonymized"
         case "billing_export": return "history_billed"
         default: return "history_other"
         }

@@ -59,6 +59,8 @@ struct CheckInController: RouteCollection {
     /// The signed-in participant's own record; 403 for anyone else (staff check in no one).
     private func own(_ req: Request) async throws -> (Actor, Participant) {
         let actor = try await req.signedIn().actor
+        // A family member's check-in asks about their own wellbeing (`/wellbeing`).
+        if actor.role == .family { throw Abort.redirect(to: "/wellbeing", redirectType: .normal) }
         guard let participant = try await CheckInService(req, actor: actor).ownRecord() else {
             throw ServiceError.denied
         }

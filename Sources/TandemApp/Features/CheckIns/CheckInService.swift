@@ -19,7 +19,7 @@ struct CheckInService: ParticipantScopedService {
 
     /// The signed-in participant's own record, or nil when the account has none here.
     func ownRecord() async throws -> Participant? {
-        guard actor.role == .participant else { return nil }
+        guard actor.role.hasOwnRecord else { return nil }
         return try await scope.participants().filter(\.$user.$id == actor.userID).first()
     }
 

@@ -94,6 +94,19 @@ enum CaseloadPages {
         let progress: RecoveryProgress?
         /// The next few appointments, soonest first.
         let appointments: [AppointmentController.Row]
+        /// A family member checks in on their own wellbeing, and sees what loved ones share.
+        let isFamily: Bool
+        let sharers: [SharedController.Person]
+    }
+
+    /// The loved ones whose consents in force name a family member's account.
+    private static func sharers(_ signedIn: SignedIn, req: Request) async throws -> [SharedController.Person] {
+        guard signedIn.role == .family else { return [] }
+        return try await DisclosureService(req, actor: signedIn.actor).sharedWithMe().map {
+            SharedController.Person(
+                id: $0.participant.id!.uuidString, name: $0.participant.preferredName,
+                categories: ConsentController.categoryList($0.categories, req: req))
+        }
     }
 
     static func participantHome(_ signedIn: SignedIn, req: Request) async throws -> Response {
@@ -104,7 +117,8 @@ enum CaseloadPages {
                 "participant-home", titleKey: "home_title",
                 ParticipantBody(
                     name: actor.user.displayName, participantID: nil, engagements: [], coaches: [], progress: nil,
-                    appointments: []))
+                    appointments: [], isFamily: signedIn.role == .family,
+                    sharers: try await sharers(signedIn, req: req)))
         }
         let agreements = AgreementService(req, actor: actor)
         var engagements: [OwnEngagement] = []
@@ -135,6 +149,6 @@ enum CaseloadPages {
                 coaches: coaches, progress: progress,
                 appointments: upcoming.map {
                     AppointmentController.row($0, name: coachNames[$0.coachID] ?? "", req: req, timeZone: timeZone)
-                }))
+                }, isFamily: signedIn.role == .family, sharers: try await sharers(signedIn, req: req)))
     }
 }

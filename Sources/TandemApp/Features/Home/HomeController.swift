@@ -21,7 +21,7 @@ struct HomeController: RouteCollection {
     @Sendable func home(req: Request) async throws -> Response {
         let actor = try await req.signedIn()
         if actor.role.isStaff { return try await CaseloadPages.caseload(actor, req: req) }
-        if actor.role == .participant { return try await CaseloadPages.participantHome(actor, req: req) }
+        if actor.role.hasOwnRecord { return try await CaseloadPages.participantHome(actor, req: req) }
         return try await req.page(
             "home", titleKey: "home_title",
             HomeBody(

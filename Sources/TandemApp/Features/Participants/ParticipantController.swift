@@ -164,6 +164,11 @@ struct ParticipantController: RouteCollection {
         /// The latest referrals, when the reader may see them.
         let referrals: [ReferralController.Row]?
         let canRefer: Bool
+        let canSeeConsents: Bool
+        let canDownload: Bool
+        let canCorrect: Bool
+        let canAnonymize: Bool
+        let isFamilyCoaching: Bool
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -244,7 +249,11 @@ struct ParticipantController: RouteCollection {
             referrals: try await ReferralService(req, actor: actor).latest(of: id, relation: record.relation)?.map {
                 ReferralController.row(
                     $0, req: req, timeZone: TimeZone(identifier: actor.organization.timeZone) ?? .gmt)
-            }, canRefer: record.can(actor.role, .refer))
+            }, canRefer: record.can(actor.role, .refer), canSeeConsents: record.can(actor.role, .viewDisclosures),
+            canDownload: record.can(actor.role, .downloadData),
+            canCorrect: record.can(actor.role, .requestCorrection) || record.can(actor.role, .answerCorrections),
+            canAnonymize: record.can(actor.role, .anonymize),
+            isFamilyCoaching: record.engagements.contains { $0.engagement.serviceType == .familyRecoveryCoaching })
     }
 
     @Sendable func show(req: Request) async throws -> Response {

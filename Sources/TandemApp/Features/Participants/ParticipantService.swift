@@ -183,8 +183,13 @@ struct ParticipantService {
         // stops working when the right one is sent.
         try await OneTimeLink.query(on: req.db).filter(\.$participant.$id == id).filter(\.$usedAt == nil)
             .set(\.$usedAt, to: Date()).update()
+        // Someone coached only as a family member signs in as one: their own record, and a
+        // loved one's only through consent.
+        let services = try await scope.engagements().filter(\.$participant.$id == id).all(\.$serviceType)
+        let role: Role =
+            !services.isEmpty && services.allSatisfy({ $0 == .familyRecoveryCoaching }) ? .family : .participant
         let token = try await req.accounts.invite(
-            email: normalized, role: .participant, organizationID: actor.organizationID, by: actor.userID,
+            email: normalized, role: role, organizationID: actor.organizationID, by: actor.userID,
             participantID: id)
         try await audit("participant.invite", participant: id)
         return token

@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The gate every disclosure passes: a family member's or partner's view of a loved one's
+/// record, and an export to an outside party. Each one reads the person's consents at that
+/// moment (nothing is cached, so a revocation stops the very next request), shows only the
+/// categories a consent in force allows, and is recorded as a disclosure: who, to whom,
+/// when, what and for what purpose.
+struct DisclosureService {
+    let req: Request
+    let actor: Actor
+
+    init(_ req: Request, actor: Actor) {
+        self.req = req
+        self.actor = actor
+    }
+
+    var today: CalendarDate { ParticipantService.today(in: actor.organization) }
+
+    struct Sharer: Sendable {
+        let participant: Participant
+        let categories: [ConsentCategory]
+    }
+
+    /// The people whose consents in force name the actor's account.
+    func sharedWithMe(now: Date = Date()) async throws -> [Sharer] {
+        let consents = try await ConsentRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$recipientUserID == actor.userID).filter(\.$revokedAt == nil).all()
+        var found: [Sharer] = []
+        for participantID in Set(consents.map(\.participantID)) {
+            guard let participant = try await participant(participantID) else { continue }
+            let allowed = try await allowed(for: participant, now: now).map(\.0)
+            if !allowed.isEmpty { found.append(Sharer(participant: participant, categories: allowed)) }
+        }
+        return found.sorted { $0.participant.sortName < $1.participant.sortName }
+    }
+
+    struct View: Sendable {
+        let participant: Participant
+        let record: SharedRecord
+    }
+
+    /// What the actor may see of the person's record now. Refused (and audited) when no
+    /// consent in force names them; otherwise recorded as one disclosure per consent used.
+    func view(_ participantID: UUID, now: Date = Date()) async throws -> View {
+        guard let participant = try await participant(participantID) else { throw ServiceError.notFound }
+        let allowed = try await allowed(for: participant, now: now)
+        guard !allowed.isEmpty else {
+            try await audit("disclosure.view", outcome: .denied, participant: participantID)
+            throw ServiceError.denied
+        }
+        let record = try await SharedRecord.read(allowed.map(\.0), of: participant, req: req)
+        try await recordDisclosures(allowed, kind: .view, by: nil, now: now)
+        try await audit("disclosure.view", participant: participantID)
+        return View(participant: participant, record: record)
+    }
+
+    /// Prepares a document for the outside party a consent names, with the categories that
+    /// consent allows for its purpose right now; checked against `export` for the actor.
+    func export(_ consentID: UUID, now: Date = Date()) async throws -> (ConsentRecord, View) {
+        guard
+            let consent = try await ConsentRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$id == consentID).first()
+        else { throw ServiceError.notFound }
+        let people = ParticipantService(req, actor: actor)
+        let (participant, _) = try await people.authorized(consent.participantID, .export)
+        let ended = try await ConsentService(req: req, people: people).endedEngagements(of: participant.id!)
+        let terms = [consent.terms(endedEngagements: ended)]
+        let allowed = consent.categories.filter {
+            ConsentRules.decide(
+                terms, recipient: consent.recipient, category: $0, purpose: consent.consentPurpose, now: now,
+                today: today
+            ).isAllowed
+        }
+        guard !allowed.isEmpty else {
+            try await audit("disclosure.export", outcome: .denied, participant: participant.id)
+            throw ServiceError.conflict("error_consent_not_in_force")
+        }
+        let record = try await SharedRecord.read(allowed, of: participant, req: req, limit: nil)
+        try await recordDisclosures(allowed.map { ($0, consent) }, kind: .export, by: actor.userID, now: now)
+        try await audit("disclosure.export", participant: participant.id)
+        return (consent, View(participant: participant, record: record))
+    }
+
+    /// Each category a consent in force opens to the actor's account, with that consent.
+    private func allowed(for participant: Participant, now: Date) async throws -> [(ConsentCategory, ConsentRecord)] {
+        let consents = try await ConsentRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participantID == participant.id!).filter(\.$recipientUserID == actor.userID).all()
+        guard !consents.isEmpty else { return [] }
+        let ended = Set(
+            try await Engagement.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$participant.$id == participant.id!).filter(\.$status ~~ [.completed, .closed]).all(\.$id))
+        let terms = consents.map { $0.terms(endedEngagements: ended) }
+        let byID = Dictionary(uniqueKeysWithValues: consents.map { ($0.id!, $0) })
+        return ConsentCategory.allCases.compactMap { category in
+            guard
+                case .allowed(let id) = ConsentRules.decide(
+                    terms, recipient: .account(actor.userID), category: category, purpose: nil, now: now, today: today),
+                let consent = byID[id]
+            else { return nil }
+            return (category, consent)
+        }
+    }
+
+    private func recordDisclosures(
+        _ allowed: [(ConsentCategory, ConsentRecord)], kind: Disclosure.Kind, by: UUID?, now: Date
+    ) async throws {
+        var byConsent: [UUID: (ConsentRecord, [ConsentCategory])] = [:]
+        for (category, consent) in allowed {
+            byConsent[consent.id!, default: (consent, [])].1.append(category)
+        }
+        let groups = Array(byConsent.values)
+        try await req.db.transaction { db in
+            for (consent, categories) in groups {
+                try await Disclosure(consent: consent, kind: kind, categories: categories, by: by, at: now).create(on: db)
+            }
+        }
+    }
+
+    private func participant(_ id: UUID) async throws -> Participant? {
+        try await Participant.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
+            .filter(\.$id == id).first()
+    }
+
+    private func audit(_ action: String, outcome: AuditLog.Outcome = .success, participant: UUID?) async throws {
+        try await req.audit(
+            action, outcome: outcome, actor: actor.userID, organization: actor.organizationID,
+            subjectType: "participant", subject: participant, participant: participant)
+    }
+}

@@ -1,0 +1,205 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// What one category of a person's record shows when it is disclosed, and in the person's
+/// own data download. Only the categories asked for are read; the rest stay nil, so a view
+/// can never show more than the consent allows.
+struct SharedRecord: Encodable, Sendable {
+    struct MilestoneSection: Encodable, Sendable {
+        let recoveryStartDate: String
+        let dayCount: Int?
+        let reached: [Reached]
+        let next: String?
+    }
+
+    struct Reached: Encodable, Sendable {
+        let name: String
+        let date: String
+    }
+
+    struct CheckInRow: Encodable, Sendable {
+        let date: String
+        let mood: Int
+        let moodText: String
+        let craving: Int
+        let substanceUse: String
+        let supports: [String]
+        let wentWell: String
+    }
+
+    struct ScoreRow: Encodable, Sendable {
+        let date: String
+        let total: Int
+        let withCoach: Bool
+    }
+
+    struct AttendanceRow: Encodable, Sendable {
+        let date: String
+        let meeting: String
+        let online: Bool
+    }
+
+    struct PlanSection: Encodable, Sendable {
+        let version: Int
+        let date: String
+        let values: String
+        let goals: [GoalRow]
+    }
+
+    struct GoalRow: Encodable, Sendable {
+        let domain: String
+        let text: String
+        let done: Bool
+    }
+
+    struct NoteRow: Encodable, Sendable {
+        let date: String
+        let mode: String
+        let minutes: Int?
+        let goals: String
+        let done: String
+        let nextSteps: String
+    }
+
+    var categories: [String] = []
+    var milestones: MilestoneSection?
+    var checkIns: [CheckInRow]?
+    var recoveryCapital: [ScoreRow]?
+    var meetingAttendance: [AttendanceRow]?
+    var plan: PlanSection?
+    var sessionSummaries: [NoteRow]?
+    /// Trip and shift logs are kept by sober escorts and companions; none are recorded yet.
+    var tripAndShiftLogs: [String]?
+    /// Pages need a few flags to lay the sections out; documents for download leave them out.
+    var pageHints = true
+
+    var hasMilestones: Bool { milestones != nil }
+    var hasPlan: Bool { plan != nil }
+
+    enum CodingKeys: String, CodingKey {
+        case categories, milestones, checkIns, recoveryCapital, meetingAttendance, plan, sessionSummaries,
+            tripAndShiftLogs, hasMilestones, hasPlan, shows
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(categories, forKey: .categories)
+        try c.encodeIfPresent(milestones, forKey: .milestones)
+        try c.encodeIfPresent(checkIns, forKey: .checkIns)
+        try c.encodeIfPresent(recoveryCapital, forKey: .recoveryCapital)
+        try c.encodeIfPresent(meetingAttendance, forKey: .meetingAttendance)
+        try c.encodeIfPresent(plan, forKey: .plan)
+        try c.encodeIfPresent(sessionSummaries, forKey: .sessionSummaries)
+        try c.encodeIfPresent(tripAndShiftLogs, forKey: .tripAndShiftLogs)
+        guard pageHints else { return }
+        try c.encode(hasMilestones, forKey: .hasMilestones)
+        try c.encode(hasPlan, forKey: .hasPlan)
+        // Which sections a page shows, by category code: a consented category shows even
+        // when nothing is recorded in it yet.
+        try c.encode(Dictionary(uniqueKeysWithValues: categories.map { ($0, true) }), forKey: .shows)
+    }
+
+    /// Reads `categories` of the participant's record, scoped to their organization.
+    /// `limit` bounds the lists a view shows; the download passes nil for everything.
+    static func read(
+        _ categories: [ConsentCategory], of participant: Participant, req: Request, limit: Int? = 60
+    ) async throws -> SharedRecord {
+        var record = SharedRecord()
+        record.categories = categories.map(\.rawValue)
+        let id = participant.id!
+        let organizationID = participant.$organization.id
+        let zone = TimeZone(identifier: participant.timeZone) ?? .gmt
+        let today = CalendarDate(Date(), in: zone)
+        for category in categories {
+            switch category {
+            case .milestones:
+                let start = CalendarDate(participant.recoveryStartDate)
+                var reached: [Reached] = []
+                var next: String?
+                if let start, start <= today {
+                    reached = Milestones.all(start: start, through: today).reversed().map {
+                        Reached(name: RecoveryProgress.name($0, req: req), date: $0.date.description)
+                    }
+                    next = Milestones.next(start: start, today: today).map {
+                        req.t("milestone_next", ["milestone": RecoveryProgress.name($0, req: req), "date": $0.date.written(req.messages)])
+                    }
+                }
+                record.milestones = MilestoneSection(
+                    recoveryStartDate: participant.recoveryStartDate,
+                    dayCount: start.flatMap { $0 <= today ? Milestones.dayCount(start: $0, today: today) : nil },
+                    reached: reached, next: next)
+            case .checkIns:
+                var query = CheckIn.query(on: req.db).filter(\.$organizationID == organizationID)
+                    .filter(\.$participant.$id == id).sort(\.$localDate, .descending)
+                if let limit { query = query.limit(limit) }
+                record.checkIns = try await query.all().map {
+                    CheckInRow(
+                        date: $0.localDate, mood: $0.mood, moodText: req.t("checkin_mood_\($0.mood)"),
+                        craving: $0.craving, substanceUse: $0.substanceUse, supports: ValueList.split($0.supports),
+                        wentWell: $0.wentWell)
+                }
+            case .recoveryCapital:
+                record.recoveryCapital = try await RecoveryCapitalAssessment.query(on: req.db)
+                    .filter(\.$organizationID == organizationID).filter(\.$participant.$id == id)
+                    .filter(\.$status == .completed).sort(\.$completedOn, .descending).all()
+                    .compactMap { row in
+                        row.total.map { ScoreRow(date: row.completedOn, total: $0, withCoach: row.withCoach) }
+                    }
+            case .meetingAttendance:
+                record.meetingAttendance = try await attendance(of: id, organizationID: organizationID, req: req)
+            case .plan:
+                record.plan = try await plan(of: id, organizationID: organizationID, req: req)
+            case .sessionSummaries:
+                record.sessionSummaries = try await notes(of: id, organizationID: organizationID, req: req)
+            case .tripAndShiftLogs:
+                record.tripAndShiftLogs = []
+            }
+        }
+        return record
+    }
+
+    private static func attendance(of id: UUID, organizationID: UUID, req: Request) async throws -> [AttendanceRow] {
+        guard let sql = req.db as? any SQLDatabase else { return [] }
+        return try await sql.raw(
+            """
+            SELECT local_date, name, online FROM meeting_attendance WHERE organization_id = \(bind: organizationID) \
+            AND participant_id = \(bind: id) ORDER BY local_date DESC, name
+            """
+        ).all().map {
+            AttendanceRow(
+                date: try $0.decode(column: "local_date", as: String.self),
+                meeting: try $0.decode(column: "name", as: String.self),
+                online: try $0.decode(column: "online", as: Bool.self))
+        }
+    }
+
+    private static func plan(of id: UUID, organizationID: UUID, req: Request) async throws -> PlanSection? {
+        guard
+            let version = try await RecoveryPlanVersion.query(on: req.db).filter(\.$organizationID == organizationID)
+                .filter(\.$participant.$id == id).sort(\.$number, .descending).first(),
+            let document = try? JSONDecoder().decode(PlanDocument.self, from: Data(version.content.utf8))
+        else { return nil }
+        return PlanSection(
+            version: version.number, date: version.createdAt.map { CalendarDate($0, in: .gmt).description } ?? "",
+            values: document.values,
+            goals: document.domains.flatMap { section in
+                section.goals.map { GoalRow(domain: req.t("domain_" + section.domain), text: $0.text, done: $0.isDone) }
+            })
+    }
+
+    /// Signed notes only: a draft is not yet a record of the session.
+    private static func notes(of id: UUID, organizationID: UUID, req: Request) async throws -> [NoteRow] {
+        let noteIDs = try await SessionNoteParticipant.query(on: req.db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == id).all(\.$note.$id)
+        guard !noteIDs.isEmpty else { return [] }
+        return try await SessionNote.query(on: req.db).filter(\.$organizationID == organizationID)
+            .filter(\.$id ~~ noteIDs).filter(\.$status == .signed).sort(\.$localDate, .descending).all().map {
+                NoteRow(
+                    date: $0.localDate, mode: $0.mode.isEmpty ? "" : req.t("contact_mode_" + $0.mode),
+                    minutes: $0.minutes, goals: $0.goals, done: $0.done, nextSteps: $0.nextSteps)
+            }
+    }
+}

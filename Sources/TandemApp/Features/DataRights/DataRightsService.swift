@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The person's data rights: downloading everything recorded about them, and an admin
+/// anonymizing a record for good. Both are audited; the audit trail itself holds ids only,
+/// so neither touches it and its hash chain stays intact.
+struct DataRightsService: ParticipantScopedService {
+    let req: Request
+    let people: ParticipantService
+
+    func download(_ participantID: UUID) async throws -> PersonalData {
+        let (participant, _) = try await people.authorized(participantID, .downloadData)
+        let engagements = try await EngagementService(req, actor: actor).summaries(of: participant)
+        let data = try await PersonalData.gather(participant, engagements: engagements, req: req)
+        try await people.audit("participant.download", participant: participantID)
+        return data
+    }
+
+    /// Replaces everything that identifies the person, or that they wrote in their own words,
+    /// while dates, counts, statuses and units stay for the organization's reports and
+    /// billing. Their sign-in no longer reaches the record, every consent in force is
+    /// revoked, and the saved place and pending invitations go. Cannot be undone.
+    func anonymize(_ participantID: UUID, now: Date = Date()) async throws {
+        let (participant, _) = try await people.authorized(participantID, .anonymize)
+        let organizationID = actor.organizationID
+        let userID = participant.$user.id
+        let by = actor.userID
+        let label = "Anonymized " + participantID.uuidString.prefix(8).lowercased()
+        try await req.db.transaction { db in
+            var profile = ParticipantProfile(preferredName: label)
+            profile.pathways = participant.profile.pathways
+            profile.timeZone = participant.timeZone
+            participant.apply(profile)
+            participant.$user.id = nil
+            try await participant.save(on: db)
+            try await ParticipantService.index(participant, on: db)
+            if let userID {
+                try await Membership.query(on: db).filter(\.$user.$id == userID)
+                    .filter(\.$organization.$id == organizationID).delete()
+                try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
+            }
+            try await CheckIn.query(on: db).filter(\.$participant.$id == participantID).set(\.$wentWell, to: "")
+                .update()
+            try await FamilyCheckIn.query(on: db).filter(\.$participantID == participantID).set(\.$note, to: "")
+                .update()
+            try await RecoveryPlanVersion.query(on: db).filter(\.$participant.$id == participantID)
+                .set(\.$content, to: PlanDocument().encoded()).set(\.$editorName, to: "").update()
+            let planVersions = try await RecoveryPlanVersion.query(on: db).filter(\.$participant.$id == participantID)
+                .all(\.$id)
+            if !planVersions.isEmpty {
+                try await RecoveryPlanSignature.query(on: db).filter(\.$version.$id ~~ planVersions)
+                    .set(\.$typedName, to: "").update()
+            }
+            let engagementIDs = try await Engagement.query(on: db).filter(\.$participant.$id == participantID)
+                .all(\.$id)
+            if !engagementIDs.isEmpty {
+                try await AgreementSignature.query(on: db).filter(\.$engagement.$id ~~ engagementIDs)
+                    .filter(\.$signer == .participant).set(\.$typedName, to: "").update()
+            }
+            // Notes about this person alone lose their words; a group note stays as the others know it.
+            let noteIDs = try await SessionNoteParticipant.query(on: db).filter(\.$participantID == participantID)
+                .all(\.$note.$id)
+            if !noteIDs.isEmpty {
+                let shared = Set(
+                    try await SessionNoteParticipant.query(on: db).filter(\.$note.$id ~~ noteIDs)
+                        .filter(\.$participantID != participantID).all(\.$note.$id))
+                let alone = Array(Set(noteIDs).subtracting(shared))
+                if !alone.isEmpty {
+                    try await SessionNote.query(on: db).filter(\.$id ~~ alone).set(\.$goals, to: "")
+                        .set(\.$done, to: "").set(\.$response, to: "").set(\.$nextSteps, to: "").set(\.$place, to: "")
+                        .update()
+                    try await SessionNoteAddendum.query(on: db).filter(\.$note.$id ~~ alone).set(\.$text, to: "")
+                        .update()
+                }
+            }
+            try await Appointment.query(on: db).filter(\.$participantID == participantID).set(\.$place, to: "")
+                .set(\.$videoLink, to: "").set(\.$reason, to: "").update()
+            try await Referral.query(on: db).filter(\.$participantID == participantID).set(\.$reason, to: "")
+                .set(\.$notes, to: "").update()
+            try await CorrectionRequest.query(on: db).filter(\.$participantID == participantID)
+                .set(\.$text, to: "").set(\.$response, to: "").update()
+            try await ConsentRecord.query(on: db).filter(\.$participantID == participantID)
+                .filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).set(\.$revokedBy, to: by).update()
+            try await ConsentRecord.query(on: db).filter(\.$participantID == participantID)
+                .set(\.$signedName, to: "").set(\.$purposeNote, to: "").update()
+            try await ParticipantPlace.query(on: db).filter(\.$participantID == participantID).delete()
+            try await OneTimeLink.query(on: db).filter(\.$participant.$id == participantID).delete()
+        }
+        try await people.audit("participant.anonymize", participant: participantID)
+    }
+}

@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Everything recorded about one person, for their "download all my data": the profile,
+/// engagements and agreements, every category of the record, appointments, referrals,
+/// consents and disclosures, requests for correction and wellbeing check-ins. Only rows
+/// that belong to the person are read; other people appear by name only where they are
+/// the person's coaches or the recipients the person named.
+struct PersonalData: Encodable, Sendable {
+    struct Profile: Encodable, Sendable {
+        let preferredName, legalName, pronouns, dateOfBirth, phone, email, language: String
+        let contactMethods: [String]
+        let safeContactTimes: String
+        let pathways: [String]
+        let pathwayOther, recoveryStartDate, strengths: String
+        let emergencyContactName, emergencyContactRelationship, emergencyContactPhone, timeZone: String
+    }
+
+    struct EngagementRow: Encodable, Sendable {
+        let serviceType, status, startDate, endDate, referralSource, funding: String
+        let coaches: [String]
+        let signatures: [SignatureRow]
+    }
+
+    struct SignatureRow: Encodable, Sendable {
+        let signer: String
+        let typedName: String
+        let agreementVersion: Int
+        let signedAt: Date
+    }
+
+    struct AppointmentRow: Encodable, Sendable {
+        let startsAt: Date
+        let endsAt: Date
+        let mode, place, status: String
+    }
+
+    struct ReferralRow: Encodable, Sendable {
+        let resource, status, outcome, reason, notes, followUpOn: String
+        let agreed: Bool
+        let createdAt: Date?
+    }
+
+    struct ConsentRow: Encodable, Sendable {
+        let recipient, recipientKind: String
+        let categories: [String]
+        let purpose, purposeNote, expiresOn, signedName: String
+        let signedAt: Date
+        let revokedAt: Date?
+    }
+
+    struct DisclosureRow: Encodable, Sendable {
+        let at: Date
+        let kind, recipient, purpose: String
+        let categories: [String]
+    }
+
+    struct CorrectionRow: Encodable, Sendable {
+        let section, text, status, response: String
+        let createdAt: Date?
+        let answeredAt: Date?
+    }
+
+    struct WellbeingRow: Encodable, Sendable {
+        let date: String
+        let stress, sleep, selfCare, hope: Int
+        let note: String
+    }
+
+    struct PlaceRow: Encodable, Sendable {
+        let label: String
+        let latitude, longitude: Double
+    }
+
+    let generatedAt: Date
+    let organization: String
+    let profile: Profile
+    let engagements: [EngagementRow]
+    var record: SharedRecord
+    let appointments: [AppointmentRow]
+    let referrals: [ReferralRow]
+    let consents: [ConsentRow]
+    let disclosures: [DisclosureRow]
+    let corrections: [CorrectionRow]
+    let wellbeing: [WellbeingRow]
+    let savedPlace: PlaceRow?
+
+    /// The same data as a document: without the flags pages lay it out with.
+    var document: PersonalData {
+        var copy = self
+        copy.record.pageHints = false
+        return copy
+    }
+
+    /// Reads it all for `participant` (already authorized by the caller).
+    static func gather(_ participant: Participant, engagements: [EngagementService.Summary], req: Request)
+        async throws -> PersonalData
+    {
+        let id = participant.id!
+        let organizationID = participant.$organization.id
+        let db = req.db
+        let engagementIDs = engagements.map { $0.engagement.id! }
+        let signatures =
+            engagementIDs.isEmpty
+            ? []
+            : try await AgreementSignature.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$engagement.$id ~~ engagementIDs).sort(\.$signedAt).all()
+        let profile = participant.profile
+        let organization = try await Organization.find(organizationID, on: db)
+        return PersonalData(
+            generatedAt: Date(), organization: organization?.name ?? "",
+            profile: Profile(
+                preferredName: profile.preferredName, legalName: profile.legalName, pronouns: profile.pronouns,
+                dateOfBirth: profile.dateOfBirth, phone: profile.phone, email: profile.email,
+                language: profile.language, contactMethods: profile.contactMethods,
+                safeContactTimes: profile.safeContactTimes, pathways: profile.pathways,
+                pathwayOther: profile.pathwayOther, recoveryStartDate: profile.recoveryStartDate,
+                strengths: profile.strengths, emergencyContactName: profile.emergencyContactName,
+                emergencyContactRelationship: profile.emergencyContactRelationship,
+                emergencyContactPhone: profile.emergencyContactPhone, timeZone: profile.timeZone),
+            engagements: engagements.map { summary in
+                let engagement = summary.engagement
+                return EngagementRow(
+                    serviceType: engagement.serviceType.rawValue, status: engagement.status.rawValue,
+                    startDate: engagement.startDate, endDate: engagement.endDate,
+                    referralSource: engagement.referralSource.rawValue, funding: engagement.funding.rawValue,
+                    coaches: summary.coaches.map(\.name),
+                    signatures: signatures.filter { $0.$engagement.id == engagement.id }.map {
+                        SignatureRow(
+                            signer: $0.signer.rawValue, typedName: $0.typedName, agreementVersion: $0.version,
+                            signedAt: $0.signedAt)
+                    })
+            },
+            record: try await SharedRecord.read(ConsentCategory.allCases, of: participant, req: req, limit: nil),
+            appointments: try await Appointment.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$startsAt).all().map {
+                    AppointmentRow(
+                        startsAt: $0.startsAt, endsAt: $0.endsAt, mode: $0.mode, place: $0.place,
+                        status: $0.status.rawValue)
+                },
+            referrals: try await Referral.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    ReferralRow(
+                        resource: $0.resourceName, status: $0.status.rawValue, outcome: $0.outcome, reason: $0.reason,
+                        notes: $0.notes, followUpOn: $0.followUpOn, agreed: $0.agreed, createdAt: $0.createdAt)
+                },
+            consents: try await ConsentRecord.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$signedAt).all().map {
+                    ConsentRow(
+                        recipient: $0.recipientName, recipientKind: $0.recipientKind.rawValue,
+                        categories: $0.categories.map(\.rawValue), purpose: $0.purpose, purposeNote: $0.purposeNote,
+                        expiresOn: $0.expiresOn, signedName: $0.signedName, signedAt: $0.signedAt,
+                        revokedAt: $0.revokedAt)
+                },
+            disclosures: try await Disclosure.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    DisclosureRow(
+                        at: $0.createdAt, kind: $0.kind.rawValue, recipient: $0.recipientName, purpose: $0.purpose,
+                        categories: $0.categories.map(\.rawValue))
+                },
+            corrections: try await CorrectionRequest.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    CorrectionRow(
+                        section: $0.section, text: $0.text, status: $0.status.rawValue, response: $0.response,
+                        createdAt: $0.createdAt, answeredAt: $0.answeredAt)
+                },
+            wellbeing: try await FamilyCheckIn.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$localDate).all().map {
+                    WellbeingRow(
+                        date: $0.localDate, stress: $0.stress, sleep: $0.sleep, selfCare: $0.selfCare, hope: $0.hope,
+                        note: $0.note)
+                },
+            savedPlace: try await ParticipantPlace.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).first().map {
+                    PlaceRow(label: $0.label, latitude: $0.latitude, longitude: $0.longitude)
+                })
+    }
+}
