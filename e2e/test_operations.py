@@ -209,6 +209,15 @@ def test_demo_prints_sign_ins_that_work_and_labels_pages(data_dir):
         assert "Rosa Delgado" in home
         assert "demo-banner" in home
         assert 'id="caseload"' in home and "Jamie Okafor" in home, home
+        # The family member signs in to her own family coaching and sees what Jamie shares.
+        family = re.search(r"family: (\S+)", text).group(1)
+        jar.clear()
+        page = opener.open(server.base_url + "/signin").read().decode()
+        token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"_csrf": token, "email": family, "password": password.group(1)}).encode()
+        home = opener.open(server.base_url + "/signin", data=form).read().decode()
+        assert 'id="wellbeing-button"' in home and 'id="shared-with-me"' in home, home
+        assert "Jamie Okafor" in home, home
         assert Path(data_dir, "demo.sqlite").exists() and not Path(data_dir, "tandem.sqlite").exists()
         with sqlite3.connect(Path(data_dir) / "demo.sqlite") as db:
             services = {row[0] for row in db.execute("SELECT DISTINCT service_type FROM engagements")}

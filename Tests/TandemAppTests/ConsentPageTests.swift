@@ -143,7 +143,8 @@ struct ConsentPageTests {
             response = try await motherBrowser.get(shared)
             #expect(response.status == .forbidden && !response.body.string.contains("Rosa's"))
             #expect(try await motherAPI.send(.GET, shared).0.status == .forbidden)
-            #expect(try await rosaBrowser.post("/consents/\(consent.id!)/revoke", [:], tokenFrom: new).status == .conflict)
+            #expect(
+                try await rosaBrowser.post("/consents/\(consent.id!)/revoke", [:], tokenFrom: new).status == .conflict)
 
             // The history lists every view, to whom and what.
             let history = try await rosaBrowser.get("/participants/\(w.rosa.id!)/disclosures").body.string
@@ -156,18 +157,22 @@ struct ConsentPageTests {
             let again = try await ConsentService(
                 Request(application: app, on: app.eventLoopGroup.any()),
                 actor: Actor(user: w.rosaAccount.user, organization: w.admin.organization, role: .participant)
-            ).create(w.rosa.id!, .init(
-                recipientKind: "account", recipientEmail: "mother@example.org", categories: ["milestones"],
-                purpose: "family_support", expiryKind: "engagement", typedName: "Rosa Lopez"))
+            ).create(
+                w.rosa.id!,
+                .init(
+                    recipientKind: "account", recipientEmail: "mother@example.org", categories: ["milestones"],
+                    purpose: "family_support", expiryKind: "engagement", typedName: "Rosa Lopez"))
             #expect(try await motherBrowser.get(shared).status == .ok)
             w.engagement.status = .completed
             try await w.engagement.save(on: app.db)
             #expect(try await motherBrowser.get(shared).status == .forbidden)
             #expect(
-                ConsentController.state(again, ended: [w.engagement.id!], today: ParticipantService.today(in: w.admin.organization))
+                ConsentController.state(
+                    again, ended: [w.engagement.id!], today: ParticipantService.today(in: w.admin.organization))
                     == "engagement_ended")
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "disclosure.view")
-                .filter(\.$outcome == "denied").count() >= 4)
+            #expect(
+                try await AuditEvent.query(on: app.db).filter(\.$action == "disclosure.view")
+                    .filter(\.$outcome == "denied").count() >= 4)
         }
     }
 
@@ -186,7 +191,8 @@ struct ConsentPageTests {
             #expect(response.status == .seeOther)
             let consent = try #require(try await ConsentRecord.query(on: app.db).first())
             #expect(consent.inPerson && consent.enteredBy == w.coach.user.id && consent.recipientUserID == nil)
-            response = try await coach.post("/consents/\(consent.id!)/disclosures", [:], tokenFrom: "/consents/\(consent.id!)")
+            response = try await coach.post(
+                "/consents/\(consent.id!)/disclosures", [:], tokenFrom: "/consents/\(consent.id!)")
             let document = response.body.string
             #expect(response.status == .ok && document.contains(ConsentRules.notice))
             #expect(document.contains("Kent County Drug Court") && document.contains("private walk"))
@@ -214,18 +220,21 @@ struct ConsentPageTests {
             let path = "/participants/\(w.rosa.id!)/consents"
             var (response, body) = try await rosa.send(
                 .POST, path,
-                json: #"{"recipientKind":"account","recipientEmail":"nobody@example.org","categories":["plan"],"purpose":"family_support","expiry":"engagement","typedName":"Rosa"}"#
+                json:
+                    #"{"recipientKind":"account","recipientEmail":"nobody@example.org","categories":["plan"],"purpose":"family_support","expiry":"engagement","typedName":"Rosa"}"#
             )
             #expect(response.status == .unprocessableEntity)
             (response, _) = try await rosa.send(
                 .POST, path,
-                json: #"{"recipientKind":"person","recipientName":"Ana","categories":["plan"],"purpose":"other","expiry":"day","expiresOn":"2001-01-01","typedName":"Rosa"}"#
+                json:
+                    #"{"recipientKind":"person","recipientName":"Ana","categories":["plan"],"purpose":"other","expiry":"day","expiresOn":"2001-01-01","typedName":"Rosa"}"#
             )
             #expect(response.status == .unprocessableEntity)
             #expect(try await ConsentRecord.query(on: app.db).count() == 0)
             (response, body) = try await rosa.send(
                 .POST, path,
-                json: #"{"recipientKind":"account","recipientEmail":"Mother@Example.org","categories":["milestones","meeting_attendance"],"purpose":"family_support","expiry":"engagement","typedName":"Rosa Lopez"}"#
+                json:
+                    #"{"recipientKind":"account","recipientEmail":"Mother@Example.org","categories":["milestones","meeting_attendance"],"purpose":"family_support","expiry":"engagement","typedName":"Rosa Lopez"}"#
             )
             #expect(response.status == .created && body["state"] as? String == "in_force")
             let id = try #require(body["id"] as? String)
@@ -281,7 +290,8 @@ struct ConsentPageTests {
             }
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             let record = try #require(object["record"] as? [String: Any])
-            #expect(Set(record.keys).isSuperset(of: ["checkIns", "milestones", "meetingAttendance", "tripAndShiftLogs"]))
+            #expect(
+                Set(record.keys).isSuperset(of: ["checkIns", "milestones", "meetingAttendance", "tripAndShiftLogs"]))
             #expect(record["shows"] == nil)
             #expect((record["checkIns"] as? [[String: Any]])?.count == 1)
             #expect((object["consents"] as? [[String: Any]])?.count == 1)
@@ -291,9 +301,14 @@ struct ConsentPageTests {
             #expect(page.contains("private walk") && !page.contains("own secret"))
             let (apiResponse, apiBody) = try await APIClient.signIn(app, w.rosaAccount).send(
                 .GET, "/participants/\(w.rosa.id!)/data-export")
-            #expect(apiResponse.status == .ok && (apiBody["profile"] as? [String: Any])?["preferredName"] as? String == "Rosa")
-            #expect(try await TestBrowser.signedIn(app, w.coach).get("/participants/\(w.rosa.id!)/data.json").status == .forbidden)
-            #expect(try await TestBrowser.signedIn(app, w.admin).get("/participants/\(w.rosa.id!)/data.json").status == .ok)
+            #expect(
+                apiResponse.status == .ok
+                    && (apiBody["profile"] as? [String: Any])?["preferredName"] as? String == "Rosa")
+            #expect(
+                try await TestBrowser.signedIn(app, w.coach).get("/participants/\(w.rosa.id!)/data.json").status
+                    == .forbidden)
+            #expect(
+                try await TestBrowser.signedIn(app, w.admin).get("/participants/\(w.rosa.id!)/data.json").status == .ok)
         }
     }
 
@@ -305,7 +320,8 @@ struct ConsentPageTests {
             let page = "/participants/\(w.rosa.id!)/corrections"
             var response = try await rosa.post(page, ["section": "nowhere", "text": ""], tokenFrom: page)
             #expect(response.status == .unprocessableEntity)
-            response = try await rosa.post(page, ["section": "check_ins", "text": "The 20th was a good day"], tokenFrom: page)
+            response = try await rosa.post(
+                page, ["section": "check_ins", "text": "The 20th was a good day"], tokenFrom: page)
             #expect(response.status == .seeOther)
             let request = try #require(try await CorrectionRequest.query(on: app.db).first())
             let coach = try await TestBrowser.signedIn(app, w.coach)
@@ -317,7 +333,9 @@ struct ConsentPageTests {
             #expect(try await rosa.post(answer, ["status": "corrected"], tokenFrom: page).status == .forbidden)
             response = try await coach.post(answer, ["status": "corrected", "response": "Fixed"], tokenFrom: page)
             #expect(response.status == .seeOther)
-            #expect(try await coach.post(answer, ["status": "declined", "response": "No"], tokenFrom: page).status == .conflict)
+            #expect(
+                try await coach.post(answer, ["status": "declined", "response": "No"], tokenFrom: page).status
+                    == .conflict)
             #expect(try await CorrectionRequest.find(request.id, on: app.db)?.response == "Fixed")
 
             // A consent in force, then the admin anonymizes the record.
@@ -330,14 +348,16 @@ struct ConsentPageTests {
             #expect(try await admin.post(anonymize, [:], tokenFrom: anonymize).status == .unprocessableEntity)
             #expect(try await admin.post(anonymize, ["confirm": "yes"], tokenFrom: anonymize).status == .seeOther)
             let after = try #require(try await Participant.find(w.rosa.id, on: app.db))
-            #expect(after.preferredName.hasPrefix("Anonymized") && after.$user.id == nil && after.recoveryStartDate == "")
+            #expect(
+                after.preferredName.hasPrefix("Anonymized") && after.$user.id == nil && after.recoveryStartDate == "")
             #expect(try await CheckIn.query(on: app.db).first()?.wentWell == "")
             #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await ConsentRecord.query(on: app.db).filter(\.$revokedAt == nil).count() == 0)
             #expect(try await CorrectionRequest.query(on: app.db).first()?.text == "")
             #expect(try await TestBrowser.signedIn(app, w.mother).get("/shared/\(w.rosa.id!)").status == .forbidden)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "participant.anonymize")
-                .filter(\.$outcome == "success").count() == 1)
+            #expect(
+                try await AuditEvent.query(on: app.db).filter(\.$action == "participant.anonymize")
+                    .filter(\.$outcome == "success").count() == 1)
             // Deleting removes the consents and disclosures with the record; the chain stays intact.
             try await ParticipantService(
                 Request(application: app, on: app.eventLoopGroup.any()),
@@ -360,7 +380,8 @@ struct ConsentPageTests {
                 Request(application: app, on: app.eventLoopGroup.any()),
                 actor: Actor(user: w.coach.user, organization: w.admin.organization, role: .coach)
             ).inviteToSignIn(linda.id!, email: "linda@example.org")
-            let invited = try #require(try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == linda.id!).first())
+            let invited = try #require(
+                try await OneTimeLink.query(on: app.db).filter(\.$participant.$id == linda.id!).first())
             #expect(invited.role == .family && !link.isEmpty)
             let account = try await app.addMember(.family, to: w.admin.organization, email: "linda2@example.org")
             linda.$user.id = account.user.id
@@ -401,7 +422,8 @@ struct ConsentPageTests {
             response = try await admin.post(edit, ["title": "", "body": "Sin título"], tokenFrom: edit)
             #expect(response.status == .unprocessableEntity)
             response = try await admin.post(
-                edit, ["title": "Naloxona en Riverbend", "body": "Pídala en la recepción.\n\nEs gratis."], tokenFrom: edit)
+                edit, ["title": "Naloxona en Riverbend", "body": "Pídala en la recepción.\n\nEs gratis."],
+                tokenFrom: edit)
             #expect(response.status == .seeOther)
             let spanish = TestBrowser(app)
             try await spanish.signIn(account)

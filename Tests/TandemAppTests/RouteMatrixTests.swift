@@ -218,13 +218,15 @@ struct ParticipantRouteMatrixTests {
             let referral = try await ReferralTests.service(app, coach, .coach).create(
                 person.id!, .init(resourceID: resource.id, reason: "Secret Person's walk"))
             let coachActor = Actor(user: coach.user, organization: admin.organization, role: .coach)
-            let consent = try await ConsentService(Request(application: app, on: app.eventLoopGroup.any()), actor: coachActor)
-                .create(
-                    person.id!,
-                    .init(
-                        recipientKind: "organization", recipientName: "Secret Person's walk club",
-                        categories: ["check_ins"], purpose: "care_coordination", expiryKind: "day",
-                        expiresOn: "2099-01-01", typedName: "Secret Person"))
+            let consent = try await ConsentService(
+                Request(application: app, on: app.eventLoopGroup.any()), actor: coachActor
+            )
+            .create(
+                person.id!,
+                .init(
+                    recipientKind: "organization", recipientName: "Secret Person's walk club",
+                    categories: ["check_ins"], purpose: "care_coordination", expiryKind: "day",
+                    expiresOn: "2099-01-01", typedName: "Secret Person"))
             let correction = CorrectionRequest()
             correction.organizationID = admin.organization.id!
             correction.participantID = person.id!

@@ -39,7 +39,8 @@ extension APIHandler {
     func getConsent(_ input: Operations.getConsent.Input) async throws -> Operations.getConsent.Output {
         try await api { req, actor in
             let service = ConsentService(req, actor: actor)
-            let (consent, participant, _, _) = try await service.consent(try Self.uuid(input.path.consentId, "consentId"))
+            let (consent, participant, _, _) = try await service.consent(
+                try Self.uuid(input.path.consentId, "consentId"))
             let ended = try await service.endedEngagements(of: participant.id!)
             return .ok(.init(body: .json(Self.consent(consent, ended: ended, today: service.today))))
         }

@@ -114,7 +114,8 @@ struct DisclosureService {
         let groups = Array(byConsent.values)
         try await req.db.transaction { db in
             for (consent, categories) in groups {
-                try await Disclosure(consent: consent, kind: kind, categories: categories, by: by, at: now).create(on: db)
+                try await Disclosure(consent: consent, kind: kind, categories: categories, by: by, at: now).create(
+                    on: db)
             }
         }
     }

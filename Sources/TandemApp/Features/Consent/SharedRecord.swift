@@ -124,7 +124,9 @@ struct SharedRecord: Encodable, Sendable {
                         Reached(name: RecoveryProgress.name($0, req: req), date: $0.date.description)
                     }
                     next = Milestones.next(start: start, today: today).map {
-                        req.t("milestone_next", ["milestone": RecoveryProgress.name($0, req: req), "date": $0.date.written(req.messages)])
+                        req.t(
+                            "milestone_next",
+                            ["milestone": RecoveryProgress.name($0, req: req), "date": $0.date.written(req.messages)])
                     }
                 }
                 record.milestones = MilestoneSection(

@@ -55,8 +55,10 @@ struct CorrectionService: ParticipantScopedService {
 
     private func find(_ id: UUID) async throws -> CorrectionRequest {
         guard
-            let request = try await CorrectionRequest.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                .filter(\.$id == id).first()
+            let request = try await CorrectionRequest.query(on: req.db).filter(
+                \.$organizationID == actor.organizationID
+            )
+            .filter(\.$id == id).first()
         else { throw ServiceError.notFound }
         return request
     }

@@ -88,7 +88,9 @@ struct DataRightsController: RouteCollection {
                 participantID: id.uuidString, name: participant.preferredName,
                 canAsk: ParticipantAccess.can(signedIn.role, .requestCorrection, relation),
                 canAnswer: ParticipantAccess.can(signedIn.role, .answerCorrections, relation),
-                sections: [SelectOption(value: "", label: req.t("corrections_choose_section"), selected: section.isEmpty)]
+                sections: [
+                    SelectOption(value: "", label: req.t("corrections_choose_section"), selected: section.isEmpty)
+                ]
                     + CorrectionRequest.sections.map {
                         SelectOption(value: $0, label: req.t("correction_section_" + $0), selected: section == $0)
                     }, text: text,

@@ -45,7 +45,7 @@ enum DemoCaseloads {
             strengths: "Gardening, accounting", account: "mei@demo.tandem.test"),
         Person(
             name: "Linda Okafor", pronouns: "she/her", language: "en", pathways: [.other],
-            strengths: "Organizing, her book club", account: nil),
+            strengths: "Organizing, her book club", account: "family@demo.tandem.test"),
         Person(
             name: "Ángela Ruiz", pronouns: "ella", language: "es", pathways: [.medication, .twelveStep],
             strengths: "Cocina, sus hijos", account: nil),
@@ -201,5 +201,33 @@ enum DemoCaseloads {
         try await DemoProgress.populate(
             organization: organization, records: records,
             coach: { person in supports.first { $0.person == person }.flatMap { users[$0.coach] } }, on: db)
+        try await shareWithFamily(organization: organization, records: records, users: users, now: now, on: db)
+    }
+
+    /// Jamie shares milestones and meeting attendance with Linda, their mother, until their
+    /// coaching ends, so the family view has something to show.
+    static func shareWithFamily(
+        organization: Organization, records: [Participant], users: [String: User], now: Date, on db: any Database
+    ) async throws {
+        guard let jamie = records.first, let linda = users["family@demo.tandem.test"],
+            let jamieUser = users["participant@demo.tandem.test"],
+            let engagement = try await Engagement.query(on: db).filter(\.$participant.$id == jamie.id!).first()
+        else { return }
+        let consent = ConsentRecord()
+        consent.organizationID = organization.id!
+        consent.participantID = jamie.id!
+        consent.recipientKind = .account
+        consent.recipientUserID = linda.id
+        consent.recipientName = linda.displayName
+        consent.categoriesText = ",meeting_attendance,milestones,"
+        consent.purpose = ConsentPurpose.familySupport.rawValue
+        consent.purposeNote = ""
+        consent.expiresOn = ""
+        consent.engagementID = engagement.id
+        consent.signedName = jamie.preferredName
+        consent.signedAt = now.addingTimeInterval(-86_400 * 20)
+        consent.enteredBy = jamieUser.id!
+        consent.inPerson = false
+        try await consent.create(on: db)
     }
 }

@@ -68,7 +68,8 @@ struct FamilyController: RouteCollection {
                 req.parameters.get("topic") ?? "", language: req.language.rawValue)
         else { throw ServiceError.notFound }
         return try await req.page(
-            "family/article", titleKey: "family_title", ArticleBody(title: article.title, paragraphs: article.paragraphs))
+            "family/article", titleKey: "family_title",
+            ArticleBody(title: article.title, paragraphs: article.paragraphs))
     }
 
     struct EditRow: Encodable, Sendable {

@@ -112,7 +112,8 @@ struct FamilyService: ParticipantScopedService {
 
     func today(_ participant: Participant) -> CalendarDate {
         CalendarDate(
-            Date(), in: TimeZone(identifier: participant.timeZone) ?? TimeZone(identifier: actor.organization.timeZone)
+            Date(),
+            in: TimeZone(identifier: participant.timeZone) ?? TimeZone(identifier: actor.organization.timeZone)
                 ?? .gmt)
     }
 
