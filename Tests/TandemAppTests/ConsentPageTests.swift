@@ -141,7 +141,7 @@ struct ConsentPageTests {
                 "/consents/\(consent.id!)/revoke", [:], tokenFrom: new)
             #expect(response.status == .seeOther)
             response = try await motherBrowser.get(shared)
-            #expect(response.status == .forbidden && !response.body.string.contains("Rosa's"))
+            #expect(response.status == .forbidden && !response.body.string.contains("private walk"))
             #expect(try await motherAPI.send(.GET, shared).0.status == .forbidden)
             #expect(
                 try await rosaBrowser.post("/consents/\(consent.id!)/revoke", [:], tokenFrom: new).status == .conflict)
@@ -204,6 +204,19 @@ struct ConsentPageTests {
             #expect(try await rosa.post("/consents/\(consent.id!)/revoke", [:], tokenFrom: new).status == .seeOther)
             response = try await coach.post(
                 "/consents/\(consent.id!)/disclosures", [:], tokenFrom: "/consents/\(consent.id!)")
+            #expect(response.status == .conflict)
+            #expect(try await Disclosure.query(on: app.db).count() == 1)
+            // A family member's consent is seen by signing in, never sent as a document.
+            let account = try await ConsentService(
+                Request(application: app, on: app.eventLoopGroup.any()),
+                actor: Actor(user: w.coach.user, organization: w.admin.organization, role: .coach)
+            ).create(
+                w.rosa.id!,
+                .init(
+                    recipientKind: "account", recipientEmail: "mother@example.org", categories: ["milestones"],
+                    purpose: "family_support", expiryKind: "engagement", typedName: "Rosa Lopez"))
+            response = try await coach.post(
+                "/consents/\(account.id!)/disclosures", [:], tokenFrom: "/consents/\(account.id!)")
             #expect(response.status == .conflict)
             #expect(try await Disclosure.query(on: app.db).count() == 1)
             // Another coach can neither see nor use the consent.
@@ -273,8 +286,31 @@ struct ConsentPageTests {
             _ = try await people.create(
                 w.rosa.id!,
                 .init(
-                    recipientKind: "account", recipientEmail: "mother@example.org", categories: ["milestones"],
-                    purpose: "family_support", expiryKind: "engagement", typedName: "Rosa Lopez"))
+                    recipientKind: "account", recipientEmail: "mother@example.org",
+                    categories: ["milestones", "session_summaries"], purpose: "family_support",
+                    expiryKind: "engagement", typedName: "Rosa Lopez"))
+            // A note about Rosa alone, and a group session's note about Rosa and Bo.
+            for (text, people) in [
+                ("Rosa alone planned her week", [w.rosa]), ("Bo talked about his job", [w.rosa, bo]),
+            ] {
+                let note = SessionNote(organizationID: w.admin.organization.id!, authorID: w.coach.user.id!)
+                note.apply(
+                    SessionNoteDraft(
+                        date: "2026-11-02", start: "09:00", end: "09:30", mode: "in_person", done: text,
+                        response: "Engaged", nextSteps: "Again"))
+                note.status = .signed
+                note.signedName = "Casey Coach"
+                note.signedAt = Date()
+                note.review = .pending
+                try await note.create(on: app.db)
+                for person in people {
+                    try await SessionNoteParticipant(
+                        organizationID: w.admin.organization.id!, noteID: note.id!, participantID: person.id!
+                    ).create(on: app.db)
+                }
+            }
+            let shared = try await TestBrowser.signedIn(app, w.mother).get("/shared/\(w.rosa.id!)").body.string
+            #expect(shared.contains("Rosa alone planned her week") && !shared.contains("his job"))
             let rosa = try await TestBrowser.signedIn(app, w.rosaAccount)
             _ = try await rosa.post(
                 "/participants/\(w.rosa.id!)/corrections", ["section": "profile", "text": "My pronouns are she/her"],
@@ -282,10 +318,13 @@ struct ConsentPageTests {
             let response = try await rosa.get("/participants/\(w.rosa.id!)/data.json")
             #expect(response.status == .ok && response.headers.contentType == .json)
             let json = response.body.string
-            for mine in ["Rosa", "Rosa's private walk", "2025-10-01", "Elena Mother", "My pronouns are she/her"] {
+            for mine in [
+                "Rosa", "Rosa's private walk", "2025-10-01", "Elena Mother", "My pronouns are she/her",
+                "Rosa alone planned her week",
+            ] {
                 #expect(json.contains(mine), "\(mine)")
             }
-            for theirs in ["Bo Unrelated", "Bo's own secret", "Zed", bo.id!.uuidString] {
+            for theirs in ["Bo Unrelated", "Bo's own secret", "Zed", "his job", bo.id!.uuidString] {
                 #expect(!json.contains(theirs), "\(theirs)")
             }
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -296,6 +335,8 @@ struct ConsentPageTests {
             #expect((record["checkIns"] as? [[String: Any]])?.count == 1)
             #expect((object["consents"] as? [[String: Any]])?.count == 1)
             #expect((object["corrections"] as? [[String: Any]])?.count == 1)
+            let notes = try #require(object["sessionNotes"] as? [[String: Any]])
+            #expect(notes.count == 2 && notes.filter { $0["group"] as? Bool == true }.count == 1)
             // The page that prints, and the API, say the same; no one else may download it.
             let page = try await rosa.get("/participants/\(w.rosa.id!)/data").body.string
             #expect(page.contains("private walk") && !page.contains("own secret"))
@@ -338,6 +379,11 @@ struct ConsentPageTests {
                     == .conflict)
             #expect(try await CorrectionRequest.find(request.id, on: app.db)?.response == "Fixed")
 
+            let detox = try await ResourceTests.service(app, w.admin, .admin).save(nil, ResourceTests.detox())
+            let referral = try await ReferralTests.service(app, w.coach, .coach).create(
+                w.rosa.id!, .init(resourceID: detox.id, reason: "Rosa's safe withdrawal", agreed: true))
+            _ = try await ReferralTests.service(app, w.coach, .coach).move(
+                referral.id!, .init(status: .contacted, note: "Called Rosa's sister"))
             // A consent in force, then the admin anonymizes the record.
             _ = try await rosa.post(
                 "/participants/\(w.rosa.id!)/consents", pairs: Self.consentForm(),
@@ -354,6 +400,12 @@ struct ConsentPageTests {
             #expect(try await CheckIn.query(on: app.db).count() == 1)
             #expect(try await ConsentRecord.query(on: app.db).filter(\.$revokedAt == nil).count() == 0)
             #expect(try await CorrectionRequest.query(on: app.db).first()?.text == "")
+            #expect(try await ReferralStep.query(on: app.db).all().allSatisfy { $0.note.isEmpty })
+            #expect(try await Referral.query(on: app.db).first()?.reason == "")
+            #expect(try await ConsentRecord.query(on: app.db).all().allSatisfy { $0.recipientName.isEmpty })
+            let signIn = try #require(try await User.find(w.rosaAccount.user.id, on: app.db))
+            #expect(signIn.email.hasSuffix("@invalid") && signIn.displayName.hasPrefix("Anonymized"))
+            #expect(try await TestBrowser(app).signIn(w.rosaAccount).location != "/")
             #expect(try await TestBrowser.signedIn(app, w.mother).get("/shared/\(w.rosa.id!)").status == .forbidden)
             #expect(
                 try await AuditEvent.query(on: app.db).filter(\.$action == "participant.anonymize")
@@ -402,6 +454,10 @@ struct ConsentPageTests {
                 "/wellbeing", ["stress": "3", "sleep": "2", "self_care": "3", "hope": "5"], tokenFrom: "/wellbeing")
             let rows = try await FamilyCheckIn.query(on: app.db).all()
             #expect(rows.count == 1 && rows[0].stress == 3 && rows[0].hope == 5)
+            // The recovery check-in is not hers, in the API either.
+            let (refused, _) = try await APIClient.signIn(app, account).send(
+                .POST, "/participants/\(linda.id!)/check-ins", json: #"{"mood":3,"craving":2}"#)
+            #expect(refused.status == .forbidden)
             // Her coach reads them; Rosa's record stays closed to her.
             let coach = try await TestBrowser.signedIn(app, w.coach)
             #expect(try await coach.get("/participants/\(linda.id!)/wellbeing").status == .ok)

@@ -27,7 +27,10 @@ struct ParticipantAccessTests {
     /// The whole table: each role in each relation, and exactly what it allows.
     static let table: [Case] = [
         (.admin, .none, staffWide.union([.delete, .viewAccessHistory, .downloadData, .anonymize])),
-        (.admin, .coach, everything.subtracting([.signAsParticipant, .checkIn, .requestCorrection])),
+        (
+            .admin, .coach,
+            everything.subtracting([.signAsParticipant, .checkIn, .requestCorrection, .wellbeingCheckIn])
+        ),
         (.supervisor, .none, staffWide),
         (
             .supervisor, .coach,
@@ -44,7 +47,7 @@ struct ParticipantAccessTests {
         (.participant, .own, ownRecord),
         // A family member's own family-coaching record; a loved one's opens only by consent.
         (.family, .none, []),
-        (.family, .own, ownRecord),
+        (.family, .own, ownRecord.subtracting([.checkIn]).union([.wellbeingCheckIn])),
         (.family, .coach, []),
         (.partner, .none, []),
         (.partner, .own, []),

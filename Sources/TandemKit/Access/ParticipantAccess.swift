@@ -66,6 +66,8 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case answerCorrections
     /// Replace the person's identifying details for good while keeping the counts: admins.
     case anonymize
+    /// Send a family member's own wellbeing check-in: the family member.
+    case wellbeingCheckIn
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -101,7 +103,7 @@ public enum ParticipantAccess {
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
                 .writeNotes, .schedule, .refer, .manageConsents:
                 return relation.isTheirCoach
-            case .signAsParticipant, .checkIn, .requestCorrection: return false
+            case .signAsParticipant, .checkIn, .requestCorrection, .wellbeingCheckIn: return false
             }
         case .coach:
             switch action {
@@ -112,17 +114,20 @@ public enum ParticipantAccess {
                 .answerCorrections:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn, .downloadData,
-                .requestCorrection, .anonymize:
+                .requestCorrection, .anonymize, .wellbeingCheckIn:
                 return false
             }
         case .participant, .family:
             // A family member is coached as a participant of their own; their own record is
-            // theirs in the same way. A loved one's record opens only through consent.
+            // theirs in the same way, with a check-in about their own wellbeing instead of the
+            // recovery one. A loved one's record opens only through consent.
             switch action {
-            case .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
-                .assessRecoveryCapital, .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace,
-                .manageConsents, .viewDisclosures, .downloadData, .requestCorrection:
+            case .view, .signAsParticipant, .viewAccessHistory, .viewRecoveryDate, .export, .assessRecoveryCapital,
+                .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
+                .viewDisclosures, .downloadData, .requestCorrection:
                 return relation.isSelf
+            case .checkIn: return role == .participant && relation.isSelf
+            case .wellbeingCheckIn: return role == .family && relation.isSelf
             default: return false
             }
         case .partner:

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -121,9 +122,15 @@ struct ConsentService: ParticipantScopedService {
         let consent = try await find(id)
         _ = try await people.authorized(consent.participantID, .manageConsents)
         guard consent.revokedAt == nil else { throw ServiceError.conflict("error_consent_revoked") }
-        // Claimed: only a consent not yet revoked is changed, so the first revocation stays.
-        try await ConsentRecord.query(on: req.db).filter(\.$id == id).filter(\.$revokedAt == nil)
-            .set(\.$revokedAt, to: now).set(\.$revokedBy, to: actor.userID).update()
+        // Claimed: only a consent not yet revoked is changed, so of two revocations at once the
+        // first stays and the second is told so.
+        guard
+            try await claimed(
+                """
+                UPDATE consents SET revoked_at = \(bind: now), revoked_by = \(bind: actor.userID) \
+                WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id
+                """, on: req.db)
+        else { throw ServiceError.conflict("error_consent_revoked") }
         consent.revokedAt = now
         consent.revokedBy = actor.userID
         try await audit("consent.revoke", consent)
@@ -194,4 +201,11 @@ struct ConsentService: ParticipantScopedService {
     private func audit(_ action: String, _ consent: ConsentRecord) async throws {
         try await people.audit(action, participant: consent.participantID, subjectType: "consent", subject: consent.id)
     }
+}
+
+/// Runs an UPDATE … RETURNING that changes a row only in the state it was read in; true when
+/// this request changed it (false when another got there first).
+func claimed(_ statement: SQLQueryString, on db: any Database) async throws -> Bool {
+    guard let sql = db as? any SQLDatabase else { return false }
+    return try await !sql.raw(statement).all().isEmpty
 }

@@ -66,6 +66,8 @@ struct DisclosureService {
         else { throw ServiceError.notFound }
         let people = ParticipantService(req, actor: actor)
         let (participant, _) = try await people.authorized(consent.participantID, .export)
+        // Someone who signs in here sees what is shared on their own pages, each view recorded.
+        guard consent.recipientKind != .account else { throw ServiceError.conflict("error_consent_not_outside") }
         let ended = try await ConsentService(req: req, people: people).endedEngagements(of: participant.id!)
         let terms = [consent.terms(endedEngagements: ended)]
         let allowed = consent.categories.filter {

@@ -28,6 +28,9 @@ struct SharedRecord: Encodable, Sendable {
         let substanceUse: String
         let supports: [String]
         let wentWell: String
+        /// The use answer and the supports in the reader's language, for pages.
+        let useText: String
+        let supportsText: String
     }
 
     struct ScoreRow: Encodable, Sendable {
@@ -59,6 +62,8 @@ struct SharedRecord: Encodable, Sendable {
         let date: String
         let mode: String
         let minutes: Int?
+        /// A group session: its words are about the others too and stay out.
+        let group: Bool
         let goals: String
         let done: String
         let nextSteps: String
@@ -141,7 +146,10 @@ struct SharedRecord: Encodable, Sendable {
                     CheckInRow(
                         date: $0.localDate, mood: $0.mood, moodText: req.t("checkin_mood_\($0.mood)"),
                         craving: $0.craving, substanceUse: $0.substanceUse, supports: ValueList.split($0.supports),
-                        wentWell: $0.wentWell)
+                        wentWell: $0.wentWell,
+                        useText: $0.substanceUse.isEmpty ? "" : req.t("checkin_use_" + $0.substanceUse),
+                        supportsText: ValueList.split($0.supports).map { req.t("checkin_support_" + $0) }
+                            .joined(separator: ", "))
                 }
             case .recoveryCapital:
                 record.recoveryCapital = try await RecoveryCapitalAssessment.query(on: req.db)
@@ -192,16 +200,29 @@ struct SharedRecord: Encodable, Sendable {
             })
     }
 
-    /// Signed notes only: a draft is not yet a record of the session.
+    /// Signed notes only: a draft is not yet a record of the session. A group session's note
+    /// is about the others too, so only its date, kind and length go out.
     private static func notes(of id: UUID, organizationID: UUID, req: Request) async throws -> [NoteRow] {
         let noteIDs = try await SessionNoteParticipant.query(on: req.db).filter(\.$organizationID == organizationID)
             .filter(\.$participantID == id).all(\.$note.$id)
         guard !noteIDs.isEmpty else { return [] }
+        let group = try await groupNotes(noteIDs, besides: id, organizationID: organizationID, on: req.db)
         return try await SessionNote.query(on: req.db).filter(\.$organizationID == organizationID)
             .filter(\.$id ~~ noteIDs).filter(\.$status == .signed).sort(\.$localDate, .descending).all().map {
-                NoteRow(
+                let alone = !group.contains($0.id!)
+                return NoteRow(
                     date: $0.localDate, mode: $0.mode.isEmpty ? "" : req.t("contact_mode_" + $0.mode),
-                    minutes: $0.minutes, goals: $0.goals, done: $0.done, nextSteps: $0.nextSteps)
+                    minutes: $0.minutes, group: !alone, goals: alone ? $0.goals : "", done: alone ? $0.done : "",
+                    nextSteps: alone ? $0.nextSteps : "")
             }
+    }
+
+    /// Which of `noteIDs` are about someone else as well as the person.
+    static func groupNotes(_ noteIDs: [UUID], besides id: UUID, organizationID: UUID, on db: any Database)
+        async throws -> Set<UUID>
+    {
+        Set(
+            try await SessionNoteParticipant.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$note.$id ~~ noteIDs).filter(\.$participantID != id).all(\.$note.$id))
     }
 }

@@ -82,9 +82,14 @@ struct CorrectionService: ParticipantScopedService {
         }
         guard problems.isEmpty, let outcome else { throw ServiceError.invalid(problems) }
         guard request.status == .open else { throw ServiceError.conflict("error_correction_answered") }
-        try await CorrectionRequest.query(on: req.db).filter(\.$id == id).filter(\.$status == .open)
-            .set(\.$status, to: outcome).set(\.$response, to: trimmed).set(\.$answeredBy, to: actor.userID)
-            .set(\.$answeredAt, to: now).update()
+        guard
+            try await claimed(
+                """
+                UPDATE correction_requests SET status = \(bind: outcome.rawValue), response = \(bind: trimmed), \
+                answered_by = \(bind: actor.userID), answered_at = \(bind: now) \
+                WHERE id = \(bind: id) AND status = 'open' RETURNING id
+                """, on: req.db)
+        else { throw ServiceError.conflict("error_correction_answered") }
         request.status = outcome
         request.response = trimmed
         request.answeredBy = actor.userID

@@ -37,6 +37,12 @@ struct DataRightsController: RouteCollection {
         let data: PersonalData
         let record: SharedRecord
         let generated: String
+        /// Times written for people (a page shows no raw timestamps).
+        let engagements: [String]
+        let appointments: [String]
+        let consents: [String]
+        let corrections: [String]
+        let disclosures: [String]
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -47,7 +53,41 @@ struct DataRightsController: RouteCollection {
             "data-rights/data", titleKey: "data_title",
             PageBody(
                 participantID: id.uuidString, data: data, record: data.record,
-                generated: req.dateTime(data.generatedAt, organization: signedIn.organization)))
+                generated: req.dateTime(data.generatedAt, organization: signedIn.organization),
+                engagements: data.engagements.map {
+                    ([req.t("service_" + $0.serviceType), req.t("status_" + $0.status), $0.startDate] + $0.coaches)
+                        .filter { !$0.isEmpty }.joined(separator: " · ")
+                },
+                appointments: data.appointments.map {
+                    [
+                        req.dateTime($0.startsAt, organization: signedIn.organization),
+                        req.t("contact_mode_" + $0.mode), req.t("appointment_status_" + $0.status),
+                    ].joined(separator: " · ")
+                },
+                consents: data.consents.map {
+                    [
+                        $0.recipient,
+                        ConsentController.categoryList(
+                            $0.categories.compactMap(ConsentCategory.init(rawValue:)), req: req),
+                        req.t("consent_purpose_" + $0.purpose),
+                        req.dateTime($0.signedAt, organization: signedIn.organization),
+                        $0.revokedAt == nil ? "" : req.t("consent_state_revoked"),
+                    ].filter { !$0.isEmpty }.joined(separator: " · ")
+                },
+                corrections: data.corrections.map {
+                    [
+                        req.t("correction_section_" + $0.section), req.t("correction_status_" + $0.status), $0.text,
+                        $0.response,
+                    ].filter { !$0.isEmpty }.joined(separator: " · ")
+                },
+                disclosures: data.disclosures.map {
+                    [
+                        req.dateTime($0.at, organization: signedIn.organization), $0.recipient,
+                        req.t("disclosure_kind_" + $0.kind),
+                        ConsentController.categoryList(
+                            $0.categories.compactMap(ConsentCategory.init(rawValue:)), req: req),
+                    ].joined(separator: " · ")
+                }))
     }
 
     struct CorrectionRow: Encodable, Sendable {

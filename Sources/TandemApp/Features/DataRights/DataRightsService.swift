@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -20,14 +21,19 @@ struct DataRightsService: ParticipantScopedService {
 
     /// Replaces everything that identifies the person, or that they wrote in their own words,
     /// while dates, counts, statuses and units stay for the organization's reports and
-    /// billing. Their sign-in no longer reaches the record, every consent in force is
-    /// revoked, and the saved place and pending invitations go. Cannot be undone.
+    /// billing. Their sign-in no longer reaches the record (and, used nowhere else, loses its
+    /// name and address), every consent in force is revoked, recipients' names go, and the
+    /// saved place, kept meetings, queued e-mail and pending invitations go. Group notes
+    /// keep their words, which are about the others too. Cannot be undone.
     func anonymize(_ participantID: UUID, now: Date = Date()) async throws {
         let (participant, _) = try await people.authorized(participantID, .anonymize)
         let organizationID = actor.organizationID
         let userID = participant.$user.id
         let by = actor.userID
         let label = "Anonymized " + participantID.uuidString.prefix(8).lowercased()
+        // A hash of a secret nobody keeps: the sign-in can never be used again.
+        let unusable = try await req.password.async.hash(
+            PasswordDigest.prepare(UUID().uuidString + UUID().uuidString))
         try await req.db.transaction { db in
             var profile = ParticipantProfile(preferredName: label)
             profile.pathways = participant.profile.pathways
@@ -36,10 +42,28 @@ struct DataRightsService: ParticipantScopedService {
             participant.$user.id = nil
             try await participant.save(on: db)
             try await ParticipantService.index(participant, on: db)
-            if let userID {
+            if let userID, let user = try await User.find(userID, on: db) {
                 try await Membership.query(on: db).filter(\.$user.$id == userID)
                     .filter(\.$organization.$id == organizationID).delete()
                 try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
+                try await OutboxMessage.query(on: db).filter(\.$recipient == user.email)
+                    .filter(\.$status == .queued).delete()
+                try await (db as? any SQLDatabase)?.raw(
+                    """
+                    DELETE FROM saved_meetings WHERE user_id = \(bind: userID) \
+                    AND organization_id = \(bind: organizationID)
+                    """
+                ).run()
+                // A sign-in used nowhere else goes too: its name and address identify the person.
+                if try await Membership.query(on: db).filter(\.$user.$id == userID).count() == 0 {
+                    try await ApiToken.query(on: db).filter(\.$user.$id == userID).delete()
+                    user.displayName = label
+                    user.email = "anonymized-\(userID.uuidString.lowercased())@invalid"
+                    user.passwordHash = unusable
+                    user.totpSecret = nil
+                    user.totpPendingSecret = nil
+                    try await user.save(on: db)
+                }
             }
             try await CheckIn.query(on: db).filter(\.$participant.$id == participantID).set(\.$wentWell, to: "")
                 .update()
@@ -79,12 +103,19 @@ struct DataRightsService: ParticipantScopedService {
                 .set(\.$videoLink, to: "").set(\.$reason, to: "").update()
             try await Referral.query(on: db).filter(\.$participantID == participantID).set(\.$reason, to: "")
                 .set(\.$notes, to: "").update()
+            let referrals = try await Referral.query(on: db).filter(\.$participantID == participantID).all(\.$id)
+            if !referrals.isEmpty {
+                try await ReferralStep.query(on: db).filter(\.$referralID ~~ referrals).set(\.$note, to: "").update()
+            }
             try await CorrectionRequest.query(on: db).filter(\.$participantID == participantID)
                 .set(\.$text, to: "").set(\.$response, to: "").update()
             try await ConsentRecord.query(on: db).filter(\.$participantID == participantID)
                 .filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).set(\.$revokedBy, to: by).update()
+            // Recipients are often family, named with the person's own surname.
             try await ConsentRecord.query(on: db).filter(\.$participantID == participantID)
-                .set(\.$signedName, to: "").set(\.$purposeNote, to: "").update()
+                .set(\.$signedName, to: "").set(\.$purposeNote, to: "").set(\.$recipientName, to: "").update()
+            try await Disclosure.query(on: db).filter(\.$participantID == participantID)
+                .set(\.$recipientName, to: "").update()
             try await ParticipantPlace.query(on: db).filter(\.$participantID == participantID).delete()
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == participantID).delete()
         }

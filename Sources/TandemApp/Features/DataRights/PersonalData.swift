@@ -35,13 +35,51 @@ struct PersonalData: Encodable, Sendable {
     struct AppointmentRow: Encodable, Sendable {
         let startsAt: Date
         let endsAt: Date
-        let mode, place, status: String
+        let mode, place, videoLink, status, reason: String
     }
 
     struct ReferralRow: Encodable, Sendable {
         let resource, status, outcome, reason, notes, followUpOn: String
         let agreed: Bool
         let createdAt: Date?
+        let steps: [ReferralStepRow]
+    }
+
+    struct ReferralStepRow: Encodable, Sendable {
+        let at: Date
+        let status, outcome, note, followUpOn: String
+    }
+
+    struct NoteRow: Encodable, Sendable {
+        let date, start, end, mode, place: String
+        let minutes: Int?
+        /// A group session: its words are about the others too and stay out.
+        let group: Bool
+        let goals, done, response, nextSteps: String
+        let addenda: [String]
+    }
+
+    struct PlanVersionRow: Encodable, Sendable {
+        let version: Int
+        let savedAt: Date?
+        let editorRole: String
+        let plan: PlanDocument
+    }
+
+    struct AssessmentRow: Encodable, Sendable {
+        let completedOn, status: String
+        let answers: [Int?]
+        let total: Int?
+        let withCoach: Bool
+    }
+
+    struct OutreachRow: Encodable, Sendable {
+        let at: Date
+        let method, outcome, reason: String
+    }
+
+    struct CheckInReachOut: Encodable, Sendable {
+        let date, reachOut: String
     }
 
     struct ConsentRow: Encodable, Sendable {
@@ -80,6 +118,13 @@ struct PersonalData: Encodable, Sendable {
     let profile: Profile
     let engagements: [EngagementRow]
     var record: SharedRecord
+    /// Signed session notes (drafts are not yet a record of the session), every plan version,
+    /// every BARC-10, outreach attempts and what each check-in asked of the coach.
+    let sessionNotes: [NoteRow]
+    let planVersions: [PlanVersionRow]
+    let recoveryCapitalAssessments: [AssessmentRow]
+    let outreachAttempts: [OutreachRow]
+    let checkInReachOuts: [CheckInReachOut]
     let appointments: [AppointmentRow]
     let referrals: [ReferralRow]
     let consents: [ConsentRow]
@@ -135,18 +180,36 @@ struct PersonalData: Encodable, Sendable {
                     })
             },
             record: try await SharedRecord.read(ConsentCategory.allCases, of: participant, req: req, limit: nil),
+            sessionNotes: try await notes(of: id, organizationID: organizationID, on: db),
+            planVersions: try await RecoveryPlanVersion.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participant.$id == id).sort(\.$number).all().map {
+                    PlanVersionRow(
+                        version: $0.number, savedAt: $0.createdAt, editorRole: $0.editorRole,
+                        plan: PlanDocument.decode($0.content))
+                },
+            recoveryCapitalAssessments: try await RecoveryCapitalAssessment.query(on: db)
+                .filter(\.$organizationID == organizationID).filter(\.$participant.$id == id).sort(\.$completedOn).all()
+                .map {
+                    AssessmentRow(
+                        completedOn: $0.completedOn, status: $0.status.rawValue, answers: BARC10.decode($0.answers),
+                        total: $0.total, withCoach: $0.withCoach)
+                },
+            outreachAttempts: try await OutreachAttempt.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    OutreachRow(
+                        at: $0.createdAt, method: $0.method.rawValue, outcome: $0.outcome.rawValue, reason: $0.reason)
+                },
+            checkInReachOuts: try await CheckIn.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participant.$id == id).filter(\.$reachOut != .none).sort(\.$localDate).all().map {
+                    CheckInReachOut(date: $0.localDate, reachOut: $0.reachOut.rawValue)
+                },
             appointments: try await Appointment.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participantID == id).sort(\.$startsAt).all().map {
                     AppointmentRow(
                         startsAt: $0.startsAt, endsAt: $0.endsAt, mode: $0.mode, place: $0.place,
-                        status: $0.status.rawValue)
+                        videoLink: $0.videoLink, status: $0.status.rawValue, reason: $0.reason)
                 },
-            referrals: try await Referral.query(on: db).filter(\.$organizationID == organizationID)
-                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
-                    ReferralRow(
-                        resource: $0.resourceName, status: $0.status.rawValue, outcome: $0.outcome, reason: $0.reason,
-                        notes: $0.notes, followUpOn: $0.followUpOn, agreed: $0.agreed, createdAt: $0.createdAt)
-                },
+            referrals: try await referrals(of: id, organizationID: organizationID, on: db),
             consents: try await ConsentRecord.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participantID == id).sort(\.$signedAt).all().map {
                     ConsentRow(
@@ -177,5 +240,51 @@ struct PersonalData: Encodable, Sendable {
                 .filter(\.$participantID == id).first().map {
                     PlaceRow(label: $0.label, latitude: $0.latitude, longitude: $0.longitude)
                 })
+    }
+
+    private static func referrals(of id: UUID, organizationID: UUID, on db: any Database) async throws
+        -> [ReferralRow]
+    {
+        let referrals = try await Referral.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == id).sort(\.$createdAt).all()
+        let ids = referrals.map { $0.id! }
+        let steps =
+            ids.isEmpty
+            ? []
+            : try await ReferralStep.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$referralID ~~ ids).sort(\.$createdAt).all()
+        return referrals.map { referral in
+            ReferralRow(
+                resource: referral.resourceName, status: referral.status.rawValue, outcome: referral.outcome,
+                reason: referral.reason, notes: referral.notes, followUpOn: referral.followUpOn,
+                agreed: referral.agreed,
+                createdAt: referral.createdAt,
+                steps: steps.filter { $0.referralID == referral.id }.map {
+                    ReferralStepRow(
+                        at: $0.createdAt, status: $0.status.rawValue, outcome: $0.outcome, note: $0.note,
+                        followUpOn: $0.followUpOn)
+                })
+        }
+    }
+
+    /// The signed notes about the person; a group note without its words.
+    private static func notes(of id: UUID, organizationID: UUID, on db: any Database) async throws -> [NoteRow] {
+        let noteIDs = try await SessionNoteParticipant.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == id).all(\.$note.$id)
+        guard !noteIDs.isEmpty else { return [] }
+        let group = try await SharedRecord.groupNotes(noteIDs, besides: id, organizationID: organizationID, on: db)
+        let notes = try await SessionNote.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$id ~~ noteIDs).filter(\.$status == .signed).sort(\.$localDate).all()
+        let addenda = try await SessionNoteAddendum.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$note.$id ~~ noteIDs).sort(\.$createdAt).all()
+        return notes.map { note in
+            let alone = !group.contains(note.id!)
+            return NoteRow(
+                date: note.localDate, start: note.startTime, end: note.endTime, mode: note.mode,
+                place: alone ? note.place : "", minutes: note.minutes, group: !alone, goals: alone ? note.goals : "",
+                done: alone ? note.done : "", response: alone ? note.response : "",
+                nextSteps: alone ? note.nextSteps : "",
+                addenda: alone ? addenda.filter { $0.$note.id == note.id }.map(\.text) : [])
+        }
     }
 }

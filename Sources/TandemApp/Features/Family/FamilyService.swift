@@ -69,7 +69,12 @@ struct FamilyService: ParticipantScopedService {
             article.title = title
             article.body = body
             article.updatedBy = actor.userID
-            try await article.save(on: req.db)
+            do {
+                try await article.save(on: req.db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Two first savings of the same article at once: the other one was kept.
+                throw ServiceError.conflict("error_already_answered_elsewhere")
+            }
         }
         try await req.audit(
             "family_article.update", actor: actor.userID, organization: actor.organizationID,
@@ -104,7 +109,7 @@ struct FamilyService: ParticipantScopedService {
 
     /// The family member's own check-in for today, if any.
     func todaysWellbeing(of participantID: UUID) async throws -> (Participant, FamilyCheckIn?) {
-        let (participant, _) = try await people.authorized(participantID, .checkIn)
+        let (participant, _) = try await people.authorized(participantID, .wellbeingCheckIn)
         let row = try await FamilyCheckIn.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .filter(\.$participantID == participantID).filter(\.$localDate == today(participant).description).first()
         return (participant, row)

@@ -31,6 +31,16 @@ struct OutreachController: RouteCollection {
         let recorded: Bool
         /// Referrals whose follow-up day has come.
         let followUps: [FollowUpRow]
+        /// Requests for correction waiting for an answer from the actor (or anyone, for
+        /// supervisors and admins).
+        let corrections: [CorrectionRow]
+    }
+
+    struct CorrectionRow: Encodable, Sendable {
+        let participantID: String
+        let name: String
+        let section: String
+        let asked: String
     }
 
     struct FollowUpRow: Encodable, Sendable {
@@ -53,6 +63,7 @@ struct OutreachController: RouteCollection {
         let coach = query.coach.flatMap(UUID.init(uuidString:))
         let rows = try await OutreachService(req, actor: signedIn.actor).list(coach: coach)
         let followUps = try await ReferralService(req, actor: signedIn.actor).followUps(coach: coach)
+        let corrections = try await CorrectionService(req, actor: signedIn.actor).open()
         let seesOthers = ParticipantAccess.reach(of: signedIn.role) == .organization
         var coaches: [SelectOption] = []
         if seesOthers {
@@ -88,6 +99,12 @@ struct OutreachController: RouteCollection {
                         name: $0.participantName, resource: $0.resourceName,
                         status: req.t("referral_status_" + $0.status.rawValue),
                         due: CalendarDate($0.followUpOn)?.written(req.messages) ?? $0.followUpOn)
+                },
+                corrections: corrections.map { request, name in
+                    CorrectionRow(
+                        participantID: request.participantID.uuidString, name: name,
+                        section: req.t("correction_section_" + request.section),
+                        asked: request.createdAt.map { req.dateTime($0, organization: signedIn.organization) } ?? "")
                 }))
     }
 

@@ -246,7 +246,7 @@ struct SessionNoteService: ParticipantScopedService {
         // A note is always about someone; one that lost its people is as good as absent.
         guard !participants.isEmpty else { throw ServiceError.notFound }
         let groupSize = participants.count
-        if actor.role == .participant {
+        if actor.role.hasOwnRecord {
             let own = try await scope.participants().filter(\.$user.$id == actor.userID)
                 .filter(\.$id ~~ participants).first()?.id
             // Someone else's note: refused (and audited) like any other record of theirs.
