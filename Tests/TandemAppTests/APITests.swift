@@ -238,7 +238,8 @@ struct APITests {
                     "/own-meetings/{meetingId}", "/participants/{participantId}/consents", "/consents/{consentId}",
                     "/consents/{consentId}/revocation", "/consents/{consentId}/disclosures",
                     "/participants/{participantId}/disclosures", "/shared/{participantId}",
-                    "/participants/{participantId}/data-export",
+                    "/participants/{participantId}/data-export", "/alerts", "/alerts/{alertId}/acknowledgement",
+                    "/participants/{participantId}/help-requests",
                 ])
         }
     }

@@ -141,6 +141,7 @@ struct ParticipantRouteMatrixTests {
         "POST /participants/:participantID/corrections": [("section", "profile"), ("text", "x")],
         "POST /corrections/:correctionID/answer": [("status", "corrected"), ("response", "ok")],
         "POST /participants/:participantID/anonymize": [("confirm", "yes")],
+        "POST /alerts/:alertID/acknowledge": [("note", "Called")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -172,6 +173,8 @@ struct ParticipantRouteMatrixTests {
             #"{"recipientKind":"person","recipientName":"X","categories":["plan"],"purpose":"other","purposeNote":"x","expiry":"day","expiresOn":"2099-01-01","typedName":"X"}"#,
         "POST /api/v1/consents/:consentId/revocation": "{}",
         "POST /api/v1/consents/:consentId/disclosures": "{}",
+        "POST /api/v1/alerts/:alertId/acknowledgement": #"{"note":"Called"}"#,
+        "POST /api/v1/participants/:participantId/help-requests": "{}",
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -236,13 +239,16 @@ struct ParticipantRouteMatrixTests {
             correction.response = ""
             correction.createdBy = coach.user.id!
             try await correction.create(on: app.db)
+            let alert = try await SafetyService(
+                Request(application: app, on: app.eventLoopGroup.any()), actor: coachActor
+            ).raise(person, source: .checkIn, key: "check_in:matrix")
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
                             "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
-                            "consentID", "consentId", "correctionID",
+                            "consentID", "consentId", "correctionID", "alertID", "alertId",
                         ].contains(
                             name)
                     }
@@ -260,6 +266,7 @@ struct ParticipantRouteMatrixTests {
                             if name.lowercased() == "referralid" { return referral.id!.uuidString }
                             if name.lowercased() == "consentid" { return consent.id!.uuidString }
                             if name == "correctionID" { return correction.id!.uuidString }
+                            if name.lowercased() == "alertid" { return alert.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -339,6 +346,8 @@ struct ParticipantRouteMatrixTests {
             #expect(try await ConsentRecord.find(consent.id, on: app.db)?.revokedAt == nil)
             #expect(try await Disclosure.query(on: app.db).count() == 0)
             #expect(try await CorrectionRequest.find(correction.id, on: app.db)?.status == .open)
+            #expect(try await SafetyAlert.find(alert.id, on: app.db)?.acknowledgedAt == nil)
+            #expect(try await SafetyAlert.query(on: app.db).count() == 1)
         }
     }
 }

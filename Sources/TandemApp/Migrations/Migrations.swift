@@ -34,5 +34,6 @@ enum TandemMigrations {
         M0029_AddMeetingFollowUps(),
         M0030_CreateMeetingSettings(),
         M0031_CreateConsentsAndFamily(),
+        M0032_CreateSafetyAlerts(),
     ]
 }

@@ -80,6 +80,7 @@ extension Request {
         if actor.role == .family || actor.role == .partner { items.append(("nav_shared", "/shared")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewCaseloads) {
+            items.append(("nav_alerts", "/alerts"))
             items.append(("nav_schedule", "/schedule"))
             items.append(("nav_outreach", "/outreach"))
         }

@@ -33,6 +33,8 @@ public enum AccessHistory {
         if action.hasPrefix("wellbeing.") {
             return ["view", "list"].contains(verb) ? "history_viewed" : "history_checked_in"
         }
+        if action == "safety_alert.raise" { return "history_alert_raised" }
+        if action == "safety_alert.acknowledge" { return "history_alert_acknowledged" }
         if action.hasPrefix("calendar_feed.") { return "history_calendar_feed" }
         if action == "outreach.attempt" { return "history_outreach" }
         switch verb {

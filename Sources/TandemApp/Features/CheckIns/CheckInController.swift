@@ -123,6 +123,9 @@ struct CheckInController: RouteCollection {
         let streak: Int
         let streakText: String
         let participantID: String
+        /// What the person wrote raised a crisis alert: the crisis card shows first.
+        let crisis: Bool
+        let card: SafetyController.CrisisCard?
     }
 
     /// The kind word after a check-in: thanks; for a "yes" to use, thanks for saying so and
@@ -133,12 +136,15 @@ struct CheckInController: RouteCollection {
         let (_, todays) = try await service.todays(participant.id!)
         guard let todays else { return .redirect("/check-in") }
         let (streak, _, _) = try await service.streak(of: participant.id!, today: service.today(for: participant))
+        let signedIn = try await req.signedIn()
+        let crisis = try await SafetyService(req, actor: actor).raised(keyPrefix: "check_in:\(todays.id!.uuidString):")
         return try await req.page(
             "checkins/done", titleKey: "checkin_done_title",
             DoneBody(
                 usedToday: todays.substanceUse == SubstanceUseAnswer.yes.rawValue, reachOut: todays.reachOut == .open,
                 streak: streak, streakText: req.messages.counted("checkin_done_streak", streak),
-                participantID: participant.id!.uuidString))
+                participantID: participant.id!.uuidString, crisis: crisis,
+                card: crisis ? try await SafetyController.card(signedIn, req: req) : nil))
     }
 
     struct Row: Encodable, Sendable {

@@ -55,6 +55,11 @@ struct CheckInService: ParticipantScopedService {
         try await people.audit(
             isNew ? "checkin.create" : "checkin.update", participant: participantID, subjectType: "check_in",
             subject: checkIn.id)
+        let phrases = CrisisPhrases.matches(in: answers.wentWell)
+        if !phrases.isEmpty {
+            try await SafetyService(req: req, people: people).raise(
+                participant, source: .checkIn, key: SafetyService.checkInKey(checkIn.id!, phrases: phrases), now: now)
+        }
         return checkIn
     }
 

@@ -29,6 +29,9 @@ enum CaseloadPages {
         let nextLink: String?
         let twoFactorEnabled: Bool
         let isAdmin: Bool
+        /// Crisis alerts waiting for someone to acknowledge them.
+        let openAlerts: Int
+        let openAlertsText: String
     }
 
     static func caseload(_ signedIn: SignedIn, req: Request) async throws -> Response {
@@ -44,6 +47,7 @@ enum CaseloadPages {
         filter.withCoaches = seesEveryone
         let service = EngagementService(req, actor: actor)
         let (rows, hasMore) = try await service.caseload(filter)
+        let openAlerts = try await SafetyService(req, actor: actor).openCount()
         let staff = seesEveryone ? try await service.staff() : []
         var query: [String] = ["status=\(filter.status)"]
         if let type = filter.serviceType { query.append("service=\(type.rawValue)") }
@@ -67,7 +71,8 @@ enum CaseloadPages {
             coachOptions: seesEveryone ? coachOptions(staff, selected: filter.coachID, req: req) : "",
             seesEveryone: seesEveryone, page: filter.page, previousLink: filter.page > 1 ? link(filter.page - 1) : nil,
             nextLink: hasMore ? link(filter.page + 1) : nil, twoFactorEnabled: actor.user.twoFactorEnabled,
-            isAdmin: actor.role == .admin)
+            isAdmin: actor.role == .admin, openAlerts: openAlerts,
+            openAlertsText: req.t("alerts_open_count", ["count": String(openAlerts)]))
         return try await req.page("caseload", titleKey: seesEveryone ? "caseload_all_title" : "caseload_title", body)
     }
 

@@ -217,8 +217,9 @@ struct FamilyController: RouteCollection {
             stress: number(form.stress), sleep: number(form.sleep), selfCare: number(form.self_care),
             hope: number(form.hope), note: form.note ?? "")
         do {
-            try await FamilyService(req, actor: signedIn.actor).saveWellbeing(participant.id!, answers)
-            return .redirect("/wellbeing?saved=1")
+            let raised = try await FamilyService(req, actor: signedIn.actor).saveWellbeing(participant.id!, answers)
+            // Words that may mean danger: the crisis card first (their coach has been told).
+            return .redirect(raised ? "/care?told=1" : "/wellbeing?saved=1")
         } catch ServiceError.invalid(let problems) {
             return try await wellbeingPage(
                 req: req, participant: participant, answers: answers, changing: false,

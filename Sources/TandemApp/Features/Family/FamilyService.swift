@@ -122,8 +122,10 @@ struct FamilyService: ParticipantScopedService {
                 ?? .gmt)
     }
 
-    /// Keeps today's wellbeing check-in (a second one the same day changes it). Audited.
-    func saveWellbeing(_ participantID: UUID, _ answers: FamilyWellbeing) async throws {
+    /// Keeps today's wellbeing check-in (a second one the same day changes it). Audited; a
+    /// crisis phrase in the note raises an alert. Returns whether one was raised.
+    @discardableResult
+    func saveWellbeing(_ participantID: UUID, _ answers: FamilyWellbeing) async throws -> Bool {
         let (participant, existing) = try await todaysWellbeing(of: participantID)
         let problems = answers.problems()
         guard problems.isEmpty, let stress = answers.stress, let sleep = answers.sleep,
@@ -147,6 +149,12 @@ struct FamilyService: ParticipantScopedService {
         try await people.audit(
             existing == nil ? "wellbeing.create" : "wellbeing.update", participant: participantID,
             subjectType: "wellbeing", subject: row.id)
+        let phrases = CrisisPhrases.matches(in: row.note)
+        if !phrases.isEmpty {
+            try await SafetyService(req: req, people: people).raise(
+                participant, source: .checkIn, key: SafetyService.checkInKey(row.id!, phrases: phrases))
+        }
+        return !phrases.isEmpty
     }
 
     /// The family member's check-ins, newest first: their own and their coaches' to see.

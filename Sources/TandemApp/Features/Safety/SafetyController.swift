@@ -1,0 +1,111 @@
+import Foundation
+import TandemKit
+import Vapor
+
+/// The crisis card, "I need help now", and the alerts page where coaches and supervisors
+/// acknowledge alerts.
+struct SafetyController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("care", use: care)
+        routes.post("help-now", use: helpNow)
+        routes.get("alerts", use: alerts)
+        routes.post("alerts", ":alertID", "acknowledge", use: acknowledge)
+    }
+
+    struct CareBody: Encodable, Sendable {
+        let card: CrisisCard
+        let told: Bool
+    }
+
+    /// What the crisis card shows: the organization's line, the emergency number and the
+    /// person's coaches.
+    struct CrisisCard: Encodable, Sendable {
+        let line: String
+        let text: String?
+        let coaches: [SafetyService.CoachContact]
+    }
+
+    static func card(_ signedIn: SignedIn, req: Request) async throws -> CrisisCard {
+        var coaches: [SafetyService.CoachContact] = []
+        if let own = try await CheckInService(req, actor: signedIn.actor).ownRecord() {
+            coaches = try await SafetyService(req, actor: signedIn.actor).coachContacts(of: own.id!)
+        }
+        return CrisisCard(
+            line: signedIn.organization.crisisLine, text: signedIn.organization.crisisText, coaches: coaches)
+    }
+
+    @Sendable func care(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        return try await req.page(
+            "safety/care", titleKey: "care_title",
+            CareBody(card: try await Self.card(signedIn, req: req), told: req.query[String.self, at: "told"] != nil))
+    }
+
+    /// "I need help now" from the person's home: an alert for their coach, then the card.
+    @Sendable func helpNow(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        guard let own = try await CheckInService(req, actor: signedIn.actor).ownRecord() else {
+            return .redirect("/care")
+        }
+        _ = try await SafetyService(req, actor: signedIn.actor).helpNow(own.id!)
+        return .redirect("/care?told=1")
+    }
+
+    struct AlertRow: Encodable, Sendable {
+        let id: String
+        let participantID: String
+        let name: String
+        let source: String
+        let raised: String
+        let acknowledged: String
+        let by: String
+        let note: String
+    }
+
+    struct AlertsBody: Encodable, Sendable {
+        let open: [AlertRow]
+        let acknowledged: [AlertRow]
+        let saved: Bool
+    }
+
+    @Sendable func alerts(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        return try await alertsPage(req: req, signedIn: signedIn)
+    }
+
+    func alertsPage(req: Request, signedIn: SignedIn, errors: [FieldError] = [], status: HTTPStatus = .ok)
+        async throws -> Response
+    {
+        let (open, acknowledged) = try await SafetyService(req, actor: signedIn.actor).alerts()
+        func row(_ item: SafetyService.OpenAlert) -> AlertRow {
+            AlertRow(
+                id: item.alert.id!.uuidString, participantID: item.alert.participantID.uuidString, name: item.name,
+                source: req.t("alert_source_" + item.alert.source.rawValue),
+                raised: req.dateTime(item.alert.createdAt, organization: signedIn.organization),
+                acknowledged: item.alert.acknowledgedAt.map { req.dateTime($0, organization: signedIn.organization) }
+                    ?? "", by: item.alert.acknowledgedName, note: item.alert.note)
+        }
+        return try await req.page(
+            "safety/alerts", titleKey: "alerts_title",
+            AlertsBody(
+                open: open.map(row), acknowledged: acknowledged.map(row),
+                saved: req.query[String.self, at: "saved"] != nil), errors: errors, status: status)
+    }
+
+    struct AcknowledgeForm: Content {
+        var note: String?
+    }
+
+    @Sendable func acknowledge(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let form = (try? req.content.decode(AcknowledgeForm.self)) ?? AcknowledgeForm()
+        do {
+            _ = try await SafetyService(req, actor: signedIn.actor).acknowledge(
+                try req.id("alertID"), note: form.note ?? "")
+            return .redirect("/alerts?saved=1")
+        } catch ServiceError.invalid(let problems) {
+            return try await alertsPage(
+                req: req, signedIn: signedIn, errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Crisis safety: a crisis phrase in a check-in or a message, or the "I need help now"
+/// button, raises an alert for the person's coaches and the organization's supervisors
+/// (an e-mail without the person's name points them to it), and the person sees a caring
+/// crisis card at once. The alert stays until someone acknowledges it; nothing else is
+/// decided automatically. Raising and acknowledging are audited.
+struct SafetyService: ParticipantScopedService {
+    let req: Request
+    let people: ParticipantService
+
+    /// Raises an alert for `participant` once per `key`; the caller has checked that the
+    /// actor may act for the person. Returns the alert (the one already raised for the key).
+    @discardableResult
+    func raise(_ participant: Participant, source: SafetyAlert.Source, key: String, now: Date = Date()) async throws
+        -> SafetyAlert
+    {
+        if let existing = try await SafetyAlert.query(on: req.db).filter(\.$sourceKey == key).first() {
+            return existing
+        }
+        let alert = SafetyAlert()
+        alert.organizationID = participant.$organization.id
+        alert.participantID = participant.id!
+        alert.source = source
+        alert.sourceKey = key
+        alert.createdAt = now
+        alert.acknowledgedName = ""
+        alert.note = ""
+        do {
+            try await alert.create(on: req.db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same check-in sent twice at once: the first raised it.
+            guard let existing = try await SafetyAlert.query(on: req.db).filter(\.$sourceKey == key).first() else {
+                throw ServiceError.conflict("error_already_answered_elsewhere")
+            }
+            return existing
+        }
+        try await people.audit(
+            "safety_alert.raise", participant: participant.id, subjectType: "safety_alert", subject: alert.id)
+        try await notify(alert)
+        return alert
+    }
+
+    /// The person's own "I need help now": an alert every time it is pressed.
+    func helpNow(_ participantID: UUID) async throws -> SafetyAlert {
+        let (participant, relation) = try await people.authorized(participantID, .view)
+        guard relation.isSelf else { throw ServiceError.denied }
+        return try await raise(participant, source: .helpButton, key: "help_button:\(UUID().uuidString)")
+    }
+
+    /// E-mails each coach of the person's open engagements and each supervisor; the message
+    /// names no one, so nothing personal leaves in an e-mail.
+    private func notify(_ alert: SafetyAlert) async throws {
+        let coaches = try await EngagementCoach.query(on: req.db).filter(\.$organizationID == alert.organizationID)
+            .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
+            .filter(Engagement.self, \.$participant.$id == alert.participantID)
+            .filter(Engagement.self, \.$status !~ [.completed, .closed]).all(\.$coach.$id)
+        let supervisors = try await Membership.query(on: req.db).filter(\.$organization.$id == alert.organizationID)
+            .filter(\.$role == .supervisor).all(\.$user.$id)
+        let recipients = Set(coaches + supervisors)
+        guard !recipients.isEmpty else { return }
+        let users = try await User.query(on: req.db).filter(\.$id ~~ Array(recipients)).all()
+        let link = (req.tandem.settings.baseURL ?? "http://localhost:8080") + "/alerts"
+        for user in users {
+            let messages = req.tandem.messages[Language(rawValue: user.language) ?? .en] ?? req.messages
+            try await Outbox.enqueue(
+                on: req.db, organizationID: alert.organizationID, recipient: user.email,
+                subject: messages.text("alert_email_subject"), body: messages.text("alert_email_body", ["link": link]),
+                kind: "safety_alert", dedupeKey: "safety_alert:\(alert.id!):\(user.id!)")
+        }
+    }
+
+    struct OpenAlert: Sendable {
+        let alert: SafetyAlert
+        let name: String
+    }
+
+    /// Alerts the actor should see: for the people they coach, or everyone's for supervisors
+    /// and admins; open ones first, then the last acknowledged.
+    func alerts(acknowledgedLimit: Int = 20) async throws -> (open: [OpenAlert], acknowledged: [OpenAlert]) {
+        guard actor.role.isStaff else { throw ServiceError.denied }
+        let open = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$acknowledgedAt == nil).sort(\.$createdAt).limit(500).all()
+        let done = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$acknowledgedAt != nil).sort(\.$acknowledgedAt, .descending).limit(acknowledgedLimit * 5).all()
+        func visible(_ alerts: [SafetyAlert]) async throws -> [OpenAlert] {
+            var found: [OpenAlert] = []
+            for alert in alerts {
+                guard let (participant, relation) = try await scope.participantAndRelation(alert.participantID),
+                    ParticipantAccess.can(actor.role, .followUp, relation)
+                else { continue }
+                found.append(OpenAlert(alert: alert, name: participant.preferredName))
+            }
+            return found
+        }
+        return (try await visible(open), Array(try await visible(done).prefix(acknowledgedLimit)))
+    }
+
+    /// How many open alerts the actor should see (the caseload's banner).
+    func openCount() async throws -> Int {
+        guard actor.role.isStaff else { return 0 }
+        return try await alerts(acknowledgedLimit: 0).open.count
+    }
+
+    /// Records who acknowledged an alert and when, with what they did; the first one counts.
+    func acknowledge(_ id: UUID, note: String, now: Date = Date()) async throws -> SafetyAlert {
+        guard
+            let alert = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$id == id).first()
+        else { throw ServiceError.notFound }
+        _ = try await people.authorized(alert.participantID, .followUp)
+        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        if note.unicodeScalars.count > 1000 { throw ServiceError.invalid([("note", "error_text_too_long")]) }
+        if note.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
+            throw ServiceError.invalid([("note", "error_text_invalid")])
+        }
+        guard alert.acknowledgedAt == nil,
+            try await claimed(
+                """
+                UPDATE safety_alerts SET acknowledged_at = \(bind: now), acknowledged_by = \(bind: actor.userID), \
+                acknowledged_name = \(bind: actor.user.displayName), note = \(bind: note) \
+                WHERE id = \(bind: id) AND acknowledged_at IS NULL RETURNING id
+                """, on: req.db)
+        else { throw ServiceError.conflict("error_alert_acknowledged") }
+        alert.acknowledgedAt = now
+        alert.acknowledgedBy = actor.userID
+        alert.acknowledgedName = actor.user.displayName
+        alert.note = note
+        try await people.audit(
+            "safety_alert.acknowledge", participant: alert.participantID, subjectType: "safety_alert", subject: id)
+        return alert
+    }
+
+    /// Whether anything the person sent under `keyPrefix` raised an alert (the check-in's
+    /// thank-you page then shows the crisis card).
+    func raised(keyPrefix: String) async throws -> Bool {
+        try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$sourceKey, .custom("LIKE"), keyPrefix + "%").first() != nil
+    }
+
+    struct CoachContact: Encodable, Sendable {
+        let name: String
+        let email: String
+    }
+
+    /// The coaches of the person's open engagements, to reach in the crisis card.
+    func coachContacts(of participantID: UUID) async throws -> [CoachContact] {
+        let coaches = try await EngagementCoach.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
+            .filter(Engagement.self, \.$participant.$id == participantID)
+            .filter(Engagement.self, \.$status !~ [.completed, .closed]).all(\.$coach.$id)
+        guard !coaches.isEmpty else { return [] }
+        return try await User.query(on: req.db).filter(\.$id ~~ Array(Set(coaches))).sort(\.$displayName).all().map {
+            CoachContact(name: $0.displayName, email: $0.email)
+        }
+    }
+
+    /// The key of a check-in's alert: a new phrase in the same day's check-in raises a new one.
+    static func checkInKey(_ id: UUID, phrases: [String]) -> String {
+        "check_in:\(id.uuidString):" + phrases.joined(separator: "|")
+    }
+}
