@@ -243,3 +243,39 @@ struct AppointmentPageTests {
         }
     }
 }
+
+@Suite("Phone and video sessions")
+struct CallSessionTests {
+    @Test("a phone appointment carries its number; after the call one click opens the note, filled in")
+    func phoneCallToNote() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let personAccount = try await app.addMember(.participant, to: admin.organization, email: "p@example.org")
+            let (person, _) = try await app.makeParticipant(
+                "Rosa", in: admin.organization, coach: coach.user, user: personAccount.user)
+            let service = AppointmentServiceTests.service(app, coach, .coach)
+            let call = try await service.create(
+                person.id!,
+                AppointmentDraft(
+                    date: "2026-11-03", start: "10:00", end: "10:40", mode: "phone", videoLink: "+1 302 555 0148"),
+                now: AppointmentServiceTests.now)
+            #expect(call.videoLink == "+1 302 555 0148")
+            // The calendar entry carries no phone number as a web address.
+            #expect(!(try await service.ics(call.id!, now: AppointmentServiceTests.now).contains("URL")))
+            let browser = try await TestBrowser.signedIn(app, coach)
+            let page = try await browser.get("/appointments/\(call.id!)").body.string
+            #expect(page.contains("href=\"tel:+1 302 555 0148\""))
+            // The call's time has come (it is in the past now): the note opens from the appointment.
+            #expect(page.contains("id=\"write-note\""))
+            let form = try await browser.get("/participants/\(person.id!)/notes/new?appointment=\(call.id!)").body
+                .string
+            #expect(form.contains("value=\"2026-11-03\"") && form.contains("value=\"10:00\""))
+            #expect(form.contains("value=\"10:40\""))
+            #expect(form.contains("value=\"phone\" checked") || form.contains("value=\"phone\" selected"))
+            // The person sees the number but writes no note.
+            let own = try await TestBrowser.signedIn(app, personAccount).get("/appointments/\(call.id!)").body.string
+            #expect(own.contains("tel:+1 302 555 0148") && !own.contains("id=\"write-note\""))
+        }
+    }
+}

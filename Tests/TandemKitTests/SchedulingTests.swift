@@ -48,6 +48,17 @@ struct SchedulingTests {
         var phoneWithLink = good
         phoneWithLink.mode = "phone"
         #expect(Self.fields(phoneWithLink) == ["video_link"])
+        // A phone appointment carries the number to call; a video one cannot.
+        var phoneWithNumber = phoneWithLink
+        phoneWithNumber.videoLink = "+1 (302) 555-0148"
+        #expect(Self.fields(phoneWithNumber).isEmpty)
+        var videoWithNumber = phoneWithNumber
+        videoWithNumber.mode = "video"
+        #expect(Self.fields(videoWithNumber) == ["video_link"])
+        var inPersonWithNumber = phoneWithNumber
+        inPersonWithNumber.mode = "in_person"
+        inPersonWithNumber.place = "Office"
+        #expect(Self.fields(inPersonWithNumber) == ["video_link"])
         #expect(AppointmentReason.problem("") == "error_appointment_reason")
         #expect(AppointmentReason.problem("Car broke down") == nil)
     }

@@ -98,8 +98,12 @@ public struct AppointmentDraft: Equatable, Sendable {
         } else if place.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
             found.append(("place", "error_text_invalid"))
         }
-        if !videoLink.isEmpty && (mode != .video || !Self.isWebLink(videoLink)) {
-            found.append(("video_link", "error_appointment_link"))
+        // How to join: the web address of the organization's video tool for a video
+        // appointment, or the number to call for a phone one.
+        if !videoLink.isEmpty {
+            let fits =
+                mode == .video ? Self.isWebLink(videoLink) : mode == .phone && FieldRules.phoneLine(videoLink) == nil
+            if !fits { found.append(("video_link", "error_appointment_link")) }
         }
         return found
     }
@@ -182,6 +186,7 @@ public struct CalendarAppointment: Sendable {
             uid: id.lowercased() + "@" + domain, start: start, end: end,
             summary: detailed && !name.isEmpty ? titleWith(name) : plainTitle,
             location: detailed ? place : "", description: detailed ? (mode.map(modeName) ?? "") : "",
-            url: detailed && !videoLink.isEmpty ? videoLink : nil, cancelled: status == .cancelled, sequence: changes)
+            url: detailed && AppointmentDraft.isWebLink(videoLink) ? videoLink : nil, cancelled: status == .cancelled,
+            sequence: changes)
     }
 }

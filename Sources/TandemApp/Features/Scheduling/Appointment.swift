@@ -43,7 +43,8 @@ final class Appointment: Model, @unchecked Sendable {
         endsAt = interval.end
         mode = draft.mode
         place = draft.place
-        videoLink = ContactMode(rawValue: draft.mode) == .video ? draft.videoLink : ""
+        // The way to join belongs to a call: a video link or a number to ring.
+        videoLink = [.video, .phone].contains(ContactMode(rawValue: draft.mode)) ? draft.videoLink : ""
     }
 }
 

@@ -250,6 +250,10 @@ struct AppointmentController: RouteCollection {
         let row: Row
         let place: String
         let videoLink: String
+        /// The way to join is a number to call (a phone appointment), not a web address.
+        let joinByPhone: Bool
+        /// After the call: one click opens the session note, filled in from the appointment.
+        let canWriteNote: Bool
         let reason: String
         let canChange: Bool
         let canRecord: Bool
@@ -296,7 +300,9 @@ struct AppointmentController: RouteCollection {
                 id: id.uuidString, participantID: appointment.participantID.uuidString,
                 participantName: detail.participantName, coachName: detail.coachName,
                 row: Self.row(appointment, name: detail.coachName, req: req, timeZone: timeZone),
-                place: appointment.place, videoLink: appointment.videoLink, reason: detail.reason,
+                place: appointment.place, videoLink: appointment.videoLink,
+                joinByPhone: appointment.mode == ContactMode.phone.rawValue, canWriteNote: detail.canWriteNote,
+                reason: detail.reason,
                 canChange: detail.canChange, canRecord: detail.canRecord, isStaff: actor.role.isStaff,
                 form: reschedule, cancelReason: cancelReason, notice: notice),
             errors: errors, status: status)

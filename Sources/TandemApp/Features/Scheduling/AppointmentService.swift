@@ -24,6 +24,8 @@ struct AppointmentService: ParticipantScopedService {
         let canChange: Bool
         /// Record it as attended or missed (scheduled, and its time has come).
         let canRecord: Bool
+        /// Write its session note (its time has come, and it was not cancelled or missed).
+        let canWriteNote: Bool
         /// The reason it was moved or cancelled: for staff.
         let reason: String
     }
@@ -98,6 +100,8 @@ struct AppointmentService: ParticipantScopedService {
             appointment: appointment, participantName: participant.preferredName,
             coachName: coach?.displayName ?? "", canChange: canChange,
             canRecord: canChange && appointment.startsAt <= now,
+            canWriteNote: appointment.status != .cancelled && appointment.status != .missed
+                && appointment.startsAt <= now && ParticipantAccess.can(actor.role, .writeNotes, relation),
             reason: actor.role.isStaff ? appointment.reason : "")
     }
 
