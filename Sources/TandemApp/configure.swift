@@ -14,12 +14,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     let messages = try Localizer.load(from: app.directory.resourcesDirectory)
     app.tandem = TandemServices(
         settings: settings, messages: messages, metrics: HTTPMetrics(),
-        audit: AuditLog(usesPostgres: settings.usesPostgres), tokenUse: TokenUseLog())
+        audit: AuditLog(usesPostgres: settings.usesPostgres), tokenUse: TokenUseLog(), hub: MessageHub())
     try app.useDatabase(settings)
     // After the databases, so that it runs before they close (shutdown goes in reverse).
     app.lifecycle.use(TokenUseFlush())
     app.lifecycle.use(OutboxWorker())
     app.lifecycle.use(MeetingRefreshWorker())
+    app.lifecycle.use(MessageListener())
+    app.lifecycle.use(MessageRetentionWorker())
     app.migrations.add(TandemMigrations.all)
 
     app.views.use(.leaf)
@@ -65,6 +67,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: DataRightsController())
     try app.register(collection: FamilyController())
     try app.register(collection: SafetyController())
+    try app.register(collection: MessageController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
     try app.register(collection: CheckInController())

@@ -142,6 +142,8 @@ struct ParticipantRouteMatrixTests {
         "POST /corrections/:correctionID/answer": [("status", "corrected"), ("response", "ok")],
         "POST /participants/:participantID/anonymize": [("confirm", "yes")],
         "POST /alerts/:alertID/acknowledge": [("note", "Called")],
+        "POST /messages/:engagementID": [("body", "Hello")],
+        "POST /messages/:engagementID/read": [],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -348,6 +350,8 @@ struct ParticipantRouteMatrixTests {
             #expect(try await CorrectionRequest.find(correction.id, on: app.db)?.status == .open)
             #expect(try await SafetyAlert.find(alert.id, on: app.db)?.acknowledgedAt == nil)
             #expect(try await SafetyAlert.query(on: app.db).count() == 1)
+            #expect(try await Message.query(on: app.db).count() == 0)
+            #expect(try await MessageRead.query(on: app.db).count() == 0)
         }
     }
 }

@@ -16,12 +16,12 @@ struct ParticipantAccessTests {
         .view, .create, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
         .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
         .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents, .viewDisclosures,
-        .answerCorrections,
+        .answerCorrections, .message,
     ]
     static let ownRecord: Set<ParticipantAction> = [
         .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export, .assessRecoveryCapital,
         .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
-        .viewDisclosures, .downloadData, .requestCorrection,
+        .viewDisclosures, .downloadData, .requestCorrection, .message,
     ]
 
     /// The whole table: each role in each relation, and exactly what it allows.
@@ -36,7 +36,7 @@ struct ParticipantAccessTests {
             .supervisor, .coach,
             staffWide.union([
                 .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule, .refer, .manageConsents,
+                .writeNotes, .schedule, .refer, .manageConsents, .message,
             ])
         ),
         (.coach, .none, [.create]),

@@ -35,5 +35,6 @@ enum TandemMigrations {
         M0030_CreateMeetingSettings(),
         M0031_CreateConsentsAndFamily(),
         M0032_CreateSafetyAlerts(),
+        M0033_CreateMessages(),
     ]
 }

@@ -9,6 +9,8 @@ struct TandemServices: Sendable {
     let metrics: HTTPMetrics
     let audit: AuditLog
     let tokenUse: TokenUseLog
+    /// The web sockets of live messaging open in this process.
+    let hub: MessageHub
 }
 
 private struct TandemServicesKey: StorageKey {

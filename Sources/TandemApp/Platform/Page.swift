@@ -92,9 +92,11 @@ extension Request {
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }
         if actor.can(.editSettings) {
             items.append(("nav_settings", "/admin/settings"))
+            items.append(("nav_message_settings", "/admin/messages"))
             items.append(("nav_agreement", "/admin/agreement"))
         }
         if actor.can(.viewAuditLog) { items.append(("nav_audit", "/admin/audit")) }
+        if actor.role.hasOwnRecord || actor.role.isStaff { items.append(("nav_messages", "/messages")) }
         if actor.role != .partner { items.append(("nav_family", "/family")) }
         items.append(("nav_meetings", "/meetings"))
         items.append(("nav_resources", "/resources"))

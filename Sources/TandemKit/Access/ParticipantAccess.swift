@@ -68,6 +68,9 @@ public enum ParticipantAction: String, Sendable, CaseIterable {
     case anonymize
     /// Send a family member's own wellbeing check-in: the family member.
     case wellbeingCheckIn
+    /// Read and write the secure messages of an engagement: the person and that engagement's
+    /// coaches, nobody else (not supervisors or admins who do not coach it).
+    case message
 }
 
 /// How the actor stands to one participant (or, for engagement actions, to one engagement).
@@ -101,7 +104,7 @@ public enum ParticipantAccess {
                 return true
             case .delete, .viewAccessHistory, .downloadData, .anonymize: return role == .admin
             case .signAsCoach, .recordInPersonSignature, .viewRecoveryDate, .assessRecoveryCapital, .editPlan,
-                .writeNotes, .schedule, .refer, .manageConsents:
+                .writeNotes, .schedule, .refer, .manageConsents, .message:
                 return relation.isTheirCoach
             case .signAsParticipant, .checkIn, .requestCorrection, .wellbeingCheckIn: return false
             }
@@ -111,7 +114,7 @@ public enum ParticipantAccess {
             case .view, .update, .manageEngagements, .signAsCoach, .recordInPersonSignature, .inviteToSignIn,
                 .followUp, .viewRecoveryDate, .export, .assessRecoveryCapital, .editPlan, .writeNotes, .viewNotes,
                 .schedule, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents, .viewDisclosures,
-                .answerCorrections:
+                .answerCorrections, .message:
                 return relation.isTheirCoach
             case .delete, .reassign, .signAsParticipant, .viewAccessHistory, .checkIn, .downloadData,
                 .requestCorrection, .anonymize, .wellbeingCheckIn:
@@ -124,7 +127,7 @@ public enum ParticipantAccess {
             switch action {
             case .view, .signAsParticipant, .viewAccessHistory, .viewRecoveryDate, .export, .assessRecoveryCapital,
                 .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
-                .viewDisclosures, .downloadData, .requestCorrection:
+                .viewDisclosures, .downloadData, .requestCorrection, .message:
                 return relation.isSelf
             case .checkIn: return role == .participant && relation.isSelf
             case .wellbeingCheckIn: return role == .family && relation.isSelf

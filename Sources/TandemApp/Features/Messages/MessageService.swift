@@ -1,0 +1,220 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Secure messaging: one thread per engagement between the person and that engagement's
+/// coaches. Opening a thread and sending are audited (never with the text); each member's
+/// reading point gives unread counts and read receipts; every send and read is relayed live
+/// to the others' open pages. A crisis phrase in the person's own message raises an alert.
+struct MessageService: ParticipantScopedService {
+    let req: Request
+    let people: ParticipantService
+
+    struct Thread: Sendable {
+        let engagement: Engagement
+        let participant: Participant
+        let relation: ParticipantRelation
+    }
+
+    /// The engagement's thread, if the actor is its person or one of its coaches.
+    func thread(_ engagementID: UUID) async throws -> Thread {
+        guard let engagement = try await scope.engagement(engagementID),
+            let participant = try await scope.participant(engagement.$participant.id)
+        else { throw ServiceError.notFound }
+        let relation = try await scope.relation(to: engagement, of: participant)
+        guard ParticipantAccess.can(actor.role, .message, relation) else {
+            try await people.audit("message_thread.view", outcome: .denied, participant: participant.id)
+            throw ServiceError.denied
+        }
+        return Thread(engagement: engagement, participant: participant, relation: relation)
+    }
+
+    /// Everyone in the thread: the person's sign-in and the engagement's coaches.
+    func members(_ thread: Thread) async throws -> [UUID] {
+        let coaches = try await scope.engagementCoaches().filter(\.$engagement.$id == thread.engagement.id!)
+            .all(\.$coach.$id)
+        return Array(Set(coaches + [thread.participant.$user.id].compactMap { $0 }))
+    }
+
+    struct Opened: Sendable {
+        let thread: Thread
+        let messages: [Message]
+        /// When the others last read the thread: a message of the actor sent before it was seen.
+        let othersReadAt: Date?
+    }
+
+    /// Opens a thread: its latest messages, oldest first, marked read for the actor. Audited.
+    func open(_ engagementID: UUID, limit: Int = 200, now: Date = Date()) async throws -> Opened {
+        let thread = try await thread(engagementID)
+        let messages = try await Message.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$engagementID == engagementID).sort(\.$createdAt, .descending).limit(limit).all()
+        try await markRead(thread, at: now)
+        try await people.audit(
+            "message_thread.view", participant: thread.participant.id, subjectType: "engagement", subject: engagementID)
+        let others = try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
+            .filter(\.$userID != actor.userID).all()
+        return Opened(thread: thread, messages: messages.reversed(), othersReadAt: others.map(\.readAt).max())
+    }
+
+    /// When anyone else in the thread last read it.
+    func othersReadAt(_ engagementID: UUID) async throws -> Date? {
+        _ = try await thread(engagementID)
+        return try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
+            .filter(\.$userID != actor.userID).all().map(\.readAt).max()
+    }
+
+    /// Records that the actor has read the thread up to `now`, and tells the others.
+    func markRead(_ thread: Thread, at now: Date = Date()) async throws {
+        let engagementID = thread.engagement.id!
+        if let read = try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
+            .filter(\.$userID == actor.userID).first()
+        {
+            read.readAt = now
+            try await read.save(on: req.db)
+        } else {
+            let read = MessageRead()
+            read.organizationID = actor.organizationID
+            read.engagementID = engagementID
+            read.userID = actor.userID
+            read.readAt = now
+            do {
+                try await read.create(on: req.db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Opened in two tabs at once: the other one recorded it.
+            }
+        }
+        let others = try await members(thread).filter { $0 != actor.userID }
+        try await MessageRelay.publish(
+            MessageEvent(
+                kind: .read, engagementID: engagementID, messageID: nil, readerID: actor.userID, readAt: now,
+                recipients: others), req: req)
+    }
+
+    /// Marks read from the page's script, after a message arrived live.
+    func read(_ engagementID: UUID) async throws {
+        try await markRead(try await thread(engagementID))
+    }
+
+    /// Sends a message; the crisis card shows when the person's own words may mean danger
+    /// (`raisedAlert`).
+    func send(_ engagementID: UUID, body: String, now: Date = Date()) async throws -> (Message, raisedAlert: Bool) {
+        let thread = try await thread(engagementID)
+        let problems = MessageRules.problems(body: body)
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        let message = Message()
+        message.organizationID = actor.organizationID
+        message.engagementID = engagementID
+        message.participantID = thread.participant.id!
+        message.senderID = actor.userID
+        message.senderName = actor.user.displayName
+        message.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        message.createdAt = now
+        try await message.create(on: req.db)
+        try await people.audit(
+            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
+        try await markRead(thread, at: now)
+        let others = try await members(thread).filter { $0 != actor.userID }
+        try await MessageRelay.publish(
+            MessageEvent(
+                kind: .message, engagementID: engagementID, messageID: message.id, readerID: nil, readAt: nil,
+                recipients: others), req: req)
+        var raised = false
+        if thread.relation.isSelf {
+            let phrases = CrisisPhrases.matches(in: message.body)
+            if !phrases.isEmpty {
+                try await SafetyService(req: req, people: people).raise(
+                    thread.participant, source: .message, key: "message:\(message.id!.uuidString)", now: now)
+                raised = true
+            }
+        }
+        return (message, raised)
+    }
+
+    struct Summary: Sendable {
+        let engagement: Engagement
+        let participantName: String
+        let lastAt: Date?
+        let unread: Int
+    }
+
+    /// The actor's threads: the engagements of their own record, or those they coach, with
+    /// unread counts, the most recent first.
+    func threads(limit: Int = 100) async throws -> [Summary] {
+        var engagements: [Engagement] = []
+        if actor.role.hasOwnRecord {
+            if let own = try await scope.participants().filter(\.$user.$id == actor.userID).first() {
+                engagements = try await scope.engagements().filter(\.$participant.$id == own.id!).all()
+            }
+        } else if actor.role.isStaff {
+            let ids = try await scope.engagementCoaches().filter(\.$coach.$id == actor.userID).all(\.$engagement.$id)
+            if !ids.isEmpty {
+                engagements = try await scope.engagements().filter(\.$id ~~ ids)
+                    .filter(\.$status !~ [.completed, .closed]).all()
+            }
+        }
+        guard !engagements.isEmpty else { return [] }
+        let ids = engagements.map { $0.id! }
+        let names = Dictionary(
+            try await scope.participants().filter(\.$id ~~ Set(engagements.map { $0.$participant.id })).all()
+                .map { ($0.id!, $0.preferredName) }, uniquingKeysWith: { first, _ in first })
+        let reads = Dictionary(
+            try await MessageRead.query(on: req.db).filter(\.$engagementID ~~ ids).filter(\.$userID == actor.userID)
+                .all().map { ($0.engagementID, $0.readAt) }, uniquingKeysWith: { first, _ in first })
+        var summaries: [Summary] = []
+        for engagement in engagements {
+            let id = engagement.id!
+            let last = try await Message.query(on: req.db).filter(\.$engagementID == id)
+                .sort(\.$createdAt, .descending).first()
+            var unread = Message.query(on: req.db).filter(\.$engagementID == id).filter(\.$senderID != actor.userID)
+            if let read = reads[id] { unread = unread.filter(\.$createdAt > read) }
+            summaries.append(
+                Summary(
+                    engagement: engagement, participantName: names[engagement.$participant.id] ?? "",
+                    lastAt: last?.createdAt, unread: last == nil ? 0 : try await unread.count()))
+        }
+        return Array(
+            summaries.sorted {
+                ($0.lastAt ?? .distantPast, $0.participantName) > ($1.lastAt ?? .distantPast, $1.participantName)
+            }
+            .prefix(limit))
+    }
+
+    /// Deletes the messages older than each organization keeps them.
+    static func applyRetention(on db: any Database, now: Date = Date()) async throws -> Int {
+        var removed = 0
+        for setting in try await MessageSettings.query(on: db).filter(\.$retentionDays > 0).all() {
+            let cutoff = now.addingTimeInterval(-Double(setting.retentionDays) * 86_400)
+            let old = Message.query(on: db).filter(\.$organizationID == setting.organizationID)
+                .filter(\.$createdAt < cutoff)
+            removed += try await old.count()
+            try await old.delete()
+        }
+        return removed
+    }
+}
+
+/// Deletes messages past their organization's retention once an hour.
+final class MessageRetentionWorker: LifecycleHandler, Sendable {
+    private let task = BackgroundTask()
+
+    func didBootAsync(_ app: Application) async throws {
+        guard OutboxWorker.isServing(app) else { return }
+        let running = Task {
+            while !Task.isCancelled {
+                do {
+                    _ = try await MessageService.applyRetention(on: app.writeDB)
+                } catch {
+                    app.logger.warning("Removing old messages failed: \(String(reflecting: type(of: error)))")
+                }
+                try? await Task.sleep(nanoseconds: 3_600_000_000_000)
+            }
+        }
+        task.start(running)
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await task.stop()
+    }
+}
