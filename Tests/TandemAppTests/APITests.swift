@@ -239,7 +239,7 @@ struct APITests {
                     "/consents/{consentId}/revocation", "/consents/{consentId}/disclosures",
                     "/participants/{participantId}/disclosures", "/shared/{participantId}",
                     "/participants/{participantId}/data-export", "/alerts", "/alerts/{alertId}/acknowledgement",
-                    "/participants/{participantId}/help-requests",
+                    "/participants/{participantId}/help-requests", "/threads", "/threads/{engagementId}/messages",
                 ])
         }
     }

@@ -58,6 +58,34 @@ struct MessageTests {
         }
     }
 
+    @Test("the API lists conversations, reads and sends once per Idempotency-Key")
+    func api() async throws {
+        try await withTandem { app in
+            let w = try await ConsentPageTests.world(app)
+            let rosa = try await APIClient.signIn(app, w.rosaAccount)
+            let coach = try await APIClient.signIn(app, w.coach)
+            let path = "/threads/\(w.engagement.id!)/messages"
+            var headers = HTTPHeaders()
+            headers.add(name: "Idempotency-Key", value: "msg-1")
+            let (first, sent) = try await rosa.send(.POST, path, json: #"{"body":"Running late"}"#, headers: headers)
+            let (again, resent) = try await rosa.send(.POST, path, json: #"{"body":"Running late"}"#, headers: headers)
+            #expect(
+                first.status == .created && again.status == .created && sent["id"] as? String == resent["id"] as? String
+            )
+            #expect(try await Message.query(on: app.db).count() == 1)
+            let (_, threads) = try await coach.send(.GET, "/threads")
+            let items = try #require(threads["items"] as? [[String: Any]])
+            #expect(items.count == 1 && items[0]["unread"] as? Int == 1)
+            let (read, messages) = try await coach.send(.GET, path)
+            #expect(
+                read.status == .ok
+                    && (messages["items"] as? [[String: Any]])?.first?["body"] as? String == "Running late")
+            #expect(try await rosa.send(.POST, path, json: #"{"body":""}"#).0.status != .created)
+            let other = try await app.addMember(.coach, to: w.admin.organization, email: "other@example.org")
+            #expect(try await APIClient.signIn(app, other).send(.GET, path).0.status == .forbidden)
+        }
+    }
+
     @Test("crisis words in the person's own message show the card and raise an alert")
     func crisisWords() async throws {
         try await withTandem { app in

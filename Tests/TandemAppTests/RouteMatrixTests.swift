@@ -177,6 +177,7 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/consents/:consentId/disclosures": "{}",
         "POST /api/v1/alerts/:alertId/acknowledgement": #"{"note":"Called"}"#,
         "POST /api/v1/participants/:participantId/help-requests": "{}",
+        "POST /api/v1/threads/:engagementId/messages": #"{"body":"Hello"}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")

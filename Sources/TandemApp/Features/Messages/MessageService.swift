@@ -58,6 +58,16 @@ struct MessageService: ParticipantScopedService {
         return Opened(thread: thread, messages: messages.reversed(), othersReadAt: others.map(\.readAt).max())
     }
 
+    /// One message of a thread the actor is in (an API retry reads the message it sent).
+    func message(_ id: UUID, in engagementID: UUID) async throws -> Message {
+        _ = try await thread(engagementID)
+        guard
+            let message = try await Message.query(on: req.db).filter(\.$engagementID == engagementID)
+                .filter(\.$id == id).first()
+        else { throw ServiceError.notFound }
+        return message
+    }
+
     /// When anyone else in the thread last read it.
     func othersReadAt(_ engagementID: UUID) async throws -> Date? {
         _ = try await thread(engagementID)
