@@ -10,9 +10,24 @@
   var readForm = document.getElementById("read-form");
   var retry = 1000;
 
+  var unreadWaiting = false;
+
+  // Marks the thread read only while the page is in view; a tab in the background waits.
   function markRead() {
     if (!readForm || !window.fetch) { return; }
+    if (document.visibilityState === "hidden") { unreadWaiting = true; return; }
+    unreadWaiting = false;
     fetch(readForm.action, { method: "POST", body: new FormData(readForm), credentials: "same-origin" });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && unreadWaiting) { markRead(); }
+  });
+
+  // The newest message shown, to ask for what came after it.
+  function newest() {
+    var items = list.querySelectorAll("li[data-sent]");
+    return items.length ? items[items.length - 1].getAttribute("data-sent") : "";
   }
 
   function timeText(iso) {
@@ -29,6 +44,7 @@
     var item = document.createElement("li");
     item.className = "message" + (event.senderId === me ? " mine" : "");
     item.id = "m-" + event.id;
+    item.setAttribute("data-sent", event.sentAt);
     var meta = document.createElement("p");
     meta.className = "message-meta";
     var who = document.createElement("strong");
@@ -38,6 +54,14 @@
     meta.appendChild(who);
     meta.appendChild(document.createTextNode(" · "));
     meta.appendChild(when);
+    if (event.senderId === me && list.getAttribute("data-seen-label")) {
+      var mark = document.createElement("span");
+      mark.className = "seen";
+      mark.hidden = true;
+      mark.textContent = list.getAttribute("data-seen-label");
+      meta.appendChild(document.createTextNode(" · "));
+      meta.appendChild(mark);
+    }
     var body = document.createElement("p");
     body.className = "prewrap";
     body.textContent = event.body;
@@ -64,12 +88,18 @@
     if (event.readerId !== me) { seenUpTo(event.readAt); }
   }
 
-  // A read while the page was loading: ask once the socket is open.
+  // What happened while the page was loading or the socket was away: ask once it is open.
   function catchUp() {
     if (!window.fetch) { return; }
-    fetch("/messages/" + thread + "/receipt", { credentials: "same-origin" })
+    var since = newest();
+    fetch("/messages/" + thread + "/receipt" + (since ? "?since=" + encodeURIComponent(since) : ""),
+      { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (receipt) { if (receipt && receipt.othersReadAt) { seenUpTo(receipt.othersReadAt); } })
+      .then(function (receipt) {
+        if (!receipt) { return; }
+        (receipt.messages || []).forEach(add);
+        if (receipt.othersReadAt) { seenUpTo(receipt.othersReadAt); }
+      })
       .catch(function () {});
   }
 

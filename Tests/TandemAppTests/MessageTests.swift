@@ -51,6 +51,13 @@ struct MessageTests {
                     "\(account.email)")
             }
             #expect(try await Message.query(on: app.db).count() == 2)
+            // What a page asks for when its socket opens: the messages after its newest, read-only.
+            let receipt = try await rosa.get(thread + "/receipt?since=2000-01-01T00:00:00.000Z").body.string
+            #expect(receipt.contains("Can we move Thursday?") && receipt.contains("othersReadAt"))
+            // Coaching that ended takes no new messages.
+            w.engagement.status = .completed
+            try await w.engagement.save(on: app.db)
+            #expect(try await rosa.post(thread, ["body": "Anyone?"], tokenFrom: thread).status == .conflict)
             let trail = try await AuditEvent.query(on: app.db).filter(\.$participantID == w.rosa.id!).all()
             #expect(trail.filter { $0.action == "message_thread.view" && $0.outcome == "denied" }.count == 8)
             #expect(

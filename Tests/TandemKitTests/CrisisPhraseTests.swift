@@ -12,7 +12,8 @@ struct CrisisPhraseTests {
         "thinking of cutting myself", "going to OD on purpose", "I can't go on like this",
         "Quiero morir", "me quiero matar", "Pienso en quitarme la vida", "no quiero vivir así",
         "tengo ganas de hacerme daño", "Estarían mejor sin mí", "voy a suicidarme", "Me siento suicida",
-        "I'm fine. But sometimes I wish I was dead.",
+        "I'm fine. But sometimes I wish I was dead.", "I don't want to be here anymore", "No, quiero morir",
+        "voy a matarme", "I can't go on like this anymore", "tengo ganas de hacerme daño",
     ]
 
     /// Ordinary talk, and saying the opposite: none of these raises it.
@@ -22,7 +23,9 @@ struct CrisisPhraseTests {
         "never want to die like my uncle did", "No quiero morir", "ya no quiero morir, quiero vivir",
         "Matar el tiempo leyendo", "I cut my hair myself", "Ran 5k, felt alive", "dead tired after work",
         "I could die laughing", "Overdose awareness day at the center", "Me muero de risa", "",
-        "Took my son to the doctor for his life insurance physical",
+        "Took my son to the doctor for his life insurance physical", "I want to take my life back",
+        "I can't go on the trip this weekend", "Voy a cortarme el pelo", "Mi mamá va a matarme si llego tarde",
+        "no me quiero morir", "No quiero hacerme daño",
     ]
 
     @Test("raises the alert for each concerning phrase", arguments: concerning)
@@ -38,6 +41,7 @@ struct CrisisPhraseTests {
     @Test("names the phrases found, once each")
     func names() {
         #expect(CrisisPhrases.matches(in: "I want to die. I want to die. Suicidal.") == ["want to die", "suicidal"])
+        #expect(CrisisPhrases.normalized("No, quiero morir.") == ["no", "|", "quiero", "morir", "|"])
     }
 
     @Test("every phrase of the list is written as the matcher reads text")

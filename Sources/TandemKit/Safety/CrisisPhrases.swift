@@ -22,7 +22,7 @@ public enum CrisisPhrases {
 
     public static let english: [Phrase] = [
         Phrase("kill myself"), Phrase("killing myself"), Phrase("end my life"), Phrase("ending my life"),
-        Phrase("take my own life"), Phrase("taking my own life"), Phrase("take my life"),
+        Phrase("take my own life"), Phrase("taking my own life"),
         Phrase("want to die", negatable: true), Phrase("wanna die", negatable: true),
         Phrase("wish i was dead"), Phrase("wish i were dead"), Phrase("better off dead"),
         Phrase("better off without me"), Phrase("no reason to live"), Phrase("nothing to live for"),
@@ -31,23 +31,28 @@ public enum CrisisPhrases {
         Phrase("commit suicide"), Phrase("committing suicide"), Phrase("thinking about suicide"),
         Phrase("hurt myself"), Phrase("hurting myself"), Phrase("harm myself"), Phrase("harming myself"),
         Phrase("cut myself"), Phrase("cutting myself"), Phrase("overdose on purpose"),
-        Phrase("od on purpose"), Phrase("not be here anymore"), Phrase("say goodbye to everyone"),
-        Phrase("cant go on"), Phrase("can not go on"), Phrase("cannot go on"),
+        Phrase("od on purpose"), Phrase("not be here anymore"), Phrase("dont want to be here anymore"),
+        Phrase("say goodbye to everyone"), Phrase("cant go on like this"), Phrase("cant go on anymore"),
+        Phrase("cannot go on like this"), Phrase("cannot go on anymore"), Phrase("can not go on anymore"),
     ]
 
     public static let spanish: [Phrase] = [
-        Phrase("matarme"), Phrase("me quiero matar"), Phrase("quitarme la vida"), Phrase("acabar con mi vida"),
+        Phrase("quiero matarme"), Phrase("voy a matarme"), Phrase("pienso en matarme"), Phrase("me quiero matar"),
+        Phrase("me voy a matar"), Phrase("quitarme la vida"), Phrase("acabar con mi vida"),
         Phrase("terminar con mi vida"), Phrase("quiero morir", negatable: true),
         Phrase("quiero morirme", negatable: true),
         Phrase("me quiero morir", negatable: true), Phrase("no quiero vivir"), Phrase("no quiero seguir viviendo"),
-        Phrase("suicidarme"), Phrase("suicida"), Phrase("pienso en el suicidio"), Phrase("hacerme dano"),
-        Phrase("lastimarme"), Phrase("cortarme"), Phrase("estarian mejor sin mi"), Phrase("mejor muerto"),
+        Phrase("suicidarme"), Phrase("suicida"), Phrase("pienso en el suicidio"),
+        Phrase("hacerme dano", negatable: true), Phrase("quiero lastimarme"), Phrase("voy a lastimarme"),
+        Phrase("quiero cortarme"), Phrase("estarian mejor sin mi"), Phrase("mejor muerto"),
         Phrase("mejor muerta"), Phrase("no tengo razon para vivir"), Phrase("no puedo mas con la vida"),
         Phrase("sobredosis a proposito"), Phrase("despedirme de todos"),
     ]
 
     /// Words that, right before a negatable phrase, turn it around.
-    static let negations: Set<String> = ["dont", "do not", "never", "no longer", "no", "nunca", "ya no"]
+    static let negations: Set<String> = [
+        "dont", "do not", "never", "no longer", "no", "nunca", "ya no", "no me", "no quiero",
+    ]
 
     static let all: [Phrase] = english + spanish
 
@@ -80,7 +85,8 @@ public enum CrisisPhrases {
     public static func isConcerning(_ text: String) -> Bool { !matches(in: text).isEmpty }
 
     /// Lower case, without accents or apostrophes, words of letters and digits only:
-    /// "Don’t" and "dont", "daño" and "dano" read the same.
+    /// "Don’t" and "dont", "daño" and "dano" read the same. Punctuation between words stays
+    /// as "|", so a "no" before a comma does not turn the next sentence around.
     static func normalized(_ text: String) -> [String] {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
@@ -90,9 +96,14 @@ public enum CrisisPhrases {
             if scalar == "'" || scalar == "\u{2019}" || scalar == "`" { continue }
             if CharacterSet.alphanumerics.contains(scalar) {
                 current.unicodeScalars.append(scalar)
-            } else if !current.isEmpty {
+                continue
+            }
+            if !current.isEmpty {
                 words.append(current)
                 current = ""
+            }
+            if ".,;:!?¡¿".unicodeScalars.contains(scalar), let last = words.last, last != "|" {
+                words.append("|")
             }
         }
         if !current.isEmpty { words.append(current) }

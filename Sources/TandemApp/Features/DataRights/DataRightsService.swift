@@ -116,6 +116,14 @@ struct DataRightsService: ParticipantScopedService {
                 .set(\.$signedName, to: "").set(\.$purposeNote, to: "").set(\.$recipientName, to: "").update()
             try await Disclosure.query(on: db).filter(\.$participantID == participantID)
                 .set(\.$recipientName, to: "").update()
+            // Their messages lose their words and their name; the coaches' keep their words,
+            // which are about this person alone.
+            if let userID {
+                try await Message.query(on: db).filter(\.$participantID == participantID)
+                    .filter(\.$senderID == userID).set(\.$body, to: "").set(\.$senderName, to: label).update()
+            }
+            try await SafetyAlert.query(on: db).filter(\.$participantID == participantID).set(\.$note, to: "")
+                .update()
             try await ParticipantPlace.query(on: db).filter(\.$participantID == participantID).delete()
             try await OneTimeLink.query(on: db).filter(\.$participant.$id == participantID).delete()
         }

@@ -82,6 +82,11 @@ struct PersonalData: Encodable, Sendable {
         let date, reachOut: String
     }
 
+    struct MessageRow: Encodable, Sendable {
+        let sentAt: Date
+        let sender, body: String
+    }
+
     struct ConsentRow: Encodable, Sendable {
         let recipient, recipientKind: String
         let categories: [String]
@@ -125,6 +130,8 @@ struct PersonalData: Encodable, Sendable {
     let recoveryCapitalAssessments: [AssessmentRow]
     let outreachAttempts: [OutreachRow]
     let checkInReachOuts: [CheckInReachOut]
+    /// The messages of the person's conversations with their coaches.
+    let messages: [MessageRow]
     let appointments: [AppointmentRow]
     let referrals: [ReferralRow]
     let consents: [ConsentRow]
@@ -202,6 +209,10 @@ struct PersonalData: Encodable, Sendable {
             checkInReachOuts: try await CheckIn.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participant.$id == id).filter(\.$reachOut != .none).sort(\.$localDate).all().map {
                     CheckInReachOut(date: $0.localDate, reachOut: $0.reachOut.rawValue)
+                },
+            messages: try await Message.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    MessageRow(sentAt: $0.createdAt, sender: $0.senderName, body: $0.body)
                 },
             appointments: try await Appointment.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participantID == id).sort(\.$startsAt).all().map {

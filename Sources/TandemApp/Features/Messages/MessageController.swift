@@ -118,15 +118,20 @@ struct MessageController: RouteCollection {
 
     struct Receipt: Content {
         let othersReadAt: Date?
+        let messages: [MessageRelay.LiveMessage]
     }
 
-    /// When the others last read the thread: the page asks once its socket is open, so a read
-    /// that happened while it was loading still shows.
+    /// When the others last read the thread and the messages after `since`: the page asks
+    /// once its socket is open, so nothing that happened while it loaded or reconnected is
+    /// missed. Reading only: nothing is marked read.
     @Sendable func receipt(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
-        let readAt = try await MessageService(req, actor: signedIn.actor).othersReadAt(try req.id("engagementID"))
+        let since = req.query[String.self, at: "since"].flatMap(MessageRelay.date)
+        let (readAt, messages) = try await MessageService(req, actor: signedIn.actor).catchUp(
+            try req.id("engagementID"), since: since)
         let response = Response(status: .ok)
-        try response.content.encode(Receipt(othersReadAt: readAt), using: MessageRelay.jsonEncoder)
+        try response.content.encode(
+            Receipt(othersReadAt: readAt, messages: messages.map(MessageRelay.live)), using: MessageRelay.jsonEncoder)
         return response
     }
 
@@ -146,26 +151,51 @@ struct MessageController: RouteCollection {
     /// Only a signed-in page of this site may open the socket: the session cookie says who,
     /// and the Origin must be this site's own, so another site cannot open it in their name.
     @Sendable static func shouldUpgrade(_ req: Request) async throws -> HTTPHeaders? {
-        guard let host = req.headers.first(name: .host)?.lowercased() else { return nil }
+        // This site is the configured address when there is one (a proxy may rewrite Host).
+        let site = req.tandem.settings.baseURL.flatMap(URL.init(string:)).flatMap(Self.hostAndPort)
+        guard let host = site ?? req.headers.first(name: .host)?.lowercased() else { return nil }
         if let origin = req.headers.first(name: .origin) {
-            guard let url = URL(string: origin), let originHost = url.host?.lowercased(),
-                host == originHost + (url.port.map { ":\($0)" } ?? "")
-            else { return nil }
+            guard URL(string: origin).flatMap(Self.hostAndPort) == host else { return nil }
         }
         guard await req.optionalSignedIn() != nil else { return nil }
         return [:]
     }
 
+    static func hostAndPort(_ url: URL) -> String? {
+        url.host.map { $0.lowercased() + (url.port.map { ":\($0)" } ?? "") }
+    }
+
+    /// Keeps the socket only while its session lasts: checked every minute, so signing out,
+    /// the idle or absolute timeout, or a password change (which ends sessions) closes it.
     @Sendable static func onUpgrade(_ req: Request, _ socket: WebSocket) async {
-        guard let signedIn = await req.optionalSignedIn() else {
+        guard let signedIn = await req.optionalSignedIn(), let sessionID = req.webSession?.id else {
             try? await socket.close()
             return
         }
         let hub = req.tandem.hub
         let user = signedIn.userID
-        await hub.add(socket, for: user)
+        let settings = req.tandem.settings
+        let db = req.db
+        socket.pingInterval = .seconds(30)
+        await hub.add(socket, for: user, in: signedIn.organizationID)
         socket.onClose.whenComplete { _ in
             Task { await hub.remove(socket, for: user) }
+        }
+        Task {
+            while !socket.isClosed {
+                try? await Task.sleep(nanoseconds: 60_000_000_000)
+                let session = try? await WebSession.find(sessionID, on: db)
+                let now = Date()
+                let alive =
+                    session.map {
+                        now.timeIntervalSince($0.lastSeenAt) <= TimeInterval(settings.sessionIdleMinutes * 60)
+                            && now.timeIntervalSince($0.createdAt) <= TimeInterval(settings.sessionAbsoluteHours * 3600)
+                    } ?? false
+                if !alive {
+                    await hub.remove(socket, for: user)
+                    try? await socket.close()
+                }
+            }
         }
     }
 

@@ -5,10 +5,15 @@ import Vapor
 /// belong to. Events reach it from this process (SQLite) or from PostgreSQL's LISTEN (every
 /// process hears every other's NOTIFY), and it pushes each to its recipients' sockets here.
 actor MessageHub {
-    private var sockets: [UUID: [ObjectIdentifier: WebSocket]] = [:]
+    private struct Entry {
+        let socket: WebSocket
+        let organizationID: UUID
+    }
 
-    func add(_ socket: WebSocket, for user: UUID) {
-        sockets[user, default: [:]][ObjectIdentifier(socket)] = socket
+    private var sockets: [UUID: [ObjectIdentifier: Entry]] = [:]
+
+    func add(_ socket: WebSocket, for user: UUID, in organizationID: UUID) {
+        sockets[user, default: [:]][ObjectIdentifier(socket)] = Entry(socket: socket, organizationID: organizationID)
     }
 
     func remove(_ socket: WebSocket, for user: UUID) {
@@ -19,13 +24,25 @@ actor MessageHub {
     /// How many sockets are open here.
     var count: Int { sockets.values.reduce(0) { $0 + $1.count } }
 
-    /// Sends `text` to every socket of `users` open in this process.
-    func deliver(_ text: String, to users: [UUID]) {
+    func hasAny(_ users: [UUID], in organizationID: UUID) -> Bool {
+        users.contains { sockets[$0]?.values.contains { $0.organizationID == organizationID } == true }
+    }
+
+    /// Sends `text` to the sockets of `users` open here for that organization.
+    func deliver(_ text: String, to users: [UUID], in organizationID: UUID) {
         for user in users {
-            for socket in sockets[user]?.values ?? [:].values where !socket.isClosed {
-                socket.send(text)
+            for entry in sockets[user]?.values ?? [:].values
+            where entry.organizationID == organizationID && !entry.socket.isClosed {
+                entry.socket.send(text)
             }
         }
+    }
+
+    /// At shutdown: an open socket would otherwise hold the server up.
+    func closeAll() async {
+        let open = sockets.values.flatMap { $0.values.map(\.socket) }
+        sockets = [:]
+        for socket in open { try? await socket.close() }
     }
 }
 
@@ -37,6 +54,7 @@ struct MessageEvent: Codable, Sendable {
     }
 
     let kind: Kind
+    let organizationID: UUID
     let engagementID: UUID
     /// The message sent (for `message`).
     let messageID: UUID?

@@ -13,6 +13,16 @@ enum MessageRelay {
         "tandem_messages_" + (settings.databaseSchema ?? "public").filter { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
+    /// Publishes without failing the request: what was sent is stored either way, and pages
+    /// catch up when their socket opens again.
+    static func publishQuietly(_ event: MessageEvent, req: Request) async {
+        do {
+            try await publish(event, req: req)
+        } catch {
+            req.logger.warning("Relaying a message event failed: \(String(reflecting: type(of: error)))")
+        }
+    }
+
     static func publish(_ event: MessageEvent, req: Request) async throws {
         let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
         if req.tandem.settings.usesPostgres, let sql = req.db as? any SQLDatabase {
@@ -25,23 +35,21 @@ enum MessageRelay {
     /// Turns an event into what the browsers of its recipients in this process receive.
     static func deliver(_ event: MessageEvent, app: Application) async {
         let hub = app.tandem.hub
+        guard await hub.hasAny(event.recipients, in: event.organizationID) else { return }
         switch event.kind {
         case .message:
             guard let id = event.messageID,
                 let message = try? await Message.query(on: app.db).filter(\.$id == id).first()
             else { return }
-            let live = LiveMessage(
-                type: "message", engagementId: message.engagementID.uuidString, id: id.uuidString,
-                senderId: message.senderID.uuidString, senderName: message.senderName, body: message.body,
-                sentAt: message.createdAt)
+            let live = Self.live(message)
             guard let text = try? String(decoding: encoder.encode(live), as: UTF8.self) else { return }
-            await hub.deliver(text, to: event.recipients)
+            await hub.deliver(text, to: event.recipients, in: event.organizationID)
         case .read:
             guard let reader = event.readerID, let at = event.readAt else { return }
             let live = LiveRead(
                 type: "read", engagementId: event.engagementID.uuidString, readerId: reader.uuidString, readAt: at)
             guard let text = try? String(decoding: encoder.encode(live), as: UTF8.self) else { return }
-            await hub.deliver(text, to: event.recipients)
+            await hub.deliver(text, to: event.recipients, in: event.organizationID)
         }
     }
 
@@ -56,13 +64,26 @@ enum MessageRelay {
 
     static let jsonEncoder: JSONEncoder = encoder
 
-    /// Times to the millisecond, so a page compares a read with the messages it covers.
-    static func iso(_ date: Date) -> String {
-        date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    /// Times in UTC to the millisecond ("2026-11-29T22:55:01.123Z"), so a page compares a
+    /// read with the messages it covers and asks for what came after its newest.
+    static func iso(_ date: Date) -> String { formatter().string(from: date) }
+
+    static func date(_ text: String) -> Date? { formatter().date(from: text) }
+
+    private static func formatter() -> ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 
-    struct LiveMessage: Encodable {
+    static func live(_ message: Message) -> LiveMessage {
+        LiveMessage(
+            type: "message", engagementId: message.engagementID.uuidString, id: message.id!.uuidString,
+            senderId: message.senderID.uuidString, senderName: message.senderName, body: message.body,
+            sentAt: message.createdAt)
+    }
+
+    struct LiveMessage: Codable, Sendable {
         let type: String
         let engagementId: String
         let id: String
@@ -72,7 +93,7 @@ enum MessageRelay {
         let sentAt: Date
     }
 
-    struct LiveRead: Encodable {
+    struct LiveRead: Codable, Sendable {
         let type: String
         let engagementId: String
         let readerId: String
@@ -98,14 +119,19 @@ final class MessageListener: LifecycleHandler, Sendable {
                     let connection = try await PostgresConnection.connect(
                         on: app.eventLoopGroup.next(), configuration: configuration, id: 0x4D45_5353, logger: logger)
                     attempt = 0
-                    defer { Task { try? await connection.close() } }
-                    let notifications = try await connection.listen(channel)
-                    for try await notification in notifications {
-                        guard
-                            let event = try? JSONDecoder().decode(
-                                MessageEvent.self, from: Data(notification.payload.utf8))
-                        else { continue }
-                        await MessageRelay.deliver(event, app: app)
+                    do {
+                        let notifications = try await connection.listen(channel)
+                        for try await notification in notifications {
+                            guard
+                                let event = try? JSONDecoder().decode(
+                                    MessageEvent.self, from: Data(notification.payload.utf8))
+                            else { continue }
+                            await MessageRelay.deliver(event, app: app)
+                        }
+                        try? await connection.close()
+                    } catch {
+                        try? await connection.close()
+                        throw error
                     }
                 } catch {
                     if Task.isCancelled { break }
@@ -120,6 +146,7 @@ final class MessageListener: LifecycleHandler, Sendable {
     }
 
     func shutdownAsync(_ app: Application) async {
+        await app.tandem.hub.closeAll()
         await task.stop()
     }
 }

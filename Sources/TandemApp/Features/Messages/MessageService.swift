@@ -53,9 +53,8 @@ struct MessageService: ParticipantScopedService {
         try await markRead(thread, at: now)
         try await people.audit(
             "message_thread.view", participant: thread.participant.id, subjectType: "engagement", subject: engagementID)
-        let others = try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
-            .filter(\.$userID != actor.userID).all()
-        return Opened(thread: thread, messages: messages.reversed(), othersReadAt: others.map(\.readAt).max())
+        return Opened(
+            thread: thread, messages: messages.reversed(), othersReadAt: try await othersReadAt(thread))
     }
 
     /// One message of a thread the actor is in (an API retry reads the message it sent).
@@ -68,11 +67,28 @@ struct MessageService: ParticipantScopedService {
         return message
     }
 
-    /// When anyone else in the thread last read it.
-    func othersReadAt(_ engagementID: UUID) async throws -> Date? {
-        _ = try await thread(engagementID)
-        return try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
-            .filter(\.$userID != actor.userID).all().map(\.readAt).max()
+    /// When the other side last read the thread: for the person, any of their coaches; for a
+    /// coach, the person (another coach opening it is not the person having seen it).
+    func othersReadAt(_ thread: Thread) async throws -> Date? {
+        var query = MessageRead.query(on: req.db).filter(\.$engagementID == thread.engagement.id!)
+        if thread.relation.isSelf {
+            query = query.filter(\.$userID != actor.userID)
+        } else {
+            guard let person = thread.participant.$user.id else { return nil }
+            query = query.filter(\.$userID == person)
+        }
+        return try await query.all().map(\.readAt).max()
+    }
+
+    /// The receipt and the messages a page has not shown yet (sent after `since`), read when
+    /// its socket opens so nothing sent while it was loading or reconnecting is missed.
+    func catchUp(_ engagementID: UUID, since: Date?) async throws -> (Date?, [Message]) {
+        let thread = try await thread(engagementID)
+        var query = Message.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$engagementID == engagementID)
+        if let since { query = query.filter(\.$createdAt > since) }
+        let messages = try await query.sort(\.$createdAt, .descending).limit(200).all()
+        return (try await othersReadAt(thread), messages.reversed())
     }
 
     /// Records that the actor has read the thread up to `now`, and tells the others.
@@ -96,10 +112,10 @@ struct MessageService: ParticipantScopedService {
             }
         }
         let others = try await members(thread).filter { $0 != actor.userID }
-        try await MessageRelay.publish(
+        await MessageRelay.publishQuietly(
             MessageEvent(
-                kind: .read, engagementID: engagementID, messageID: nil, readerID: actor.userID, readAt: now,
-                recipients: others), req: req)
+                kind: .read, organizationID: actor.organizationID, engagementID: engagementID, messageID: nil,
+                readerID: actor.userID, readAt: now, recipients: others), req: req)
     }
 
     /// Marks read from the page's script, after a message arrived live.
@@ -111,6 +127,8 @@ struct MessageService: ParticipantScopedService {
     /// (`raisedAlert`).
     func send(_ engagementID: UUID, body: String, now: Date = Date()) async throws -> (Message, raisedAlert: Bool) {
         let thread = try await thread(engagementID)
+        // Coaching that ended has no one reading; the person is pointed to their open support.
+        guard thread.engagement.status.isOpen else { throw ServiceError.conflict("error_message_closed") }
         let problems = MessageRules.problems(body: body)
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         let message = Message()
@@ -122,14 +140,7 @@ struct MessageService: ParticipantScopedService {
         message.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         message.createdAt = now
         try await message.create(on: req.db)
-        try await people.audit(
-            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
-        try await markRead(thread, at: now)
-        let others = try await members(thread).filter { $0 != actor.userID }
-        try await MessageRelay.publish(
-            MessageEvent(
-                kind: .message, engagementID: engagementID, messageID: message.id, readerID: nil, readAt: nil,
-                recipients: others), req: req)
+        // Before anything else that could fail: the alert is what matters most.
         var raised = false
         if thread.relation.isSelf {
             let phrases = CrisisPhrases.matches(in: message.body)
@@ -139,6 +150,14 @@ struct MessageService: ParticipantScopedService {
                 raised = true
             }
         }
+        try await people.audit(
+            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
+        try await markRead(thread, at: now)
+        let others = try await members(thread).filter { $0 != actor.userID }
+        await MessageRelay.publishQuietly(
+            MessageEvent(
+                kind: .message, organizationID: actor.organizationID, engagementID: engagementID,
+                messageID: message.id, readerID: nil, readAt: nil, recipients: others), req: req)
         return (message, raised)
     }
 

@@ -19,7 +19,9 @@ struct SafetyService: ParticipantScopedService {
     func raise(_ participant: Participant, source: SafetyAlert.Source, key: String, now: Date = Date()) async throws
         -> SafetyAlert
     {
-        if let existing = try await SafetyAlert.query(on: req.db).filter(\.$sourceKey == key).first() {
+        if let existing = try await SafetyAlert.query(on: req.db)
+            .filter(\.$organizationID == participant.$organization.id).filter(\.$sourceKey == key).first()
+        {
             return existing
         }
         let alert = SafetyAlert()
@@ -41,14 +43,27 @@ struct SafetyService: ParticipantScopedService {
         }
         try await people.audit(
             "safety_alert.raise", participant: participant.id, subjectType: "safety_alert", subject: alert.id)
-        try await notify(alert)
+        // The alert stands on its own (the banner and /alerts show it); the e-mail is a nudge
+        // that must not undo it.
+        do {
+            try await notify(alert)
+        } catch {
+            req.logger.warning("Queueing the alert e-mails failed: \(String(reflecting: type(of: error)))")
+        }
         return alert
     }
 
-    /// The person's own "I need help now": an alert every time it is pressed.
+    /// The person's own "I need help now": an alert, or the one still open from pressing it
+    /// before (pressing again does not bury other people's alerts under copies).
     func helpNow(_ participantID: UUID) async throws -> SafetyAlert {
         let (participant, relation) = try await people.authorized(participantID, .view)
         guard relation.isSelf else { throw ServiceError.denied }
+        if let open = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participantID == participantID).filter(\.$source == .helpButton)
+            .filter(\.$acknowledgedAt == nil).first()
+        {
+            return open
+        }
         return try await raise(participant, source: .helpButton, key: "help_button:\(UUID().uuidString)")
     }
 
@@ -79,31 +94,49 @@ struct SafetyService: ParticipantScopedService {
         let name: String
     }
 
-    /// Alerts the actor should see: for the people they coach, or everyone's for supervisors
-    /// and admins; open ones first, then the last acknowledged.
-    func alerts(acknowledgedLimit: Int = 20) async throws -> (open: [OpenAlert], acknowledged: [OpenAlert]) {
-        guard actor.role.isStaff else { throw ServiceError.denied }
-        let open = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$acknowledgedAt == nil).sort(\.$createdAt).limit(500).all()
-        let done = try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$acknowledgedAt != nil).sort(\.$acknowledgedAt, .descending).limit(acknowledgedLimit * 5).all()
-        func visible(_ alerts: [SafetyAlert]) async throws -> [OpenAlert] {
-            var found: [OpenAlert] = []
-            for alert in alerts {
-                guard let (participant, relation) = try await scope.participantAndRelation(alert.participantID),
-                    ParticipantAccess.can(actor.role, .followUp, relation)
-                else { continue }
-                found.append(OpenAlert(alert: alert, name: participant.preferredName))
-            }
-            return found
-        }
-        return (try await visible(open), Array(try await visible(done).prefix(acknowledgedLimit)))
+    /// The people whose alerts the actor sees: for a coach, those of their engagements still
+    /// running (a former coach is no longer told); supervisors and admins see everyone's.
+    private func visibleParticipants() async throws -> Set<UUID>? {
+        guard actor.role == .coach else { return nil }
+        let ids = try await scope.engagementCoaches().filter(\.$coach.$id == actor.userID)
+            .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
+            .filter(Engagement.self, \.$status !~ [.completed, .closed]).all(Engagement.self, \.$participant.$id)
+        return Set(ids)
     }
 
-    /// How many open alerts the actor should see (the caseload's banner).
+    private func alertsQuery(_ visible: Set<UUID>?) -> QueryBuilder<SafetyAlert> {
+        var query = SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+        if let visible { query = query.filter(\.$participantID ~~ Array(visible)) }
+        return query
+    }
+
+    /// Alerts the actor should see: open ones, oldest first, then the last acknowledged.
+    func alerts(acknowledgedLimit: Int = 20) async throws -> (open: [OpenAlert], acknowledged: [OpenAlert]) {
+        guard actor.role.isStaff else { throw ServiceError.denied }
+        let visible = try await visibleParticipants()
+        if visible?.isEmpty == true { return ([], []) }
+        let open = try await alertsQuery(visible).filter(\.$acknowledgedAt == nil).sort(\.$createdAt).limit(1000).all()
+        let done = try await alertsQuery(visible).filter(\.$acknowledgedAt != nil)
+            .sort(\.$acknowledgedAt, .descending).limit(acknowledgedLimit).all()
+        let ids = Set((open + done).map(\.participantID))
+        let names =
+            ids.isEmpty
+            ? [:]
+            : Dictionary(
+                try await scope.participants().filter(\.$id ~~ Array(ids)).all().map { ($0.id!, $0.preferredName) },
+                uniquingKeysWith: { first, _ in first })
+        func named(_ alerts: [SafetyAlert]) -> [OpenAlert] {
+            alerts.map { OpenAlert(alert: $0, name: names[$0.participantID] ?? "") }
+        }
+        return (named(open), named(done))
+    }
+
+    /// How many open alerts the actor should see (the caseload's banner): one count query.
     func openCount() async throws -> Int {
         guard actor.role.isStaff else { return 0 }
-        return try await alerts(acknowledgedLimit: 0).open.count
+        let visible = try await visibleParticipants()
+        if visible?.isEmpty == true { return 0 }
+        return try await alertsQuery(visible).filter(\.$acknowledgedAt == nil).count()
     }
 
     /// Records who acknowledged an alert and when, with what they did; the first one counts.
@@ -113,6 +146,9 @@ struct SafetyService: ParticipantScopedService {
                 .filter(\.$id == id).first()
         else { throw ServiceError.notFound }
         _ = try await people.authorized(alert.participantID, .followUp)
+        if let visible = try await visibleParticipants(), !visible.contains(alert.participantID) {
+            throw ServiceError.denied
+        }
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         if note.unicodeScalars.count > 1000 { throw ServiceError.invalid([("note", "error_text_too_long")]) }
         if note.unicodeScalars.contains(where: ParticipantProfile.forbidden) {

@@ -101,18 +101,19 @@ extension SessionNoteController {
         var draft = SessionNoteDraft(date: today, participantIDs: [id.uuidString])
         // From an appointment ("write the session note" after the call): its day, times and way
         // of meeting, read through the same access check as the appointment's page.
-        if let appointmentID = req.query[String.self, at: "appointment"].flatMap(UUID.init(uuidString:)) {
+        if let appointmentID = req.query[String.self, at: "appointment"].flatMap(UUID.init(uuidString:)),
+            try await Appointment.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$id == appointmentID).filter(\.$participantID == id).first() != nil
+        {
             let detail = try await AppointmentService(req, actor: actor).appointment(appointmentID)
-            if detail.appointment.participantID == id {
-                let zone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
-                let start = AppointmentController.local(detail.appointment.startsAt, zone)
-                let end = AppointmentController.local(detail.appointment.endsAt, zone)
-                draft.date = start.day.description
-                draft.start = start.time.description
-                draft.end = end.time.description
-                draft.mode = detail.appointment.mode
-                draft.place = detail.appointment.place
-            }
+            let zone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
+            let start = AppointmentController.local(detail.appointment.startsAt, zone)
+            let end = AppointmentController.local(detail.appointment.endsAt, zone)
+            draft.date = start.day.description
+            draft.start = start.time.description
+            draft.end = end.time.description
+            draft.mode = detail.appointment.mode
+            draft.place = detail.appointment.place
         }
         return try await formPage(draft, personID: id, note: nil, actor: actor, req: req)
     }
