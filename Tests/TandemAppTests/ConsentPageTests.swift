@@ -137,6 +137,8 @@ struct ConsentPageTests {
             // Revoked: the mother, still signed in, is refused on her very next request.
             let list = try await rosaBrowser.get(new).body.string
             #expect(list.contains("Elena Mother") && list.contains("In force"))
+            // Her coaching team is named too: they see the record without a consent.
+            #expect(list.contains("id=\"coaching-team\"") && list.contains(w.coach.user.displayName))
             response = try await rosaBrowser.post(
                 "/consents/\(consent.id!)/revoke", [:], tokenFrom: new)
             #expect(response.status == .seeOther)

@@ -72,6 +72,9 @@ struct ConsentController: RouteCollection {
         let name: String
         let canManage: Bool
         let canExport: Bool
+        /// The coaches of the person's support in progress: they see the record without a
+        /// consent, as the person's coaching needs.
+        let coaches: [String]
         let rows: [Row]
         let revoked: Bool
     }
@@ -81,12 +84,17 @@ struct ConsentController: RouteCollection {
         let service = ConsentService(req, actor: signedIn.actor)
         let overview = try await service.overview(of: try req.id("participantID"))
         let today = service.today
+        var coaches: [String] = []
+        for summary in try await EngagementService(req, actor: signedIn.actor).summaries(of: overview.participant)
+        where summary.engagement.status.isOpen {
+            for coach in summary.coaches where !coaches.contains(coach.name) { coaches.append(coach.name) }
+        }
         return try await req.page(
             "consents/list", titleKey: "consents_title",
             ListBody(
                 participantID: overview.participant.id!.uuidString, name: overview.participant.preferredName,
                 canManage: ParticipantAccess.can(signedIn.role, .manageConsents, overview.relation),
-                canExport: ParticipantAccess.can(signedIn.role, .export, overview.relation),
+                canExport: ParticipantAccess.can(signedIn.role, .export, overview.relation), coaches: coaches,
                 rows: overview.consents.map {
                     Self.row($0, ended: overview.endedEngagements, today: today, req: req)
                 }, revoked: req.query[String.self, at: "revoked"] != nil))
