@@ -176,3 +176,12 @@ func element(_ id: String, in html: String) -> String? {
     guard let close = html[after...].range(of: "</") else { return nil }
     return String(html[after..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+extension TestBrowser {
+    /// A new browser already signed in as `account`.
+    static func signedIn(_ app: Application, _ account: Account) async throws -> TestBrowser {
+        let browser = TestBrowser(app)
+        try await browser.signIn(account)
+        return browser
+    }
+}

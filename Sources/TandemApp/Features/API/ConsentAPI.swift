@@ -39,7 +39,7 @@ extension APIHandler {
     func getConsent(_ input: Operations.getConsent.Input) async throws -> Operations.getConsent.Output {
         try await api { req, actor in
             let service = ConsentService(req, actor: actor)
-            let (consent, participant, _, _) = try await service.consent(
+            let (consent, participant, _) = try await service.consent(
                 try Self.uuid(input.path.consentId, "consentId"))
             let ended = try await service.endedEngagements(of: participant.id!)
             return .ok(.init(body: .json(Self.consent(consent, ended: ended, today: service.today))))
@@ -113,7 +113,7 @@ extension APIHandler {
             expiresOn: consent.expiresOn.isEmpty ? nil : consent.expiresOn,
             untilEngagementEnd: consent.expiresOn.isEmpty, signedName: consent.signedName, signedAt: consent.signedAt,
             inPerson: consent.inPerson, revokedAt: consent.revokedAt,
-            state: .init(rawValue: ConsentController.state(consent, ended: ended, today: today)) ?? .no_consent)
+            state: .init(rawValue: consent.state(endedEngagements: ended, today: today)) ?? .no_consent)
     }
 
     static func disclosed(_ view: DisclosureService.View, recipient: String) throws

@@ -31,19 +31,8 @@ struct ConsentController: RouteCollection {
         let outside: Bool
     }
 
-    /// How a consent stands today: in force, or the reason it no longer allows anything.
-    static func state(_ consent: ConsentRecord, ended: Set<UUID>, today: CalendarDate) -> String {
-        let decision = ConsentRules.decide(
-            [consent.terms(endedEngagements: ended)], recipient: consent.recipient,
-            category: consent.categories.first ?? .plan, purpose: nil, now: Date(), today: today)
-        switch decision {
-        case .allowed: return "in_force"
-        case .refused(let reason): return reason.rawValue
-        }
-    }
-
     static func row(_ consent: ConsentRecord, ended: Set<UUID>, today: CalendarDate, req: Request) -> Row {
-        let state = state(consent, ended: ended, today: today)
+        let state = consent.state(endedEngagements: ended, today: today)
         return Row(
             id: consent.id!.uuidString, recipient: consent.recipientName,
             recipientKind: req.t("consent_recipient_" + consent.recipientKind.rawValue),
@@ -211,7 +200,7 @@ struct ConsentController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
         let service = ConsentService(req, actor: signedIn.actor)
-        let (consent, participant, relation, _) = try await service.consent(try req.id("consentID"))
+        let (consent, participant, relation) = try await service.consent(try req.id("consentID"))
         let ended = try await service.endedEngagements(of: participant.id!)
         return try await req.page(
             "consents/show", titleKey: "consent_form_title",

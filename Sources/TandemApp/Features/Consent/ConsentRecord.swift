@@ -55,6 +55,18 @@ final class ConsentRecord: Model, @unchecked Sendable {
         }
     }
 
+    /// How the consent stands today: "in_force", or the reason it no longer allows anything
+    /// (a `ConsentDecision.Refusal`).
+    func state(endedEngagements: Set<UUID>, today: CalendarDate, now: Date = Date()) -> String {
+        switch ConsentRules.decide(
+            [terms(endedEngagements: endedEngagements)], recipient: recipient,
+            category: categories.first ?? .plan, purpose: nil, now: now, today: today)
+        {
+        case .allowed: return "in_force"
+        case .refused(let reason): return reason.rawValue
+        }
+    }
+
     /// The consent as the rules see it; `endedEngagements` holds the person's engagements
     /// that are completed or closed.
     func terms(endedEngagements: Set<UUID>) -> ConsentTerms {

@@ -166,16 +166,11 @@ struct ConsentService: ParticipantScopedService {
     }
 
     /// One consent, for its printable form.
-    func consent(_ id: UUID) async throws -> (ConsentRecord, Participant, ParticipantRelation, Bool) {
+    func consent(_ id: UUID) async throws -> (ConsentRecord, Participant, ParticipantRelation) {
         let consent = try await find(id)
         let (participant, relation) = try await people.authorized(consent.participantID, .viewDisclosures)
         try await audit("consent.view", consent)
-        let ended = try await endedEngagements(of: consent.participantID)
-        let inForce = ConsentRules.decide(
-            [consent.terms(endedEngagements: ended)], recipient: consent.recipient,
-            category: consent.categories.first ?? .plan, purpose: nil, now: Date(), today: today
-        ).isAllowed
-        return (consent, participant, relation, inForce)
+        return (consent, participant, relation)
     }
 
     /// The disclosures of the last three years (42 CFR §2.25), newest first.
