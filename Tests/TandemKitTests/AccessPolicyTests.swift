@@ -19,6 +19,9 @@ struct AccessPolicyTests {
         .viewReports: [.admin, .supervisor],
         .manageResources: [.admin, .supervisor, .coach],
         .importResources: [.admin, .supervisor],
+        .referHandoffs: [.partner],
+        .acceptHandoffs: [.admin, .supervisor],
+        .managePrograms: [.admin],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

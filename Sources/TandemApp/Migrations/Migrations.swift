@@ -36,5 +36,6 @@ enum TandemMigrations {
         M0031_CreateConsentsAndFamily(),
         M0032_CreateSafetyAlerts(),
         M0033_CreateMessages(),
+        M0034_CreateHandoffs(),
     ]
 }

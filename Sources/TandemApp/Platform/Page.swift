@@ -78,6 +78,7 @@ extension Request {
         if actor.role == .participant { items.append(("nav_check_in", "/check-in")) }
         if actor.role == .family { items.append(("nav_wellbeing", "/wellbeing")) }
         if actor.role == .family || actor.role == .partner { items.append(("nav_shared", "/shared")) }
+        if actor.can(.referHandoffs) || actor.can(.acceptHandoffs) { items.append(("nav_handoffs", "/handoffs")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewCaseloads) {
             items.append(("nav_alerts", "/alerts"))

@@ -19,6 +19,12 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case manageResources
     /// Import the directory from a CSV file (many entries at once).
     case importResources
+    /// Refer a person from a treatment center before discharge (a partner's liaison).
+    case referHandoffs
+    /// Accept or decline hand-offs, assigning a coach.
+    case acceptHandoffs
+    /// Publish online programs and record their payments.
+    case managePrograms
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -33,8 +39,12 @@ public enum AccessPolicy {
             return role == .admin
         case .viewCaseloads, .manageResources:
             return role.isStaff
-        case .reviewNotes, .exportBilling, .viewReports, .importResources:
+        case .reviewNotes, .exportBilling, .viewReports, .importResources, .acceptHandoffs:
             return role == .admin || role == .supervisor
+        case .referHandoffs:
+            return role == .partner
+        case .managePrograms:
+            return role == .admin
         }
     }
 

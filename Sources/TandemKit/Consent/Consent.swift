@@ -10,6 +10,8 @@ public enum ConsentCategory: String, Sendable, CaseIterable, Codable {
     case milestones
     case sessionSummaries = "session_summaries"
     case tripAndShiftLogs = "trip_and_shift_logs"
+    /// How a hand-off from a treatment center goes: whether each planned contact happened on time.
+    case handoffStatus = "handoff_status"
 }
 
 /// Why the information is shared; a view or export names its purpose, and only a consent

@@ -8,6 +8,7 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
     case reachOutRequested = "attention_reach_out"
     case missedAppointment = "attention_missed_appointment"
     case checkUpDue = "attention_check_up_due"
+    case aftercareOverdue = "attention_aftercare_overdue"
 
     /// The caseload's signal for an outreach reason.
     public init(_ reason: OutreachReason) {
@@ -16,6 +17,7 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
         case .reachOutRequested: self = .reachOutRequested
         case .missedAppointment: self = .missedAppointment
         case .checkUpDue: self = .checkUpDue
+        case .aftercareOverdue: self = .aftercareOverdue
         }
     }
 
@@ -26,6 +28,7 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
         case .reachOutRequested: .reachOutRequested
         case .missedAppointment: .missedAppointment
         case .checkUpDue: .checkUpDue
+        case .aftercareOverdue: .aftercareOverdue
         }
     }
 

@@ -11,6 +11,8 @@ public struct OutreachPolicy: Sendable, Equatable {
     public var reachOutRequests: Bool
     /// Days after an engagement completed when a check-up is due (e.g. 30, 90, 180).
     public var checkUpDays: [Int]
+    /// Days after discharge of the contacts planned for a hand-off from a treatment center.
+    public var aftercareDays: [Int]
 
     public static let noContactRange = 0...365
     public static let checkUpRange = 1...1095
@@ -19,12 +21,13 @@ public struct OutreachPolicy: Sendable, Equatable {
 
     public init(
         noContactDays: Int = 14, missedAppointments: Bool = true, reachOutRequests: Bool = true,
-        checkUpDays: [Int] = [30, 90, 180]
+        checkUpDays: [Int] = [30, 90, 180], aftercareDays: [Int] = AftercarePlan.defaultDays
     ) {
         self.noContactDays = noContactDays
         self.missedAppointments = missedAppointments
         self.reachOutRequests = reachOutRequests
         self.checkUpDays = checkUpDays
+        self.aftercareDays = aftercareDays
     }
 
     /// Check-up days as typed ("30, 90, 180"): whole days in range, each once, in order; nil
@@ -46,6 +49,8 @@ public enum OutreachReason: String, Sendable, CaseIterable, Codable {
     case missedAppointment = "missed_appointment"
     case reachOutRequested = "reach_out"
     case checkUpDue = "check_up_due"
+    /// A contact planned after a hand-off from a treatment center is past its day.
+    case aftercareOverdue = "aftercare_overdue"
 }
 
 /// What is known about one engagement when the rules are applied.
@@ -62,11 +67,13 @@ public struct OutreachFacts: Sendable {
     public var reachOutSince: Date?
     /// The latest outreach attempt, whatever its outcome.
     public var lastAttempt: Date?
+    /// The earliest due day of the hand-off contacts not yet made.
+    public var aftercareDueOn: CalendarDate?
 
     public init(
         status: EngagementStatus, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil,
         lastContact: Date? = nil, lastMissedAppointment: Date? = nil, reachOutSince: Date? = nil,
-        lastAttempt: Date? = nil
+        lastAttempt: Date? = nil, aftercareDueOn: CalendarDate? = nil
     ) {
         self.status = status
         self.startDate = startDate
@@ -75,6 +82,7 @@ public struct OutreachFacts: Sendable {
         self.lastMissedAppointment = lastMissedAppointment
         self.reachOutSince = reachOutSince
         self.lastAttempt = lastAttempt
+        self.aftercareDueOn = aftercareDueOn
     }
 }
 
@@ -108,6 +116,11 @@ public enum OutreachRules {
             } else if let start = facts.startDate, start.days(until: today) > policy.noContactDays {
                 found.append(.noRecentContact)
             }
+        }
+        // A planned aftercare contact is a promise to the person and the treatment center: it
+        // stays on the list until someone reaches them, quieted only while an attempt is fresh.
+        if facts.status.isOpen, !recentAttempt, let due = facts.aftercareDueOn, due < today {
+            found.append(.aftercareOverdue)
         }
         if facts.status == .completed, !recentAttempt, let due = checkUpDue(facts, policy: policy, today: today) {
             let attempted = facts.lastAttempt.map { CalendarDate($0, in: timeZone) >= due.date } ?? false

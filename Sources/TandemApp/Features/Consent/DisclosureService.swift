@@ -57,6 +57,17 @@ struct DisclosureService {
         return View(participant: participant, record: record)
     }
 
+    /// Whether a consent in force opens `category` of the person's record to the actor now.
+    /// When it does, the look is recorded as a disclosure of that category alone.
+    func disclose(_ category: ConsentCategory, of participantID: UUID, now: Date = Date()) async throws -> Bool {
+        guard let participant = try await participant(participantID) else { return false }
+        let allowed = try await allowed(for: participant, now: now).filter { $0.0 == category }
+        guard !allowed.isEmpty else { return false }
+        try await recordDisclosures(allowed, kind: .view, by: nil, now: now)
+        try await audit("disclosure.view", participant: participantID)
+        return true
+    }
+
     /// Prepares a document for the outside party a consent names, with the categories that
     /// consent allows for its purpose right now; checked against `export` for the actor.
     func export(_ consentID: UUID, now: Date = Date()) async throws -> (ConsentRecord, View) {

@@ -69,6 +69,14 @@ struct SharedRecord: Encodable, Sendable {
         let nextSteps: String
     }
 
+    struct ContactRow: Encodable, Sendable {
+        let what: String
+        let due: String
+        let timing: String
+        let timingKey: String
+        let made: String
+    }
+
     var categories: [String] = []
     var milestones: MilestoneSection?
     var checkIns: [CheckInRow]?
@@ -78,6 +86,9 @@ struct SharedRecord: Encodable, Sendable {
     var sessionSummaries: [NoteRow]?
     /// Trip and shift logs are kept by sober escorts and companions; none are recorded yet.
     var tripAndShiftLogs: [String]?
+    /// The contacts planned after a hand-off from a treatment center, and whether each
+    /// happened on time.
+    var handoffStatus: [ContactRow]?
     /// Pages need a few flags to lay the sections out; documents for download leave them out.
     var pageHints = true
 
@@ -86,7 +97,7 @@ struct SharedRecord: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case categories, milestones, checkIns, recoveryCapital, meetingAttendance, plan, sessionSummaries,
-            tripAndShiftLogs, hasMilestones, hasPlan, shows
+            tripAndShiftLogs, handoffStatus, hasMilestones, hasPlan, shows
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -99,6 +110,7 @@ struct SharedRecord: Encodable, Sendable {
         try c.encodeIfPresent(plan, forKey: .plan)
         try c.encodeIfPresent(sessionSummaries, forKey: .sessionSummaries)
         try c.encodeIfPresent(tripAndShiftLogs, forKey: .tripAndShiftLogs)
+        try c.encodeIfPresent(handoffStatus, forKey: .handoffStatus)
         guard pageHints else { return }
         try c.encode(hasMilestones, forKey: .hasMilestones)
         try c.encode(hasPlan, forKey: .hasPlan)
@@ -166,9 +178,25 @@ struct SharedRecord: Encodable, Sendable {
                 record.sessionSummaries = try await notes(of: id, organizationID: organizationID, req: req)
             case .tripAndShiftLogs:
                 record.tripAndShiftLogs = []
+            case .handoffStatus:
+                let contacts = try await HandoffContact.query(on: req.db).filter(\.$organizationID == organizationID)
+                    .filter(\.$participantID == id).sort(\.$handoffID).sort(\.$sequence).all()
+                record.handoffStatus = contacts.map { contactRow($0, today: today, zone: zone, req: req) }
             }
         }
         return record
+    }
+
+    /// One planned hand-off contact as a person, a coach or a consented liaison reads it.
+    static func contactRow(_ contact: HandoffContact, today: CalendarDate, zone: TimeZone, req: Request) -> ContactRow {
+        let timing = contact.timing(today: today, in: zone)
+        return ContactRow(
+            what: contact.kind == AftercarePlan.Kind.introduction.rawValue
+                ? req.t("handoff_contact_introduction")
+                : req.t("handoff_contact_aftercare", ["n": "\(contact.sequence)"]),
+            due: CalendarDate(contact.dueOn)?.written(req.messages) ?? contact.dueOn,
+            timing: req.t("handoff_timing_" + timing.rawValue), timingKey: timing.rawValue,
+            made: contact.completedAt.map { CalendarDate($0, in: zone).written(req.messages) } ?? "")
     }
 
     private static func attendance(of id: UUID, organizationID: UUID, req: Request) async throws -> [AttendanceRow] {

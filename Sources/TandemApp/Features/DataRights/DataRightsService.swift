@@ -67,6 +67,10 @@ struct DataRightsService: ParticipantScopedService {
             }
             try await CheckIn.query(on: db).filter(\.$participant.$id == participantID).set(\.$wentWell, to: "")
                 .update()
+            // The referral from a treatment center named and described the person.
+            try await Handoff.query(on: db).filter(\.$participantID == participantID)
+                .set(\.$preferredName, to: label).set(\.$phone, to: "").set(\.$email, to: "").set(\.$notes, to: "")
+                .set(\.$consentSignedName, to: "").update()
             try await FamilyCheckIn.query(on: db).filter(\.$participantID == participantID).set(\.$note, to: "")
                 .update()
             try await RecoveryPlanVersion.query(on: db).filter(\.$participant.$id == participantID)

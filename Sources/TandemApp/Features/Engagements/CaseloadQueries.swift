@@ -20,7 +20,8 @@ extension TenantScope {
         // and the goals their plan's latest version (recovery_plan_versions_number).
         // The outreach rules read the latest missed appointment (appointments_missed), the
         // latest open request to reach out, and the latest outreach attempt
-        // (outreach_attempts_participant): each a seek in the person's own rows.
+        // (outreach_attempts_participant) and the earliest hand-off contact still to make
+        // (handoff_contacts_open): each a seek in the person's own rows.
         let columns = """
             SELECT e.id, e.participant_id, p.preferred_name, e.service_type, e.status, e.start_date, e.end_date, \
             e.last_contact_at, \
@@ -30,6 +31,8 @@ extension TenantScope {
             (SELECT MAX(m.ends_at) FROM appointments m WHERE m.participant_id = p.id AND m.status = 'missed') \
             AS last_missed, \
             (SELECT MAX(o.created_at) FROM outreach_attempts o WHERE o.participant_id = p.id) AS last_attempt, \
+            (SELECT MIN(h.due_on) FROM handoff_contacts h WHERE h.participant_id = p.id AND h.completed_at IS NULL) \
+            AS aftercare_due, \
             (SELECT a.total FROM recovery_capital_assessments a WHERE a.participant_id = p.id \
             AND a.status = 'completed' ORDER BY a.completed_on DESC, a.created_at DESC LIMIT 1) AS barc_latest, \
             (SELECT b.total FROM recovery_capital_assessments b WHERE b.participant_id = p.id \
@@ -85,7 +88,8 @@ extension TenantScope {
                 endDate: CalendarDate(try row.decode(column: "end_date", as: String.self)), lastContact: lastContact,
                 lastMissedAppointment: try row.decode(column: "last_missed", as: Date?.self),
                 reachOutSince: try row.decode(column: "reach_out_since", as: Date?.self),
-                lastAttempt: try row.decode(column: "last_attempt", as: Date?.self))
+                lastAttempt: try row.decode(column: "last_attempt", as: Date?.self),
+                aftercareDueOn: try row.decode(column: "aftercare_due", as: String?.self).flatMap(CalendarDate.init))
             rows.append(
                 EngagementService.CaseloadRow(
                     engagementID: try row.uuid("id"),

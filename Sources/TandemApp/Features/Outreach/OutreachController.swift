@@ -137,7 +137,8 @@ struct OutreachController: RouteCollection {
         let missedAppointments: Bool
         let reachOutRequests: Bool
         let checkUpDays: String
-        let saved: Bool
+        let aftercareDays: String
+        var saved: Bool
     }
 
     @Sendable func settingsForm(req: Request) async throws -> Response {
@@ -148,7 +149,8 @@ struct OutreachController: RouteCollection {
             SettingsBody(
                 noContactDays: String(policy.noContactDays), missedAppointments: policy.missedAppointments,
                 reachOutRequests: policy.reachOutRequests,
-                checkUpDays: policy.checkUpDays.map(String.init).joined(separator: ", "), saved: false))
+                checkUpDays: policy.checkUpDays.map(String.init).joined(separator: ", "),
+                aftercareDays: policy.aftercareDays.map(String.init).joined(separator: ", "), saved: false))
     }
 
     struct SettingsForm: Content {
@@ -156,6 +158,7 @@ struct OutreachController: RouteCollection {
         var missed_appointments: String?
         var reach_out_requests: String?
         var check_up_days: String?
+        var aftercare_days: String?
     }
 
     @Sendable func saveSettings(req: Request) async throws -> Response {
@@ -163,18 +166,18 @@ struct OutreachController: RouteCollection {
         let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
         let input = OutreachService.PolicyInput(
             noContactDays: form.no_contact_days ?? "", missedAppointments: form.missed_appointments != nil,
-            reachOutRequests: form.reach_out_requests != nil, checkUpDays: form.check_up_days ?? "")
-        let body = SettingsBody(
+            reachOutRequests: form.reach_out_requests != nil, checkUpDays: form.check_up_days ?? "",
+            aftercareDays: form.aftercare_days ?? AftercarePlan.defaultDays.map(String.init).joined(separator: ", "))
+        var body = SettingsBody(
             noContactDays: input.noContactDays, missedAppointments: input.missedAppointments,
-            reachOutRequests: input.reachOutRequests, checkUpDays: input.checkUpDays, saved: true)
+            reachOutRequests: input.reachOutRequests, checkUpDays: input.checkUpDays,
+            aftercareDays: input.aftercareDays, saved: true)
         do {
             _ = try await OutreachService(req, actor: signedIn.actor).savePolicy(input)
         } catch ServiceError.invalid(let problems) {
+            body.saved = false
             return try await req.page(
-                "admin/outreach", titleKey: "outreach_settings_title",
-                SettingsBody(
-                    noContactDays: body.noContactDays, missedAppointments: body.missedAppointments,
-                    reachOutRequests: body.reachOutRequests, checkUpDays: body.checkUpDays, saved: false),
+                "admin/outreach", titleKey: "outreach_settings_title", body,
                 errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
         return try await req.page("admin/outreach", titleKey: "outreach_settings_title", body)

@@ -13,6 +13,8 @@ final class OutreachSettings: Model, @unchecked Sendable {
     @Field(key: "reach_out_requests") var reachOutRequests: Bool
     /// Comma-separated days after completion.
     @Field(key: "check_up_days") var checkUpDays: String
+    /// Comma-separated days after discharge of a hand-off's aftercare contacts.
+    @Field(key: "aftercare_days") var aftercareDays: String
 
     init() {}
 
@@ -24,7 +26,8 @@ final class OutreachSettings: Model, @unchecked Sendable {
     var policy: OutreachPolicy {
         OutreachPolicy(
             noContactDays: noContactDays, missedAppointments: missedAppointments, reachOutRequests: reachOutRequests,
-            checkUpDays: OutreachPolicy.parseCheckUpDays(checkUpDays) ?? [])
+            checkUpDays: OutreachPolicy.parseCheckUpDays(checkUpDays) ?? [],
+            aftercareDays: AftercarePlan.parseDays(aftercareDays) ?? AftercarePlan.defaultDays)
     }
 
     func apply(_ policy: OutreachPolicy) {
@@ -32,6 +35,7 @@ final class OutreachSettings: Model, @unchecked Sendable {
         missedAppointments = policy.missedAppointments
         reachOutRequests = policy.reachOutRequests
         checkUpDays = policy.checkUpDays.map(String.init).joined(separator: ", ")
+        aftercareDays = policy.aftercareDays.map(String.init).joined(separator: ", ")
     }
 }
 

@@ -22,6 +22,7 @@ struct OutreachService: ParticipantScopedService {
         var missedAppointments: Bool
         var reachOutRequests: Bool
         var checkUpDays: String
+        var aftercareDays: String = AftercarePlan.defaultDays.map(String.init).joined(separator: ", ")
     }
 
     func savePolicy(_ input: PolicyInput) async throws -> OutreachPolicy {
@@ -33,10 +34,12 @@ struct OutreachService: ParticipantScopedService {
         }
         let checkUps = OutreachPolicy.parseCheckUpDays(input.checkUpDays)
         if checkUps == nil { problems.append(("check_up_days", "error_outreach_check_ups")) }
+        let aftercare = AftercarePlan.parseDays(input.aftercareDays)
+        if aftercare == nil { problems.append(("aftercare_days", "error_outreach_aftercare_days")) }
         if !problems.isEmpty { throw ServiceError.invalid(problems) }
         let policy = OutreachPolicy(
             noContactDays: days!, missedAppointments: input.missedAppointments,
-            reachOutRequests: input.reachOutRequests, checkUpDays: checkUps!)
+            reachOutRequests: input.reachOutRequests, checkUpDays: checkUps!, aftercareDays: aftercare!)
         try await retryingOnUniqueConflict {
             let settings =
                 try await OutreachSettings.query(on: req.db).filter(\.$organizationID == actor.organizationID).first()
@@ -121,5 +124,6 @@ enum ContactLog {
             AND (last_contact_at IS NULL OR last_contact_at < \(bind: at))
             """
         ).run()
+        try await HandoffContacts.complete(participantIDs, organizationID: organizationID, at: at, on: db)
     }
 }

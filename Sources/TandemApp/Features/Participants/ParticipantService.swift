@@ -141,6 +141,8 @@ struct ParticipantService {
                 try await Engagement.query(on: db).filter(\.$id ~~ engagementIDs).delete()
             }
             try await ParticipantSearchTerm.query(on: db).filter(\.$participant.$id == id).delete()
+            try await HandoffContact.query(on: db).filter(\.$participantID == id).delete()
+            try await Handoff.query(on: db).filter(\.$participantID == id).delete()
             try await CheckIn.query(on: db).filter(\.$participant.$id == id).delete()
             try await RecoveryCapitalAssessment.query(on: db).filter(\.$participant.$id == id).delete()
             let versions = try await RecoveryPlanVersion.query(on: db).filter(\.$participant.$id == id).all(\.$id)
