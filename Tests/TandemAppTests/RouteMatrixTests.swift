@@ -20,6 +20,8 @@ struct RouteMatrixTests {
         "GET /organizations/:organizationID/meetings.json", "GET /organizations/:organizationID/meetings",
         "GET /organizations/:organizationID/meetings/:meetingID",
         "GET /organizations/:organizationID/meetings/:meetingID/calendar.ics",
+        // Online programs: their public pages, and enrolling with a new sign-in.
+        "GET /programs", "GET /programs/:programID", "POST /programs/:programID/enroll",
     ]
 
     static func key(_ route: Route) -> String {

@@ -37,5 +37,6 @@ enum TandemMigrations {
         M0032_CreateSafetyAlerts(),
         M0033_CreateMessages(),
         M0034_CreateHandoffs(),
+        M0035_CreatePrograms(),
     ]
 }

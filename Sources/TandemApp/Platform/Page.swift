@@ -79,6 +79,8 @@ extension Request {
         if actor.role == .family { items.append(("nav_wellbeing", "/wellbeing")) }
         if actor.role == .family || actor.role == .partner { items.append(("nav_shared", "/shared")) }
         if actor.can(.referHandoffs) || actor.can(.acceptHandoffs) { items.append(("nav_handoffs", "/handoffs")) }
+        if actor.role == .participant { items.append(("nav_programs", "/programs")) }
+        if actor.can(.managePrograms) { items.append(("nav_programs", "/admin/programs")) }
         if ParticipantAccess.can(actor.role, .create, .none) { items.append(("nav_participants", "/participants")) }
         if actor.can(.viewCaseloads) {
             items.append(("nav_alerts", "/alerts"))

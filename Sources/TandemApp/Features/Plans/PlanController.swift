@@ -103,6 +103,8 @@ struct PlanController: RouteCollection {
         let supports: String
         let barriers: String
         let goals: [GoalField]
+        /// The guided start of an online program to return to when saved (`GuidedReturn`).
+        var next = ""
     }
 
     struct TextField: Encodable, Sendable {
@@ -177,9 +179,9 @@ struct PlanController: RouteCollection {
         let plan = try await service.current(id)
         guard ParticipantAccess.can(actor.role, .editPlan, plan.relation) else { throw ServiceError.denied }
         let section = req.parameters.get("section") ?? ""
-        return try await req.page(
-            "plans/edit", titleKey: "plan_edit_title",
-            try editBody(plan, section: section, document: plan.document, req: req))
+        var body = try editBody(plan, section: section, document: plan.document, req: req)
+        body.next = GuidedReturn.checked(req.query[String.self, at: "next"]) ?? ""
+        return try await req.page("plans/edit", titleKey: "plan_edit_title", body)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
@@ -205,6 +207,7 @@ struct PlanController: RouteCollection {
                 sent = document
                 return problems
             }
+            if let next = GuidedReturn.checked(fields["next"]) { return .redirect(next) }
             return .redirect("/participants/\(id.uuidString)/plan?saved=1")
         } catch ServiceError.invalid(let problems) {
             let plan = try await service.current(id, audited: false)
@@ -213,10 +216,10 @@ struct PlanController: RouteCollection {
                 ["domains", "goals", "section"].contains(error.field)
                     ? FieldError(field: "plan-edit-form", message: error.message) : error
             }
+            var body = try editBody(plan, section: section, document: sent, req: req, errors: errors)
+            body.next = GuidedReturn.checked(fields["next"]) ?? ""
             return try await req.page(
-                "plans/edit", titleKey: "plan_edit_title",
-                try editBody(plan, section: section, document: sent, req: req, errors: errors), errors: errors,
-                status: .unprocessableEntity)
+                "plans/edit", titleKey: "plan_edit_title", body, errors: errors, status: .unprocessableEntity)
         } catch ServiceError.conflict {
             return .redirect("/participants/\(id.uuidString)/plan?conflict=1")
         }

@@ -111,6 +111,8 @@ struct RecoveryCapitalController: RouteCollection {
         var item_9: String?
         var item_10: String?
         var action: String?
+        /// The guided start of an online program to return to (`GuidedReturn`).
+        var next: String?
 
         /// Each answer, nil when not chosen; text that is no number becomes an answer out of range.
         var answers: [Int?] {
@@ -131,6 +133,7 @@ struct RecoveryCapitalController: RouteCollection {
         let isSelf: Bool
         let items: [Item]
         let answered: Int
+        var next = ""
     }
 
     private func formBody(
@@ -157,9 +160,9 @@ struct RecoveryCapitalController: RouteCollection {
         let id = try req.id("participantID")
         let (participant, draft) = try await RecoveryCapitalService(req, actor: actor).draft(id)
         let answers = draft?.answerList ?? Array(repeating: nil, count: BARC10.itemCount)
-        return try await req.page(
-            "recovery-capital/form", titleKey: "barc_form_title",
-            formBody(participant, answers: answers, actor: actor, req: req))
+        var body = formBody(participant, answers: answers, actor: actor, req: req)
+        body.next = GuidedReturn.checked(req.query[String.self, at: "next"]) ?? ""
+        return try await req.page("recovery-capital/form", titleKey: "barc_form_title", body)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
@@ -171,6 +174,7 @@ struct RecoveryCapitalController: RouteCollection {
         do {
             let saved = try await service.save(id, answers: input.answers, complete: complete)
             let flag = saved.status == .completed ? "completed" : "saved"
+            if saved.status == .completed, let next = GuidedReturn.checked(input.next) { return .redirect(next) }
             return .redirect("/participants/\(id.uuidString)/recovery-capital?\(flag)=1")
         } catch ServiceError.invalid(let problems) {
             let (participant, _) = try await service.draft(id)
@@ -182,10 +186,11 @@ struct RecoveryCapitalController: RouteCollection {
                         ? req.t("barc_item_error", ["number": String(field.dropFirst(5)), "message": req.t(key)])
                         : req.t(key))
             }
+            var body = formBody(participant, answers: input.answers, actor: actor, req: req, errors: errors)
+            body.next = GuidedReturn.checked(input.next) ?? ""
             return try await req.page(
-                "recovery-capital/form", titleKey: "barc_form_title",
-                formBody(participant, answers: input.answers, actor: actor, req: req, errors: errors),
-                errors: errors, status: .unprocessableEntity)
+                "recovery-capital/form", titleKey: "barc_form_title", body, errors: errors,
+                status: .unprocessableEntity)
         }
     }
 }

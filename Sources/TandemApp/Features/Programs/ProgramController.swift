@@ -1,0 +1,189 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// The public side of online programs: the list, a program's page with its terms and price,
+/// enrolling (with a new sign-in, or as a signed-in participant), and the guided start.
+struct ProgramController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("programs", use: list)
+        routes.get("programs", ":programID", use: show)
+        routes.post("programs", ":programID", "enroll", use: enroll)
+        routes.get("programs", ":programID", "start", use: start)
+        routes.post("programs", ":programID", "coach-request", use: requestCoach)
+    }
+
+    struct Card: Encodable, Sendable {
+        let id: String
+        let title: String
+        let summary: String
+        let organization: String
+        let price: String
+    }
+
+    static func price(_ cents: Int, req: Request) -> String {
+        cents == 0 ? req.t("program_free") : req.t("program_price", ["amount": "$" + ProgramPrice.text(cents)])
+    }
+
+    static func card(_ listed: ProgramService.Listed, req: Request) -> Card {
+        Card(
+            id: listed.program.id!.uuidString, title: listed.program.title, summary: listed.program.summary,
+            organization: listed.organizationName, price: price(listed.program.priceCents, req: req))
+    }
+
+    struct ListBody: Encodable, Sendable {
+        let programs: [Card]
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let programs = try await ProgramService.published(on: req.db)
+        return try await req.page(
+            "programs/list", titleKey: "programs_title", ListBody(programs: programs.map { Self.card($0, req: req) }))
+    }
+
+    struct ShowBody: Encodable, Sendable {
+        let program: Card
+        let description: String
+        let terms: String
+        /// A participant of the program's organization, signed in: a button to join.
+        let canJoin: Bool
+        let enrolled: Bool
+        /// Someone signed in who cannot enroll here (staff, another organization).
+        let signedInElsewhere: Bool
+        let v: [String: String]
+        let languages: [SelectOption]
+        let accepted: Bool
+    }
+
+    struct EnrollForm: Content {
+        var name: String?
+        var email: String?
+        var password: String?
+        var language: String?
+        var accept_terms: String?
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await showPage(req: req, form: EnrollForm())
+    }
+
+    private func showPage(
+        req: Request, form: EnrollForm, errors: [FieldError] = [], status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let listed = try await ProgramService.published(try req.id("programID"), on: req.db)
+        let signedIn = await req.optionalSignedIn()
+        let member =
+            signedIn.map { $0.role == .participant && $0.organizationID == listed.program.organizationID } ?? false
+        var enrolled = false
+        if member, let signedIn {
+            enrolled = try await ProgramService(req: req).mine(actor: signedIn.actor).contains {
+                $0.id == listed.program.id
+            }
+        }
+        return try await req.page(
+            "programs/show", titleKey: "programs_title",
+            ShowBody(
+                program: Self.card(listed, req: req), description: listed.program.description,
+                terms: listed.program.terms, canJoin: member, enrolled: enrolled,
+                signedInElsewhere: signedIn != nil && !member,
+                v: ["name": form.name ?? "", "email": form.email ?? ""],
+                languages: req.options(
+                    Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
+                accepted: form.accept_terms != nil),
+            errors: errors, status: status)
+    }
+
+    @Sendable func enroll(req: Request) async throws -> Response {
+        let id = try req.id("programID")
+        let form = (try? req.content.decode(EnrollForm.self)) ?? EnrollForm()
+        let service = ProgramService(req: req)
+        do {
+            if let signedIn = await req.optionalSignedIn() {
+                let program = try await service.enroll(
+                    id, actor: signedIn.actor, acceptsTerms: form.accept_terms != nil)
+                return .redirect("/programs/\(program.id!.uuidString)/start")
+            }
+            let (user, program) = try await service.enrollNew(
+                id,
+                ProgramService.NewPerson(
+                    name: form.name ?? "", email: form.email ?? "", password: form.password ?? "",
+                    language: form.language ?? "en", acceptsTerms: form.accept_terms != nil))
+            let response = Response.redirect("/programs/\(program.id!.uuidString)/start")
+            try await SessionIssuer(request: req).start(
+                user: user, organizationID: program.organizationID, awaitingSecondFactor: false, response: response)
+            return response
+        } catch ServiceError.invalid(let problems) {
+            return try await showPage(
+                req: req, form: form, errors: req.fieldErrors(problems), status: .unprocessableEntity)
+        }
+    }
+
+    struct Step: Encodable, Sendable {
+        let id: String
+        let title: String
+        let hint: String
+        let href: String
+        let done: Bool
+    }
+
+    struct StartBody: Encodable, Sendable {
+        let programID: String
+        let title: String
+        let steps: [Step]
+        let payment: String
+        let paymentKey: String
+        let coachRequested: Bool
+        let hasCoach: Bool
+        let allDone: Bool
+    }
+
+    /// The guided start: the plan's values, a first goal, the BARC-10, then a coach if wanted.
+    /// Each form returns here when saved.
+    @Sendable func start(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let start = try await ProgramService(req: req).start(try req.id("programID"), actor: signedIn.actor)
+        let person = "/participants/\(start.participant.id!.uuidString)"
+        let back = "?next=" + GuidedReturn.path(start.program.id!)
+        let steps = [
+            Step(id: "step-terms", title: req.t("program_step_terms"), hint: "", href: "", done: true),
+            Step(
+                id: "step-values", title: req.t("program_step_values"), hint: req.t("program_step_values_hint"),
+                href: person + "/plan/edit/values" + back, done: start.hasValues),
+            Step(
+                id: "step-goal", title: req.t("program_step_goal"), hint: req.t("program_step_goal_hint"),
+                href: person + "/plan/edit/d0" + back, done: start.hasGoal),
+            Step(
+                id: "step-barc", title: req.t("program_step_barc"), hint: req.t("program_step_barc_hint"),
+                href: person + "/recovery-capital/form" + back, done: start.barcDone),
+        ]
+        return try await req.page(
+            "programs/start", titleKey: "program_start_title",
+            StartBody(
+                programID: start.program.id!.uuidString, title: start.program.title, steps: steps,
+                payment: req.t("program_payment_" + start.enrollment.payment.rawValue),
+                paymentKey: start.enrollment.payment.rawValue,
+                coachRequested: start.enrollment.coachRequestedAt != nil, hasCoach: start.hasCoach,
+                allDone: steps.allSatisfy(\.done)))
+    }
+
+    @Sendable func requestCoach(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let id = try req.id("programID")
+        try await ProgramService(req: req).requestCoach(id, actor: signedIn.actor)
+        return .redirect("/programs/\(id.uuidString)/start")
+    }
+}
+
+/// Where a form of the guided start sends the person back to: only a program's start page,
+/// so the parameter cannot send anyone elsewhere.
+enum GuidedReturn {
+    static func path(_ programID: UUID) -> String { "/programs/\(programID.uuidString)/start" }
+
+    /// The return path a request carries, when it is one.
+    static func checked(_ raw: String?) -> String? {
+        guard let raw, raw.hasPrefix("/programs/"), raw.hasSuffix("/start") else { return nil }
+        let middle = raw.dropFirst("/programs/".count).dropLast("/start".count)
+        return UUID(uuidString: String(middle)).map(path)
+    }
+}

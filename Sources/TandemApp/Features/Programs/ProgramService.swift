@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import SQLKit
+import TandemKit
+import Vapor
+
+/// Online programs: admins publish them and see who enrolled (recording payments, giving a
+/// coach to those who ask); anyone may read a published program's page and enroll, making
+/// their sign-in as they do; an enrolled person follows the guided start (their plan, the
+/// BARC-10) and may ask for a coach. Nobody is asked about their history: someone who
+/// relapsed months after treatment is as welcome as anyone. Steps are audited.
+struct ProgramService {
+    let req: Request
+
+    // MARK: Public
+
+    struct Listed: Sendable {
+        let program: Program
+        let organizationName: String
+    }
+
+    /// Every published program of every organization here, by organization and title.
+    static func published(on db: any Database) async throws -> [Listed] {
+        let programs = try await Program.query(on: db).filter(\.$published == true).sort(\.$title).limit(500).all()
+        let names = Dictionary(
+            uniqueKeysWithValues: try await Organization.query(on: db)
+                .filter(\.$id ~~ Set(programs.map(\.organizationID))).all().map { ($0.id!, $0.name) })
+        return programs.map { Listed(program: $0, organizationName: names[$0.organizationID] ?? "") }
+            .sorted { ($0.organizationName, $0.program.title) < ($1.organizationName, $1.program.title) }
+    }
+
+    /// A published program; a draft has no public page.
+    static func published(_ id: UUID, on db: any Database) async throws -> Listed {
+        guard let program = try await Program.query(on: db).filter(\.$id == id).filter(\.$published == true).first(),
+            let organization = try await Organization.find(program.organizationID, on: db)
+        else { throw ServiceError.notFound }
+        return Listed(program: program, organizationName: organization.name)
+    }
+
+    /// What a new person gives to enroll: their name, sign-in and language, and that they
+    /// accept the program's terms.
+    struct NewPerson: Sendable {
+        var name = ""
+        var email = ""
+        var password = ""
+        var language = "en"
+        var acceptsTerms = false
+    }
+
+    /// Enrolls someone without a sign-in here: makes their sign-in (a participant of the
+    /// program's organization) and their record, in one transaction. An address that already
+    /// has a sign-in is asked to sign in first, so nobody joins on another's account.
+    func enrollNew(_ programID: UUID, _ person: NewPerson, now: Date = Date()) async throws -> (User, Program) {
+        let program = try await Self.published(programID, on: req.db).program
+        var problems: [(field: String, key: String)] = []
+        let name = person.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let key = FieldRules.name(name, maximum: 120) { problems.append(("name", key)) }
+        let email = FieldRules.normalizedEmail(person.email)
+        if let key = FieldRules.email(email) {
+            problems.append(("email", key))
+        } else if try await User.query(on: req.db).filter(\.$email == email).first() != nil {
+            problems.append(("email", "error_program_account_exists"))
+        }
+        if let key = AccountService.passwordProblem(person.password, email: email) {
+            problems.append(("password", key))
+        }
+        let language = Language(rawValue: person.language) ?? .en
+        if !person.acceptsTerms { problems.append(("accept_terms", "error_program_accept_terms")) }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
+        let hash = try await req.password.async.hash(PasswordDigest.prepare(person.password))
+        let (user, participant) = try await retryingOnUniqueConflict {
+            try await req.db.transaction { db in
+                let user = User(email: email, displayName: name, passwordHash: hash, language: language.rawValue)
+                try await user.create(on: db)
+                try await Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
+                    .create(on: db)
+                let participant = Participant(
+                    organizationID: program.organizationID,
+                    profile: ParticipantProfile(preferredName: name, email: email, language: language.rawValue))
+                participant.$user.id = user.id
+                try await participant.create(on: db)
+                try await ParticipantService.index(participant, on: db)
+                try await ProgramEnrollment(program: program, participantID: participant.id!, at: now).create(on: db)
+                return (user, participant)
+            }
+        }
+        try await req.audit(
+            "program.enroll", actor: user.id, organization: program.organizationID, subjectType: "program",
+            subject: program.id, participant: participant.id)
+        return (user, program)
+    }
+
+    /// Enrolls a signed-in participant of the program's organization; enrolling again changes nothing.
+    func enroll(_ programID: UUID, actor: Actor, acceptsTerms: Bool, now: Date = Date()) async throws -> Program {
+        let program = try await Self.published(programID, on: req.db).program
+        guard actor.role == .participant, actor.organizationID == program.organizationID,
+            let participant = try await ownRecord(actor)
+        else { throw ServiceError.denied }
+        if try await enrollment(program.id!, participant.id!) != nil { return program }
+        guard acceptsTerms else { throw ServiceError.invalid([("accept_terms", "error_program_accept_terms")]) }
+        try await retryingOnUniqueConflict {
+            if try await enrollment(program.id!, participant.id!) == nil {
+                try await ProgramEnrollment(program: program, participantID: participant.id!, at: now).create(
+                    on: req.db)
+            }
+        }
+        try await req.audit(
+            "program.enroll", actor: actor.userID, organization: actor.organizationID, subjectType: "program",
+            subject: program.id, participant: participant.id)
+        return program
+    }
+
+    /// The guided start of an enrolled person: each step and whether it is done.
+    struct Start: Sendable {
+        let program: Program
+        let enrollment: ProgramEnrollment
+        let participant: Participant
+        let hasValues: Bool
+        let hasGoal: Bool
+        let barcDone: Bool
+        let hasCoach: Bool
+    }
+
+    func start(_ programID: UUID, actor: Actor) async throws -> Start {
+        guard let participant = try await ownRecord(actor),
+            let program = try await Program.query(on: req.db).filter(\.$id == programID)
+                .filter(\.$organizationID == actor.organizationID).first(),
+            let enrollment = try await enrollment(programID, participant.id!)
+        else { throw ServiceError.notFound }
+        let plan = try await RecoveryPlanVersion.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participant.$id == participant.id!).sort(\.$number, .descending).first()
+        let document = plan.flatMap { try? JSONDecoder().decode(PlanDocument.self, from: Data($0.content.utf8)) }
+        let barc = try await RecoveryCapitalAssessment.query(on: req.db)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$participant.$id == participant.id!)
+            .filter(\.$status == .completed).count()
+        let coached = try await Engagement.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participant.$id == participant.id!).filter(\.$status ~~ [.referred, .active, .paused]).count()
+        try await req.audit(
+            "program.view", actor: actor.userID, organization: actor.organizationID, subjectType: "program",
+            subject: programID, participant: participant.id)
+        return Start(
+            program: program, enrollment: enrollment, participant: participant,
+            hasValues: !(document?.values.isEmpty ?? true),
+            hasGoal: document?.domains.contains { !$0.goals.isEmpty } ?? false, barcDone: barc > 0,
+            hasCoach: coached > 0)
+    }
+
+    /// The person asks for a coach; admins and supervisors are told by e-mail, without the name.
+    func requestCoach(_ programID: UUID, actor: Actor, now: Date = Date()) async throws {
+        let start = try await start(programID, actor: actor)
+        guard start.enrollment.coachRequestedAt == nil else { return }
+        start.enrollment.coachRequestedAt = now
+        try await start.enrollment.save(on: req.db)
+        try await req.audit(
+            "program.coach_request", actor: actor.userID, organization: actor.organizationID,
+            subjectType: "program_enrollment", subject: start.enrollment.id, participant: start.participant.id)
+        let staff = try await Membership.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
+            .filter(\.$role ~~ [.admin, .supervisor]).all(\.$user.$id)
+        guard !staff.isEmpty else { return }
+        let link =
+            (req.tandem.settings.baseURL ?? "http://localhost:8080") + "/admin/programs/"
+            + start.program.id!.uuidString
+        for user in try await User.query(on: req.db).filter(\.$id ~~ staff).all() {
+            let messages = req.tandem.messages[Language(rawValue: user.language) ?? .en] ?? req.messages
+            try await Outbox.enqueue(
+                on: req.db, organizationID: actor.organizationID, recipient: user.email,
+                subject: messages.text("program_coach_email_subject"),
+                body: messages.text("program_coach_email_body", ["link": link]), kind: "program_coach_request",
+                dedupeKey: "program_coach:\(start.enrollment.id!):\(user.id!)")
+        }
+    }
+
+    /// The programs a participant is enrolled in, newest first.
+    func mine(actor: Actor) async throws -> [Program] {
+        guard let participant = try await ownRecord(actor) else { return [] }
+        let ids = try await ProgramEnrollment.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participantID == participant.id!).sort(\.$createdAt, .descending).all(\.$programID)
+        guard !ids.isEmpty else { return [] }
+        let programs = try await Program.query(on: req.db).filter(\.$id ~~ ids).all()
+        return ids.compactMap { id in programs.first { $0.id == id } }
+    }
+
+    private func ownRecord(_ actor: Actor) async throws -> Participant? {
+        try await Participant.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
+            .filter(\.$user.$id == actor.userID).first()
+    }
+
+    private func enrollment(_ programID: UUID, _ participantID: UUID) async throws -> ProgramEnrollment? {
+        try await ProgramEnrollment.query(on: req.db).filter(\.$programID == programID)
+            .filter(\.$participantID == participantID).first()
+    }
+}

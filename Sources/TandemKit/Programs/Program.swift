@@ -1,0 +1,97 @@
+import Foundation
+
+/// An online program an organization publishes: free, or with a price shown (the payment
+/// is recorded by an admin, or the place is sponsored; no card is taken here).
+public struct ProgramDraft: Sendable, Equatable {
+    public var title: String
+    public var summary: String
+    public var description: String
+    public var terms: String
+    /// As typed: "0", "49", "49.50"; empty for free.
+    public var price: String
+    public var published: Bool
+
+    public init(
+        title: String = "", summary: String = "", description: String = "", terms: String = "", price: String = "",
+        published: Bool = false
+    ) {
+        self.title = title
+        self.summary = summary
+        self.description = description
+        self.terms = terms
+        self.price = price
+        self.published = published
+    }
+
+    public static let limits = ["title": 120, "summary": 300, "description": 5000, "terms": 10000]
+
+    public func normalized() -> ProgramDraft {
+        func trim(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return ProgramDraft(
+            title: trim(title), summary: trim(summary), description: trim(description), terms: trim(terms),
+            price: trim(price), published: published)
+    }
+
+    /// The price in cents; nil when it is not a sum of money.
+    public var priceCents: Int? { ProgramPrice.cents(price) }
+
+    public func problems() -> [(field: String, key: String)] {
+        var found: [(String, String)] = []
+        if let key = FieldRules.name(title, maximum: Self.limits["title"]!) { found.append(("title", key)) }
+        for (field, value) in [("summary", summary), ("description", description), ("terms", terms)] {
+            if value.count > Self.limits[field]! {
+                found.append((field, "error_text_too_long"))
+            } else if value.unicodeScalars.contains(where: {
+                $0 != "\n" && $0 != "\r" && $0 != "\t" && CharacterSet.controlCharacters.contains($0)
+            }) {
+                found.append((field, "error_text_invalid"))
+            }
+        }
+        // The person accepts the terms when they enroll, so there must be some.
+        if terms.isEmpty { found.append(("terms", "error_program_terms")) }
+        if priceCents == nil { found.append(("price", "error_program_price")) }
+        return found
+    }
+}
+
+/// Prices in the organization's currency, kept in cents.
+public enum ProgramPrice {
+    public static let most = 100_000_00
+
+    /// "49", "49.5", "49.50", "1,250.00" (a thousands comma) or empty (free); nil otherwise.
+    public static func cents(_ text: String) -> Int? {
+        let value = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+            .replacingOccurrences(of: "$", with: "")
+        if value.isEmpty { return 0 }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else {
+            return nil
+        }
+        var fraction = 0
+        if parts.count == 2 {
+            let digits = parts[1]
+            guard (1...2).contains(digits.count), digits.allSatisfy(\.isNumber), let number = Int(digits) else {
+                return nil
+            }
+            fraction = digits.count == 1 ? number * 10 : number
+        }
+        let cents = whole * 100 + fraction
+        return cents <= most ? cents : nil
+    }
+
+    /// "49.50" for 4950: for forms.
+    public static func text(_ cents: Int) -> String {
+        cents == 0 ? "" : String(format: "%d.%02d", cents / 100, cents % 100)
+    }
+}
+
+/// Where a person's payment for a program stands.
+public enum ProgramPayment: String, Sendable, CaseIterable, Codable {
+    /// A free program: nothing to pay.
+    case free
+    /// Fee-based and not yet recorded; the person takes part all the same.
+    case due
+    case paid
+    /// Paid by a sponsor (a grant, a scholarship, a treatment center).
+    case sponsored
+}

@@ -1,0 +1,230 @@
+import Fluent
+import Foundation
+import TandemKit
+import Testing
+import VaporTesting
+
+@testable import TandemApp
+
+/// Online programs through the pages: an admin publishes one, a new person enrolls from the
+/// public page, follows the guided start to a first plan and BARC-10, asks for a coach.
+@Suite("Online programs")
+struct ProgramTests {
+    static func publish(
+        _ admin: TestBrowser, title: String = "Fresh Start", price: String = "", published: Bool = true
+    ) async throws -> Program {
+        var fields = [
+            "title": title, "summary": "Twelve weeks of support", "description": "Build a plan at your pace.",
+            "terms": "Coaching is not treatment.", "price": price,
+        ]
+        if published { fields["published"] = "on" }
+        let response = try await admin.post("/admin/programs", fields, tokenFrom: "/admin/programs/new")
+        #expect(response.status == .seeOther)
+        return try #require(try await Program.query(on: admin.app.db).filter(\.$title == title).first())
+    }
+
+    static func value(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    @Test("a new person joins a free program from its public page and reaches a first plan, a BARC-10 and a coach")
+    func selfEnrollment() async throws {
+        try await withTandem { app in
+            let owner = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: owner.organization, email: "coach@example.org")
+            let admin = try await TestBrowser.signedIn(app, owner)
+
+            // A bad price or no terms changes nothing.
+            let bad = try await admin.post(
+                "/admin/programs", ["title": "X", "terms": "", "price": "forty"], tokenFrom: "/admin/programs/new")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("price-error") && bad.body.string.contains("terms-error"))
+            #expect(try await Program.query(on: app.db).count() == 0)
+
+            // A draft has no public page.
+            let draft = try await Self.publish(admin, title: "Later", published: false)
+            let visitor = TestBrowser(app)
+            #expect(try await visitor.get("/programs/\(draft.id!)").status == .notFound)
+            let program = try await Self.publish(admin)
+            let listed = try await visitor.get("/programs").body.string
+            #expect(listed.contains("Fresh Start") && !listed.contains("Later") && listed.contains("Riverbend"))
+            let page = "/programs/\(program.id!)"
+            let shown = try await visitor.get(page).body.string
+            #expect(shown.contains("Coaching is not treatment.") && element("program-price", in: shown) == "Free")
+            #expect(shown.contains("including if you have returned to use"))
+
+            // Without accepting the terms, nobody is made.
+            var fields = ["name": "Jo", "email": "jo@example.org", "password": testPassword, "language": "es"]
+            var response = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("accept_terms-error"))
+            #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
+            // An address with a sign-in is asked to sign in first.
+            fields["accept_terms"] = "on"
+            fields["email"] = "coach@example.org"
+            response = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("email-error"))
+            fields["email"] = "jo@example.org"
+            response = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            #expect(response.status == .seeOther && response.location == "\(page)/start")
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "jo@example.org").first())
+            #expect(user.language == "es")
+            let person = try #require(try await Participant.query(on: app.db).filter(\.$user.$id == user.id!).first())
+            #expect(person.preferredName == "Jo" && person.$organization.id == owner.organization.id)
+            let enrollment = try #require(try await ProgramEnrollment.query(on: app.db).first())
+            #expect(enrollment.payment == .free && enrollment.participantID == person.id)
+
+            // The guided start: values, a first goal, the BARC-10, each returning here.
+            var start = try await visitor.get("\(page)/start").body.string
+            #expect(start.contains("id=\"step-values\"") && !start.contains("program-all-done"))
+            let values = "/participants/\(person.id!)/plan/edit/values?next=\(page)/start"
+            let form = try await visitor.get(values).body.string
+            #expect(form.contains("name=\"next\" value=\"\(page)/start\""))
+            response = try await visitor.post(
+                "/participants/\(person.id!)/plan/edit/values",
+                [
+                    "values": "My kids and my health", "base": Self.value("base", in: form) ?? "0",
+                    "next": "\(page)/start",
+                ],
+                tokenFrom: values)
+            #expect(response.status == .seeOther && response.location == "\(page)/start")
+            let goalForm = try await visitor.get("/participants/\(person.id!)/plan/edit/d0").body.string
+            response = try await visitor.post(
+                "/participants/\(person.id!)/plan/edit/d0",
+                [
+                    "base": Self.value("base", in: goalForm) ?? "1", "goal_0_id": "", "goal_0_text": "Walk every day",
+                    "goal_0_why": "", "next": "\(page)/start",
+                ], tokenFrom: "/participants/\(person.id!)/plan/edit/d0")
+            #expect(response.status == .seeOther && response.location == "\(page)/start")
+            let barc = "/participants/\(person.id!)/recovery-capital"
+            response = try await visitor.post(
+                barc,
+                pairs: (1...10).map { ("item_\($0)", "5") } + [("action", "complete"), ("next", "\(page)/start")],
+                tokenFrom: barc + "/form")
+            #expect(response.status == .seeOther && response.location == "\(page)/start")
+            start = try await visitor.get("\(page)/start").body.string
+            #expect(start.contains("program-all-done"))
+            // A return address elsewhere is ignored.
+            response = try await visitor.post(
+                "/participants/\(person.id!)/plan/edit/values",
+                ["values": "Still my kids", "base": "2", "next": "//evil.example/start"], tokenFrom: values)
+            #expect(response.location == "/participants/\(person.id!)/plan?saved=1")
+
+            // Asking for a coach tells the admins without a name; the admin assigns one.
+            response = try await visitor.post("\(page)/coach-request", [:], tokenFrom: "\(page)/start")
+            #expect(response.status == .seeOther)
+            let mail = try await OutboxMessage.query(on: app.db).filter(\.$kind == "program_coach_request").all()
+            #expect(mail.map(\.recipient) == [owner.email] && mail.allSatisfy { !$0.body.contains("Jo") })
+            #expect(try await visitor.get("\(page)/start").body.string.contains("You asked for a coach"))
+            let enrolled = try await admin.get("/admin/programs/\(program.id!)").body.string
+            #expect(enrolled.contains("Jo") && enrolled.contains("Asked for a coach"))
+            response = try await admin.post(
+                "/admin/programs/enrollments/\(enrollment.id!)/coach",
+                ["coach_id": coach.user.id!.uuidString, "funding": "volunteer"],
+                tokenFrom: "/admin/programs/\(program.id!)")
+            #expect(response.status == .seeOther)
+            let engagement = try #require(
+                try await Engagement.query(on: app.db).filter(\.$participant.$id == person.id!).first())
+            #expect(engagement.serviceType == .virtualCoaching && engagement.status == .active)
+            #expect(try await visitor.get("\(page)/start").body.string.contains("You have a coach"))
+            #expect(
+                try await admin.post(
+                    "/admin/programs/enrollments/\(enrollment.id!)/coach",
+                    ["coach_id": coach.user.id!.uuidString, "funding": "volunteer"],
+                    tokenFrom: "/admin/programs/\(program.id!)"
+                ).status == .conflict)
+        }
+    }
+
+    @Test("a paid program shows its price; the admin records a payment or a sponsorship; others cannot")
+    func payments() async throws {
+        try await withTandem { app in
+            let owner = try await app.makeOrganization()
+            let admin = try await TestBrowser.signedIn(app, owner)
+            let paid = try await Self.publish(admin, title: "Guided Twelve", price: "49.5")
+            #expect(paid.priceCents == 4950)
+            let free = try await Self.publish(admin, title: "Open Door")
+            let visitor = TestBrowser(app)
+            let page = "/programs/\(paid.id!)"
+            #expect(element("program-price", in: try await visitor.get(page).body.string) == "$49.50")
+            try await visitor.post(
+                "\(page)/enroll",
+                ["name": "Ana", "email": "ana@example.org", "password": testPassword, "accept_terms": "on"],
+                tokenFrom: page)
+            let start = try await visitor.get("\(page)/start").body.string
+            #expect(element("program-payment", in: start)?.contains("To be paid") == true)
+            // A signed-in participant joins another program with one click.
+            let freePage = "/programs/\(free.id!)"
+            #expect(try await visitor.get(freePage).body.string.contains("id=\"join-form\""))
+            #expect(
+                try await visitor.post("\(freePage)/enroll", [:], tokenFrom: freePage).status == .unprocessableEntity)
+            #expect(
+                try await visitor.post("\(freePage)/enroll", ["accept_terms": "on"], tokenFrom: freePage).status
+                    == .seeOther)
+            let enrollments = try await ProgramEnrollment.query(on: app.db).all()
+            #expect(enrollments.count == 2)
+            let owed = try #require(enrollments.first { $0.programID == paid.id })
+            let gratis = try #require(enrollments.first { $0.programID == free.id })
+
+            // Only an admin of the organization records it.
+            let coach = try await app.addMember(.coach, to: owner.organization, email: "coach@example.org")
+            let coachBrowser = try await TestBrowser.signedIn(app, coach)
+            #expect(try await coachBrowser.get("/admin/programs").status == .forbidden)
+            #expect(
+                try await coachBrowser.post(
+                    "/admin/programs/enrollments/\(owed.id!)/payment", ["payment": "paid"], tokenFrom: "/"
+                ).status == .forbidden)
+            let elsewhere = try await app.makeOrganization("Elsewhere", email: "admin@elsewhere.org")
+            let otherAdmin = try await TestBrowser.signedIn(app, elsewhere)
+            #expect(try await otherAdmin.get("/admin/programs/\(paid.id!)").status == .notFound)
+            #expect(
+                try await otherAdmin.post(
+                    "/admin/programs/enrollments/\(owed.id!)/payment", ["payment": "paid"], tokenFrom: "/admin/programs"
+                ).status == .notFound)
+            // Staff of the other organization cannot join it as a participant.
+            #expect(try await otherAdmin.get(page).body.string.contains("cannot join this program"))
+            #expect(
+                try await otherAdmin.post("\(page)/enroll", ["accept_terms": "on"], tokenFrom: page).status
+                    == .forbidden)
+
+            let path = "/admin/programs/enrollments/\(owed.id!)/payment"
+            #expect(
+                try await admin.post(path, ["payment": "free"], tokenFrom: "/admin/programs/\(paid.id!)").status
+                    == .unprocessableEntity)
+            #expect(
+                try await admin.post(
+                    path, ["payment": "sponsored", "payment_note": "County grant"],
+                    tokenFrom: "/admin/programs/\(paid.id!)"
+                ).status == .seeOther)
+            let recorded = try #require(try await ProgramEnrollment.find(owed.id, on: app.db))
+            #expect(recorded.payment == .sponsored && recorded.paymentNote == "County grant")
+            #expect(recorded.paymentRecordedBy == owner.user.id)
+            #expect(
+                try await admin.post(
+                    "/admin/programs/enrollments/\(gratis.id!)/payment", ["payment": "paid"],
+                    tokenFrom: "/admin/programs/\(free.id!)"
+                ).status == .conflict)
+            #expect(element("program-payment", in: try await visitor.get("\(page)/start").body.string) == "Sponsored")
+        }
+    }
+
+    @Test(
+        "prices as typed",
+        arguments: [
+            ("", 0), ("49", 4900), ("49.5", 4950), ("49.50", 4950), ("$1,250.00", 125_000), ("-3", nil), ("4.999", nil),
+            ("forty", nil), ("100001", nil), (".5", nil),
+        ] as [(String, Int?)])
+    func prices(text: String, cents: Int?) {
+        #expect(ProgramPrice.cents(text) == cents)
+    }
+
+    @Test("the guided start returns only to a program's start page")
+    func guidedReturn() {
+        let id = UUID()
+        #expect(GuidedReturn.checked("/programs/\(id.uuidString)/start") == "/programs/\(id.uuidString)/start")
+        for bad in ["//evil.example/start", "/programs/x/start", "https://evil.example/programs/\(id)/start", "", nil] {
+            #expect(GuidedReturn.checked(bad) == nil)
+        }
+    }
+}
