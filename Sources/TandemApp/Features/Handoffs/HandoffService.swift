@@ -233,18 +233,10 @@ struct HandoffService: ParticipantScopedService {
     }
 
     private func notifyStaff(_ handoff: Handoff) async throws {
-        let staff = try await Membership.query(on: req.db).filter(\.$organization.$id == handoff.organizationID)
-            .filter(\.$role ~~ [.admin, .supervisor]).all(\.$user.$id)
-        guard !staff.isEmpty else { return }
-        let link = (req.tandem.settings.baseURL ?? "http://localhost:8080") + "/handoffs/" + handoff.id!.uuidString
-        for user in try await User.query(on: req.db).filter(\.$id ~~ staff).all() {
-            let messages = req.tandem.messages[Language(rawValue: user.language) ?? .en] ?? req.messages
-            try await Outbox.enqueue(
-                on: req.db, organizationID: handoff.organizationID, recipient: user.email,
-                subject: messages.text("handoff_email_subject"),
-                body: messages.text("handoff_email_body", ["link": link]),
-                kind: "handoff", dedupeKey: "handoff:\(handoff.id!):\(user.id!)")
-        }
+        try await StaffNotice.send(
+            req, organizationID: handoff.organizationID, subjectKey: "handoff_email_subject",
+            bodyKey: "handoff_email_body", path: "/handoffs/" + handoff.id!.uuidString, kind: "handoff",
+            dedupe: "handoff:\(handoff.id!)")
     }
 
     private func audit(_ action: String, outcome: AuditLog.Outcome = .success, _ handoff: Handoff?) async throws {

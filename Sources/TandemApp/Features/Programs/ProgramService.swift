@@ -154,20 +154,10 @@ struct ProgramService {
         try await req.audit(
             "program.coach_request", actor: actor.userID, organization: actor.organizationID,
             subjectType: "program_enrollment", subject: start.enrollment.id, participant: start.participant.id)
-        let staff = try await Membership.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
-            .filter(\.$role ~~ [.admin, .supervisor]).all(\.$user.$id)
-        guard !staff.isEmpty else { return }
-        let link =
-            (req.tandem.settings.baseURL ?? "http://localhost:8080") + "/admin/programs/"
-            + start.program.id!.uuidString
-        for user in try await User.query(on: req.db).filter(\.$id ~~ staff).all() {
-            let messages = req.tandem.messages[Language(rawValue: user.language) ?? .en] ?? req.messages
-            try await Outbox.enqueue(
-                on: req.db, organizationID: actor.organizationID, recipient: user.email,
-                subject: messages.text("program_coach_email_subject"),
-                body: messages.text("program_coach_email_body", ["link": link]), kind: "program_coach_request",
-                dedupeKey: "program_coach:\(start.enrollment.id!):\(user.id!)")
-        }
+        try await StaffNotice.send(
+            req, organizationID: actor.organizationID, subjectKey: "program_coach_email_subject",
+            bodyKey: "program_coach_email_body", path: "/admin/programs/" + start.program.id!.uuidString,
+            kind: "program_coach_request", dedupe: "program_coach:\(start.enrollment.id!)")
     }
 
     /// The programs a participant is enrolled in, newest first.
