@@ -240,6 +240,10 @@ struct APITests {
                     "/participants/{participantId}/disclosures", "/shared/{participantId}",
                     "/participants/{participantId}/data-export", "/alerts", "/alerts/{alertId}/acknowledgement",
                     "/participants/{participantId}/help-requests", "/threads", "/threads/{engagementId}/messages",
+                    "/handoffs", "/handoffs/{handoffId}", "/handoffs/{handoffId}/acceptance",
+                    "/handoffs/{handoffId}/decline", "/handoffs/{handoffId}/withdrawal", "/programs",
+                    "/programs/{programId}", "/programs/{programId}/enrollments", "/programs/{programId}/coach-request",
+                    "/program-enrollments/{enrollmentId}/payment", "/program-enrollments/{enrollmentId}/coach",
                 ])
         }
     }

@@ -276,4 +276,56 @@ struct HandoffTests {
             #expect(due == [2, 4, 32].map { today.adding(days: $0)!.description })
         }
     }
+
+    @Test("through the API: refer, accept, and the liaison sees the contacts only with consent and never the ids")
+    func api() async throws {
+        try await withTandem { app in
+            let w = try await Self.world(app)
+            let today = Self.today(app, w)
+            let liaison = try await APIClient.signIn(app, w.partner)
+            let bad = try await liaison.send(
+                .POST, "/handoffs",
+                json:
+                    #"{"treatmentCenter":"Lakeside","preferredName":"Sam","dischargeDate":"soon","serviceType":"virtual_coaching","statusConsent":false}"#
+            )
+            #expect(bad.0.status == .unprocessableEntity)
+            #expect(try await Handoff.query(on: app.db).count() == 0)
+            let sent = try await liaison.send(
+                .POST, "/handoffs",
+                json: """
+                    {"treatmentCenter":"Lakeside","preferredName":"Sam","email":"sam@example.org",\
+                    "dischargeDate":"\(today.adding(days: 2)!)","serviceType":"sober_escort","statusConsent":true,\
+                    "consentSignedName":"Sam R"}
+                    """)
+            #expect(sent.0.status == .created && sent.1["status"] as? String == "referred")
+            let id = try #require(sent.1["id"] as? String)
+            // Only admins and supervisors decide; a coach and the liaison are refused.
+            let acceptance = """
+                {"coachId":"\(w.coach.user.id!.uuidString)","funding":"grant","callDate":"\(today.adding(days: 1)!)",\
+                "callStart":"09:00","callEnd":"09:30","callMode":"video","callLink":"https://meet.example.org/sam"}
+                """
+            #expect(
+                try await liaison.send(.POST, "/handoffs/\(id)/acceptance", json: acceptance).0.status == .forbidden)
+            let coach = try await APIClient.signIn(app, w.coach)
+            #expect(try await coach.send(.GET, "/handoffs/\(id)").0.status == .notFound)
+            let admin = try await APIClient.signIn(app, w.admin)
+            let accepted = try await admin.send(.POST, "/handoffs/\(id)/acceptance", json: acceptance)
+            #expect(accepted.0.status == .ok && accepted.1["status"] as? String == "accepted")
+            #expect(accepted.1["participantId"] as? String != nil && accepted.1["appointmentId"] as? String != nil)
+            #expect((accepted.1["contacts"] as? [Any])?.count == 14)
+            let seen = try await liaison.send(.GET, "/handoffs/\(id)")
+            #expect(seen.1["statusShared"] as? Bool == true && (seen.1["contacts"] as? [Any])?.count == 14)
+            #expect(seen.1["participantId"] == nil || seen.1["participantId"] is NSNull)
+            let other = try await APIClient.signIn(app, w.otherPartner)
+            #expect(try await other.send(.GET, "/handoffs/\(id)").0.status == .notFound)
+            #expect((try await other.send(.GET, "/handoffs").1["items"] as? [Any])?.isEmpty == true)
+
+            let consent = try #require(try await ConsentRecord.query(on: app.db).first())
+            let revoked = try await coach.send(.POST, "/consents/\(consent.id!)/revocation", json: "{}")
+            #expect(revoked.0.status == .ok, "\(revoked.1)")
+            let hidden = try await liaison.send(.GET, "/handoffs/\(id)")
+            #expect(hidden.1["statusShared"] as? Bool == false && (hidden.1["contacts"] as? [Any])?.isEmpty == true)
+            #expect(hidden.1["status"] == nil || hidden.1["status"] is NSNull)
+        }
+    }
 }

@@ -227,4 +227,42 @@ struct ProgramTests {
             #expect(GuidedReturn.checked(bad) == nil)
         }
     }
+
+    @Test(
+        "through the API: an admin publishes, a participant joins and asks for a coach, the admin records the payment")
+    func api() async throws {
+        try await withTandem { app in
+            let owner = try await app.makeOrganization()
+            let member = try await app.addMember(.participant, to: owner.organization, email: "p@example.org")
+            try await app.makeParticipant(
+                "Pat", in: owner.organization,
+                coach: try await app.addMember(.coach, to: owner.organization, email: "c@example.org").user,
+                status: .completed, user: member.user)
+            let admin = try await APIClient.signIn(app, owner)
+            let person = try await APIClient.signIn(app, member)
+            let body = #"{"title":"Steady","terms":"Not treatment.","priceCents":2500,"published":true}"#
+            #expect(try await person.send(.POST, "/programs", json: body).0.status == .forbidden)
+            #expect(
+                try await admin.send(.POST, "/programs", json: #"{"title":"","terms":""}"#).0.status
+                    == .unprocessableEntity)
+            let created = try await admin.send(.POST, "/programs", json: body)
+            #expect(created.0.status == .created && created.1["priceCents"] as? Int == 2500)
+            let id = try #require(created.1["id"] as? String)
+            #expect((try await person.send(.GET, "/programs").1["items"] as? [Any])?.count == 1)
+            #expect(
+                try await person.send(.POST, "/programs/\(id)/enrollments", json: #"{"acceptTerms":false}"#).0.status
+                    == .unprocessableEntity)
+            let joined = try await person.send(.POST, "/programs/\(id)/enrollments", json: #"{"acceptTerms":true}"#)
+            #expect(joined.0.status == .created && joined.1["payment"] as? String == "due")
+            let asked = try await person.send(.POST, "/programs/\(id)/coach-request")
+            #expect(asked.1["coachRequested"] as? Bool == true)
+            let enrollmentID = try #require(joined.1["id"] as? String)
+            #expect(try await person.send(.GET, "/programs/\(id)/enrollments").0.status == .forbidden)
+            let listed = try await admin.send(.GET, "/programs/\(id)/enrollments")
+            #expect((listed.1["items"] as? [[String: Any]])?.first?["participantName"] as? String == "Pat")
+            let paid = try await admin.send(
+                .POST, "/program-enrollments/\(enrollmentID)/payment", json: #"{"payment":"paid","note":"Receipt 12"}"#)
+            #expect(paid.0.status == .ok && paid.1["payment"] as? String == "paid")
+        }
+    }
 }

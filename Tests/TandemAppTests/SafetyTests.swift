@@ -102,6 +102,17 @@ struct SafetyTests {
             #expect(refused.status == .forbidden)
             let (list, listed) = try await APIClient.signIn(app, w.coach).send(.GET, "/alerts")
             #expect(list.status == .ok && (listed["open"] as? [[String: Any]])?.count == 1)
+            // A check-in through the API says when its own words raised an alert.
+            let rosaAPI = try await APIClient.signIn(app, w.rosaAccount)
+            let (calm, calmBody) = try await rosaAPI.send(
+                .POST, "/participants/\(w.rosa.id!)/check-ins",
+                json: #"{"mood":4,"craving":1,"wentWell":"A long walk"}"#)
+            #expect(calm.status == .created && calmBody["crisisAlertRaised"] as? Bool == false)
+            let (worried, worriedBody) = try await rosaAPI.send(
+                .POST, "/participants/\(w.rosa.id!)/check-ins",
+                json: #"{"mood":1,"craving":4,"wentWell":"I want to kill myself"}"#)
+            #expect(worried.status == .created && worriedBody["crisisAlertRaised"] as? Bool == true)
+            #expect(try await SafetyAlert.query(on: app.db).filter(\.$source == .checkIn).count() == 1)
             // A coach whose coaching ended is no longer shown the person's alerts.
             w.engagement.status = .completed
             try await w.engagement.save(on: app.db)

@@ -33,7 +33,10 @@ extension APIHandler {
                 key: input.headers.Idempotency_hyphen_Key, operation: "submitCheckIn:\(participantID)", body: body,
                 make: {
                     let checkIn = try await service.submit(participantID, answers)
-                    return (checkIn.id!, Self.checkIn(checkIn))
+                    var answer = Self.checkIn(checkIn)
+                    // The person's own words raised an alert: their app shows who to reach now.
+                    answer.crisisAlertRaised = !CrisisPhrases.matches(in: answers.wentWell).isEmpty
+                    return (checkIn.id!, answer)
                 },
                 read: { Self.checkIn(try await service.checkIn(participantID, $0)) })
             return .created(.init(body: .json(kept)))
