@@ -267,4 +267,26 @@ struct SessionNotePageTests {
             #expect(read.contains("Group session with") && !read.contains("Tomas"))
         }
     }
+
+    @Test("signing an incomplete draft from its page shows the form with what to add")
+    func signIncompleteFromPage() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let (person, _) = try await app.makeParticipant("Rosa", in: admin.organization, coach: coach.user)
+            var draft = SessionNoteServiceTests.draft([person])
+            draft.response = ""
+            draft.nextSteps = ""
+            draft.goals = []
+            draft.mode = "phone"
+            draft.place = ""
+            let note = try await SessionNoteServiceTests.service(app, coach, .coach).create(draft, now: SessionNoteServiceTests.now)
+            let browser = try await TestBrowser.signedIn(app, coach)
+            let path = "/notes/\(note.id!)"
+            let response = try await browser.post(path + "/sign", ["typed_name": "Casey Coach"], tokenFrom: path)
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("id=\"note-form\"") && response.body.string.contains("response-error"))
+            #expect(try await SessionNote.find(note.id, on: app.db)?.status == .draft)
+        }
+    }
 }

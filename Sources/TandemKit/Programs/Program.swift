@@ -95,3 +95,16 @@ public enum ProgramPayment: String, Sendable, CaseIterable, Codable {
     /// Paid by a sponsor (a grant, a scholarship, a treatment center).
     case sponsored
 }
+
+/// The terms a new program starts from until its admin writes their own.
+public enum ProgramDefaults {
+    public static let terms = """
+        This program offers recovery coaching support. It is not treatment, therapy or medical care, and \
+        coaches do not diagnose.
+
+        What you write is yours: you decide who else may see it, and you can download it or ask to correct \
+        it at any time.
+
+        If you are in crisis, call or text 988, or your local emergency number.
+        """
+}

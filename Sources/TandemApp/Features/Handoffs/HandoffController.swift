@@ -148,6 +148,8 @@ struct HandoffController: RouteCollection {
         let declineReason: String
         let statusShared: Bool
         let isPartner: Bool
+        /// The person's coach records the contacts they make as session notes.
+        let isCoach: Bool
         let canWithdraw: Bool
         let canDecide: Bool
         let participantID: String?
@@ -197,6 +199,7 @@ struct HandoffController: RouteCollection {
             email: handoff.email, language: req.t("language_" + handoff.language), notes: handoff.notes,
             consent: handoff.statusConsent, consentSignedName: handoff.consentSignedName,
             declineReason: shared ? handoff.declineReason : "", statusShared: shared, isPartner: isPartner,
+            isCoach: signedIn.role == .coach,
             canWithdraw: isPartner && handoff.status.isOpen, canDecide: canDecide,
             participantID: isPartner ? nil : handoff.participantID?.uuidString,
             appointmentID: isPartner ? nil : handoff.appointmentID?.uuidString, contacts: contacts,

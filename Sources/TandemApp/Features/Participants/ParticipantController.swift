@@ -169,6 +169,8 @@ struct ParticipantController: RouteCollection {
         let canCorrect: Bool
         let canAnonymize: Bool
         let isFamilyCoaching: Bool
+        /// The hand-off from a treatment center the person came by, for staff.
+        let handoffID: String?
     }
 
     static func engagementRows(_ summaries: [EngagementService.Summary], req: Request) -> [EngagementRow] {
@@ -253,7 +255,10 @@ struct ParticipantController: RouteCollection {
             canDownload: record.can(actor.role, .downloadData),
             canCorrect: record.can(actor.role, .requestCorrection) || record.can(actor.role, .answerCorrections),
             canAnonymize: record.can(actor.role, .anonymize),
-            isFamilyCoaching: record.engagements.contains { $0.engagement.serviceType == .familyRecoveryCoaching })
+            isFamilyCoaching: record.engagements.contains { $0.engagement.serviceType == .familyRecoveryCoaching },
+            handoffID: actor.role.isStaff
+                ? try await Handoff.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                    .filter(\.$participantID == id).first()?.id?.uuidString : nil)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

@@ -1,0 +1,189 @@
+"""Browser journeys for hand-offs from treatment centers and online programs.
+
+A treatment center's liaison refers a person before discharge (a form sent empty first is
+refused), with the person's consent to see the status; the admin accepts the hand-off and
+assigns the coach, which schedules the introduction call and the aftercare contacts; the
+coach finds the hand-off from the person's record and records the call as a signed session
+note; the liaison then sees the introduction made on time.
+
+An admin publishes a free online program; a visitor reads its public page, joins with a new
+sign-in (refused first without accepting the terms), and follows the guided start to the
+first part of a recovery plan and a first goal.
+
+Runs at 360 px and 1280 px; every page passes `check_page` (axe-core, the crisis link, no
+sideways scroll at 360 px).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from conftest import check_page, perform_setup, strong_password, unique_email
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from test_journeys import click_and_wait_for_new_page, error_summary_shown, path_of, visible
+from test_participant_journeys import EN, accept_invitation, invite_member, people, query_of, wait  # noqa: F401
+from test_plan_journeys import COACH, type_into
+from test_session_note_journeys import choose, set_value, submit
+
+LIAISON = "Morgan Liaison"
+REFERRED = "Sam Rivera"
+
+
+def test_liaison_refers_admin_accepts_coach_calls_liaison_sees_it_on_time(browser, fresh_server, people):  # noqa: F811
+    srv = fresh_server("handoffs")
+    base = srv.base_url
+    admin = perform_setup(browser, srv)
+    _, coach_link = invite_member(browser, base, "coach")
+    coach = people("coach")
+    accept_invitation(coach, coach_link, admin.org_name, COACH, strong_password(), "coach")
+    _, liaison_link = invite_member(browser, base, "partner")
+    liaison = people("liaison")
+    accept_invitation(liaison, liaison_link, admin.org_name, LIAISON, strong_password(), "partner")
+
+    # The liaison opens hand-offs from the menu and refers someone; an empty form is refused.
+    click_and_wait_for_new_page(liaison, visible(liaison, "nav.side-nav a[href='/handoffs']"))
+    check_page(liaison, "hand-offs (liaison, none yet)")
+    click_and_wait_for_new_page(liaison, visible(liaison, "a#refer-someone"))
+    check_page(liaison, "refer someone")
+    submit(liaison, "button#send-handoff")
+    summary = error_summary_shown(liaison)
+    assert EN["error_handoff_contact"] in summary, summary
+    check_page(liaison, "refer someone with errors")
+
+    discharge = date.today() + timedelta(days=3)
+    type_into(liaison, "input#treatment_center", "Lakeside Treatment")
+    type_into(liaison, "input#preferred_name", REFERRED)
+    type_into(liaison, "input#phone", "555 0100")
+    set_value(liaison, "input#discharge_date", discharge.isoformat())
+    Select(liaison.find_element(By.CSS_SELECTOR, "select#service_type")).select_by_value("virtual_coaching")
+    type_into(liaison, "textarea#notes", "Evenings are best.")
+    box = liaison.find_element(By.CSS_SELECTOR, "input#status_consent")
+    liaison.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    type_into(liaison, "input#consent_signed_name", REFERRED)
+    submit(liaison, "button#send-handoff")
+    wait(liaison).until(lambda d: path_of(d) == "/handoffs")
+    assert query_of(liaison).get("sent") == ["1"]
+    waiting = visible(liaison, "#handoffs-waiting").text
+    assert REFERRED in waiting and EN["handoff_status_referred"] in waiting, waiting
+    check_page(liaison, "hand-offs (liaison, one waiting)")
+
+    # The admin accepts it and assigns the coach: the introduction call is suggested by phone.
+    browser.get(f"{base}/handoffs")
+    click_and_wait_for_new_page(browser, visible(browser, "#handoffs-waiting a"))
+    handoff_path = path_of(browser)
+    visible(browser, "form#accept-form")
+    check_page(browser, "hand-off to decide")
+    submit(browser, "button#accept-handoff")
+    summary = error_summary_shown(browser)
+    assert EN["error_choose_one"] in summary, summary
+    Select(browser.find_element(By.CSS_SELECTOR, "select#primary_coach")).select_by_visible_text(COACH)
+    Select(browser.find_element(By.CSS_SELECTOR, "select#funding")).select_by_value("grant")
+    assert browser.find_element(By.CSS_SELECTOR, "input#call_mode-phone").is_selected()
+    submit(browser, "button#accept-handoff")
+    wait(browser).until(lambda d: path_of(d) == handoff_path)
+    assert visible(browser, "#handoff-status").text.strip() == EN["handoff_status_accepted"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#handoff-contacts tbody tr")
+    assert len(rows) == 14, [row.text for row in rows]
+    assert EN["handoff_timing_due"] in rows[0].text, rows[0].text
+    check_page(browser, "accepted hand-off with its contacts")
+
+    # The coach finds the hand-off from the person's record and records the call.
+    coach.get(f"{base}/")
+    person_link = wait(coach).until(
+        lambda d: next(
+            (a for a in d.find_elements(By.CSS_SELECTOR, "main a[href^='/participants/']") if a.text.strip() == REFERRED),
+            None,
+        )
+    )
+    click_and_wait_for_new_page(coach, person_link)
+    click_and_wait_for_new_page(coach, visible(coach, "a#handoff-link"))
+    wait(coach).until(lambda d: path_of(d) == handoff_path)
+    check_page(coach, "hand-off (coach)")
+    click_and_wait_for_new_page(coach, visible(coach, "a#record-contact"))
+    visible(coach, "form#note-form")
+    set_value(coach, "input#start", "09:00")
+    set_value(coach, "input#end", "09:20")
+    choose(coach, "mode-phone")
+    type_into(coach, "textarea#done", "Introduction call before discharge; agreed to talk the day after.")
+    type_into(coach, "textarea#response", "Glad to have someone to call.")
+    type_into(coach, "textarea#next_steps", "Call the day after discharge.")
+    submit(coach, "button#save-note")
+    wait(coach).until(lambda d: path_of(d).startswith("/notes/"))
+    type_into(coach, "input#typed_name", "Robin Coach")
+    submit(coach, "button#sign-button")
+    assert query_of(coach).get("signed") == ["1"]
+
+    # The liaison sees the introduction made on time, and nothing of the record itself.
+    liaison.get(f"{base}{handoff_path}")
+    rows = liaison.find_elements(By.CSS_SELECTOR, "#handoff-contacts tbody tr")
+    assert EN["handoff_timing_on_time"] in rows[0].text, rows[0].text
+    assert EN["handoff_timing_upcoming"] in rows[1].text, rows[1].text
+    assert not liaison.find_elements(By.CSS_SELECTOR, "a#handoff-record, a#record-contact, a#intro-call-link")
+    check_page(liaison, "hand-off status (liaison, introduction on time)")
+
+
+def test_visitor_joins_a_free_program_and_starts_a_plan(browser, fresh_server, people):  # noqa: F811
+    srv = fresh_server("programs")
+    base = srv.base_url
+    perform_setup(browser, srv)
+
+    # The admin writes and publishes a free program.
+    browser.get(f"{base}/admin/programs")
+    check_page(browser, "programs (admin, none)")
+    click_and_wait_for_new_page(browser, visible(browser, "a#new-program"))
+    check_page(browser, "new program")
+    type_into(browser, "input#title", "Fresh Start")
+    type_into(browser, "input#summary", "Twelve weeks of support, at your pace")
+    assert "not treatment" in browser.find_element(By.CSS_SELECTOR, "textarea#terms").get_attribute("value")
+    box = browser.find_element(By.CSS_SELECTOR, "input#published")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    submit(browser, "button#save-program")
+    wait(browser).until(lambda d: query_of(d).get("saved") == ["1"])
+    check_page(browser, "program (admin)")
+
+    # A visitor finds it on the public list and reads its page.
+    visitor = people("visitor")
+    visitor.get(f"{base}/programs")
+    check_page(visitor, "online programs (public)")
+    click_and_wait_for_new_page(visitor, visible(visitor, "#programs a"))
+    assert visible(visitor, "#program-price").text.strip() == EN["program_free"]
+    check_page(visitor, "program page (public)")
+
+    # Joining without accepting the terms is refused; then with a new sign-in.
+    type_into(visitor, "input#name", "Jo")
+    type_into(visitor, "input#email", unique_email("jo"))
+    type_into(visitor, "input#password", strong_password())
+    submit(visitor, "button#enroll-program")
+    summary = error_summary_shown(visitor)
+    assert EN["error_program_accept_terms"] in summary, summary
+    check_page(visitor, "program page with errors")
+    type_into(visitor, "input#password", strong_password())
+    box = visitor.find_element(By.CSS_SELECTOR, "input#accept_terms")
+    visitor.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    submit(visitor, "button#enroll-program")
+    wait(visitor).until(lambda d: path_of(d).endswith("/start"))
+    start_path = path_of(visitor)
+    check_page(visitor, "program start")
+
+    # The guided start: what matters, then a first goal, each returning to the start.
+    click_and_wait_for_new_page(visitor, visible(visitor, "#step-values a"))
+    type_into(visitor, "textarea#values", "My kids, my health, my music.")
+    submit(visitor, "button#save-plan")
+    wait(visitor).until(lambda d: path_of(d) == start_path)
+    assert visible(visitor, "#step-values .badge").text.strip() == EN["program_step_done"]
+    click_and_wait_for_new_page(visitor, visible(visitor, "#step-goal a"))
+    type_into(visitor, "input#goal_0_text", "Walk every morning")
+    submit(visitor, "button#save-plan")
+    wait(visitor).until(lambda d: path_of(d) == start_path)
+    assert visible(visitor, "#step-goal .badge").text.strip() == EN["program_step_done"]
+    check_page(visitor, "program start with a first plan")
+
+    # The plan is theirs, on their record.
+    participant_link = visible(visitor, "#step-values a").get_attribute("href")
+    visitor.get(participant_link.split("/plan/")[0] + "/plan")
+    plan = visible(visitor, "main").text
+    assert "My kids, my health, my music." in plan and "Walk every morning" in plan, plan
