@@ -280,12 +280,14 @@ struct SessionNotePageTests {
             draft.goals = []
             draft.mode = "phone"
             draft.place = ""
-            let note = try await SessionNoteServiceTests.service(app, coach, .coach).create(draft, now: SessionNoteServiceTests.now)
+            let note = try await SessionNoteServiceTests.service(app, coach, .coach).create(
+                draft, now: SessionNoteServiceTests.now)
             let browser = try await TestBrowser.signedIn(app, coach)
             let path = "/notes/\(note.id!)"
             let response = try await browser.post(path + "/sign", ["typed_name": "Casey Coach"], tokenFrom: path)
             #expect(response.status == .unprocessableEntity)
-            #expect(response.body.string.contains("id=\"note-form\"") && response.body.string.contains("response-error"))
+            #expect(
+                response.body.string.contains("id=\"note-form\"") && response.body.string.contains("response-error"))
             #expect(try await SessionNote.find(note.id, on: app.db)?.status == .draft)
         }
     }

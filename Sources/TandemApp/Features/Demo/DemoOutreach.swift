@@ -29,7 +29,8 @@ enum DemoOutreach {
             ProgramDraft(
                 title: "Guided Twelve", summary: "Weekly calls with a recovery coach for twelve weeks",
                 description: "A coach by phone or video every week, with your plan and check-ins between calls.",
-                terms: ProgramDefaults.terms + "\n\nThe fee is $240, invoiced by the organization; ask about sponsored places.",
+                terms: ProgramDefaults.terms
+                    + "\n\nThe fee is $240, invoiced by the organization; ask about sponsored places.",
                 price: "240", published: true),
         ]
         for draft in programs {
