@@ -16,27 +16,31 @@ struct MessageService: ParticipantScopedService {
         let engagement: Engagement
         let participant: Participant
         let relation: ParticipantRelation
+        /// Everyone in the thread: the person's sign-in and the engagement's coaches.
+        let members: [UUID]
     }
 
-    /// The engagement's thread, if the actor is its person or one of its coaches.
+    /// The engagement's thread, if the actor is its person or one of its coaches. Its coaches
+    /// are read once: they say both whether the actor coaches it and whom to tell of a change.
     func thread(_ engagementID: UUID) async throws -> Thread {
         guard let engagement = try await scope.engagement(engagementID),
             let participant = try await scope.participant(engagement.$participant.id)
         else { throw ServiceError.notFound }
-        let relation = try await scope.relation(to: engagement, of: participant)
+        let coaches = try await scope.engagementCoaches().filter(\.$engagement.$id == engagementID).all(\.$coach.$id)
+        let relation = ParticipantRelation(
+            isSelf: participant.$user.id != nil && participant.$user.id == actor.userID,
+            isTheirCoach: coaches.contains(actor.userID))
         guard ParticipantAccess.can(actor.role, .message, relation) else {
             try await people.audit("message_thread.view", outcome: .denied, participant: participant.id)
             throw ServiceError.denied
         }
-        return Thread(engagement: engagement, participant: participant, relation: relation)
+        return Thread(
+            engagement: engagement, participant: participant, relation: relation,
+            members: Array(Set(coaches + [participant.$user.id].compactMap { $0 })))
     }
 
     /// Everyone in the thread: the person's sign-in and the engagement's coaches.
-    func members(_ thread: Thread) async throws -> [UUID] {
-        let coaches = try await scope.engagementCoaches().filter(\.$engagement.$id == thread.engagement.id!)
-            .all(\.$coach.$id)
-        return Array(Set(coaches + [thread.participant.$user.id].compactMap { $0 }))
-    }
+    func members(_ thread: Thread) -> [UUID] { thread.members }
 
     struct Opened: Sendable {
         let thread: Thread
@@ -94,28 +98,20 @@ struct MessageService: ParticipantScopedService {
     /// Records that the actor has read the thread up to `now`, and tells the others.
     func markRead(_ thread: Thread, at now: Date = Date()) async throws {
         let engagementID = thread.engagement.id!
-        if let read = try await MessageRead.query(on: req.db).filter(\.$engagementID == engagementID)
-            .filter(\.$userID == actor.userID).first()
-        {
-            read.readAt = now
-            try await read.save(on: req.db)
-        } else {
-            let read = MessageRead()
-            read.organizationID = actor.organizationID
-            read.engagementID = engagementID
-            read.userID = actor.userID
-            read.readAt = now
-            do {
-                try await read.create(on: req.db)
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                // Opened in two tabs at once: the other one recorded it.
-            }
-        }
-        let others = try await members(thread).filter { $0 != actor.userID }
+        // One statement whether or not the actor has read this thread before.
+        guard let sql = req.db as? any SQLDatabase else { return }
+        try await sql.raw(
+            """
+            INSERT INTO message_reads (id, organization_id, engagement_id, user_id, read_at) VALUES \
+            (\(bind: UUID()), \(bind: actor.organizationID), \(bind: engagementID), \(bind: actor.userID), \(bind: now)) \
+            ON CONFLICT (engagement_id, user_id) DO UPDATE SET read_at = excluded.read_at
+            """
+        ).run()
         await MessageRelay.publishQuietly(
             MessageEvent(
                 kind: .read, organizationID: actor.organizationID, engagementID: engagementID, messageID: nil,
-                readerID: actor.userID, readAt: now, recipients: others), req: req)
+                readerID: actor.userID, readAt: now, recipients: members(thread).filter { $0 != actor.userID }),
+            req: req)
     }
 
     /// Marks read from the page's script, after a message arrived live.
@@ -152,12 +148,13 @@ struct MessageService: ParticipantScopedService {
         }
         try await people.audit(
             "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
+        // The sender has read the thread up to now: the others' pages show their messages seen.
         try await markRead(thread, at: now)
-        let others = try await members(thread).filter { $0 != actor.userID }
         await MessageRelay.publishQuietly(
             MessageEvent(
                 kind: .message, organizationID: actor.organizationID, engagementID: engagementID,
-                messageID: message.id, readerID: nil, readAt: nil, recipients: others), req: req)
+                messageID: message.id, readerID: nil, readAt: nil,
+                recipients: members(thread).filter { $0 != actor.userID }), req: req)
         return (message, raised)
     }
 
