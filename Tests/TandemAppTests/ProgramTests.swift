@@ -216,7 +216,7 @@ struct ProgramTests {
             ("forty", nil), ("100001", nil), (".5", nil),
         ] as [(String, Int?)])
     func prices(text: String, cents: Int?) {
-        #expect(ProgramPrice.cents(text) == cents)
+        #expect(Money.cents(text) == cents)
     }
 
     @Test("the guided start returns only to a program's start page")

@@ -146,6 +146,13 @@ struct ParticipantRouteMatrixTests {
         "POST /alerts/:alertID/acknowledge": [("note", "Called")],
         "POST /messages/:engagementID": [("body", "Hello")],
         "POST /messages/:engagementID/read": [],
+        "POST /participants/:participantID/trips": [
+            ("purpose", "court"), ("pickup_place", "Home"), ("pickup_date", "2099-03-01"), ("pickup_time", "08:00"),
+            ("destination", "Court"), ("end_date", "2099-03-01"), ("end_time", "12:00"), ("rate", "1"),
+        ],
+        "POST /trips/:tripID/escorts": [("escorts[]", "SELF")],
+        "POST /trips/:tripID/cancel": [("reason", "No")],
+        "POST /trips/:tripID/log": [("kind", "picked_up"), ("client_key", "matrix-key-1")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -247,13 +254,26 @@ struct ParticipantRouteMatrixTests {
             let alert = try await SafetyService(
                 Request(application: app, on: app.eventLoopGroup.any()), actor: coachActor
             ).raise(person, source: .checkIn, key: "check_in:matrix")
+            let trip = Trip()
+            trip.organizationID = admin.organization.id!
+            trip.participantID = person.id!
+            trip.apply(
+                TripDraft(purpose: "court", pickupPlace: "Secret Person's walk", destination: "Court"),
+                interval: (Date().addingTimeInterval(86_400), Date().addingTimeInterval(90_000)), zone: .gmt)
+            trip.status = .scheduled
+            trip.cancelReason = ""
+            trip.createdBy = coach.user.id!
+            trip.createdAt = Date()
+            try await trip.create(on: app.db)
+            try await TripEscort(organizationID: admin.organization.id!, tripID: trip.id!, escortID: coach.user.id!)
+                .create(on: app.db)
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
                             "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
-                            "consentID", "consentId", "correctionID", "alertID", "alertId",
+                            "consentID", "consentId", "correctionID", "alertID", "alertId", "tripID",
                         ].contains(
                             name)
                     }
@@ -272,6 +292,7 @@ struct ParticipantRouteMatrixTests {
                             if name.lowercased() == "consentid" { return consent.id!.uuidString }
                             if name == "correctionID" { return correction.id!.uuidString }
                             if name.lowercased() == "alertid" { return alert.id!.uuidString }
+                            if name == "tripID" { return trip.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }

@@ -38,5 +38,6 @@ enum TandemMigrations {
         M0033_CreateMessages(),
         M0034_CreateHandoffs(),
         M0035_CreatePrograms(),
+        M0036_CreateTrips(),
     ]
 }

@@ -86,6 +86,7 @@ extension Request {
             items.append(("nav_alerts", "/alerts"))
             items.append(("nav_schedule", "/schedule"))
             items.append(("nav_outreach", "/outreach"))
+            items.append(("nav_trips", "/trips"))
         }
         if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
             items.append(("nav_notes_review", "/notes/review"))

@@ -33,7 +33,7 @@ public struct ProgramDraft: Sendable, Equatable {
     }
 
     /// The price in cents; nil when it is not a sum of money.
-    public var priceCents: Int? { ProgramPrice.cents(price) }
+    public var priceCents: Int? { Money.cents(price) }
 
     public func problems() -> [(field: String, key: String)] {
         var found: [(String, String)] = []
@@ -51,37 +51,6 @@ public struct ProgramDraft: Sendable, Equatable {
         if terms.isEmpty { found.append(("terms", "error_program_terms")) }
         if priceCents == nil { found.append(("price", "error_program_price")) }
         return found
-    }
-}
-
-/// Prices in the organization's currency, kept in cents.
-public enum ProgramPrice {
-    public static let most = 100_000_00
-
-    /// "49", "49.5", "49.50", "1,250.00" (a thousands comma) or empty (free); nil otherwise.
-    public static func cents(_ text: String) -> Int? {
-        let value = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            .replacingOccurrences(of: "$", with: "")
-        if value.isEmpty { return 0 }
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else {
-            return nil
-        }
-        var fraction = 0
-        if parts.count == 2 {
-            let digits = parts[1]
-            guard (1...2).contains(digits.count), digits.allSatisfy(\.isNumber), let number = Int(digits) else {
-                return nil
-            }
-            fraction = digits.count == 1 ? number * 10 : number
-        }
-        let cents = whole * 100 + fraction
-        return cents <= most ? cents : nil
-    }
-
-    /// "49.50" for 4950: for forms.
-    public static func text(_ cents: Int) -> String {
-        cents == 0 ? "" : String(format: "%d.%02d", cents / 100, cents % 100)
     }
 }
 

@@ -103,7 +103,7 @@ extension APIHandler {
     static func draft(_ body: Schemas.ProgramInput) -> ProgramDraft {
         ProgramDraft(
             title: body.title, summary: body.summary ?? "", description: body.description ?? "", terms: body.terms,
-            price: ProgramPrice.text(body.priceCents ?? 0), published: body.published ?? false)
+            price: Money.text(body.priceCents ?? 0), published: body.published ?? false)
     }
 
     static func program(_ listed: ProgramService.Listed) -> Schemas.Program {

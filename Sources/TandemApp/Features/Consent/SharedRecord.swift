@@ -84,8 +84,17 @@ struct SharedRecord: Encodable, Sendable {
     var meetingAttendance: [AttendanceRow]?
     var plan: PlanSection?
     var sessionSummaries: [NoteRow]?
-    /// Trip and shift logs are kept by sober escorts and companions; none are recorded yet.
-    var tripAndShiftLogs: [String]?
+    struct TripRow: Encodable, Sendable {
+        let pickup: String
+        let purpose: String
+        let from: String
+        let to: String
+        let status: String
+        let log: [String]
+    }
+
+    /// The escort trips with their logs (checkpoints and incidents).
+    var tripAndShiftLogs: [TripRow]?
     /// The contacts planned after a hand-off from a treatment center, and whether each
     /// happened on time.
     var handoffStatus: [ContactRow]?
@@ -177,7 +186,7 @@ struct SharedRecord: Encodable, Sendable {
             case .sessionSummaries:
                 record.sessionSummaries = try await notes(of: id, organizationID: organizationID, req: req)
             case .tripAndShiftLogs:
-                record.tripAndShiftLogs = []
+                record.tripAndShiftLogs = try await trips(of: id, organizationID: organizationID, zone: zone, req: req)
             case .handoffStatus:
                 let contacts = try await HandoffContact.query(on: req.db).filter(\.$organizationID == organizationID)
                     .filter(\.$participantID == id).sort(\.$handoffID).sort(\.$sequence).all()
@@ -185,6 +194,27 @@ struct SharedRecord: Encodable, Sendable {
             }
         }
         return record
+    }
+
+    private static func trips(of id: UUID, organizationID: UUID, zone: TimeZone, req: Request) async throws
+        -> [TripRow]
+    {
+        let trips = try await Trip.query(on: req.db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == id).sort(\.$pickupAt, .descending).all()
+        guard !trips.isEmpty else { return [] }
+        let entries = try await TripLogRecord.query(on: req.db).filter(\.$organizationID == organizationID)
+            .filter(\.$tripID ~~ trips.map { $0.id! }).sort(\.$createdAt).all()
+        return trips.map { trip in
+            TripRow(
+                pickup: TripController.when(trip.pickupAt, zone: zone, req: req),
+                purpose: req.t("trip_purpose_" + trip.purpose), from: trip.pickupPlace, to: trip.destination,
+                status: req.t("trip_status_" + trip.status.rawValue),
+                log: entries.filter { $0.tripID == trip.id }.map { entry in
+                    let row = TripController.logRow(entry, zone: zone, req: req)
+                    return ([row.at, row.kind, row.place, row.handedTo, row.severity, row.note].filter { !$0.isEmpty })
+                        .joined(separator: " · ")
+                })
+        }
     }
 
     /// One planned hand-off contact as a person, a coach or a consented liaison reads it.

@@ -46,7 +46,7 @@ final class Program: Model, @unchecked Sendable {
     var draft: ProgramDraft {
         ProgramDraft(
             title: title, summary: summary, description: description, terms: terms,
-            price: ProgramPrice.text(priceCents), published: published)
+            price: Money.text(priceCents), published: published)
     }
 }
 

@@ -23,7 +23,7 @@ struct ProgramController: RouteCollection {
     }
 
     static func price(_ cents: Int, req: Request) -> String {
-        cents == 0 ? req.t("program_free") : req.t("program_price", ["amount": "$" + ProgramPrice.text(cents)])
+        cents == 0 ? req.t("program_free") : req.t("program_price", ["amount": "$" + Money.text(cents)])
     }
 
     static func card(_ listed: ProgramService.Listed, req: Request) -> Card {

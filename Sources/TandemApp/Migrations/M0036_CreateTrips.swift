@@ -1,0 +1,61 @@
+import Fluent
+
+/// Sober escort trips: the booking, the escorts taken for its time, and the log the escort
+/// keeps on the way (one entry per client key, so an entry sent twice is kept once).
+struct M0036_CreateTrips: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("trips")
+            .id()
+            .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
+            .field("participant_id", .uuid, .required, .references("participants", "id", onDelete: .cascade))
+            .field("purpose", .string, .required)
+            .field("pickup_place", .string, .required)
+            .field("pickup_at", .datetime, .required)
+            .field("destination", .string, .required)
+            .field("appointment_at", .datetime)
+            .field("ends_at", .datetime, .required)
+            .field("legs", .string, .required)
+            .field("rate_cents", .int, .required)
+            .field("expenses_cents", .int, .required)
+            .field("notes", .string, .required)
+            .field("status", .string, .required)
+            .field("cancel_reason", .string, .required)
+            .field("created_by", .uuid, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.createIndex("trips_participant", on: "trips", "participant_id", "pickup_at")
+        try await database.createIndex("trips_org_pickup", on: "trips", "organization_id", "pickup_at")
+        try await database.schema("trip_escorts")
+            .id()
+            .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
+            .field("trip_id", .uuid, .required, .references("trips", "id", onDelete: .cascade))
+            .field("escort_id", .uuid, .required, .references("users", "id"))
+            .unique(on: "trip_id", "escort_id")
+            .create()
+        try await database.createIndex("trip_escorts_escort", on: "trip_escorts", "escort_id", "trip_id")
+        try await database.schema("trip_log")
+            .id()
+            .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
+            .field("trip_id", .uuid, .required, .references("trips", "id", onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("place", .string, .required)
+            .field("handed_to", .string, .required)
+            .field("severity", .string, .required)
+            .field("note", .string, .required)
+            .field("author_id", .uuid, .required)
+            .field("author_name", .string, .required)
+            .field("client_key", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "trip_id", "client_key")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("trip_log").delete()
+        try await database.dropIndex("trip_escorts_escort")
+        try await database.schema("trip_escorts").delete()
+        try await database.dropIndex("trips_org_pickup")
+        try await database.dropIndex("trips_participant")
+        try await database.schema("trips").delete()
+    }
+}

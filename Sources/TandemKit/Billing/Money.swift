@@ -1,0 +1,33 @@
+import Foundation
+
+/// Sums of money as people type them, kept in whole cents (US dollars): program prices,
+/// escort fees and expenses.
+public enum Money {
+    public static let most = 100_000_00
+
+    /// "49", "49.5", "49.50", "1,250.00" (a thousands comma) or empty (free); nil otherwise.
+    public static func cents(_ text: String) -> Int? {
+        let value = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+            .replacingOccurrences(of: "$", with: "")
+        if value.isEmpty { return 0 }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else {
+            return nil
+        }
+        var fraction = 0
+        if parts.count == 2 {
+            let digits = parts[1]
+            guard (1...2).contains(digits.count), digits.allSatisfy(\.isNumber), let number = Int(digits) else {
+                return nil
+            }
+            fraction = digits.count == 1 ? number * 10 : number
+        }
+        let cents = whole * 100 + fraction
+        return cents <= most ? cents : nil
+    }
+
+    /// "49.50" for 4950: for forms.
+    public static func text(_ cents: Int) -> String {
+        cents == 0 ? "" : String(format: "%d.%02d", cents / 100, cents % 100)
+    }
+}
