@@ -244,6 +244,8 @@ struct APITests {
                     "/handoffs/{handoffId}/decline", "/handoffs/{handoffId}/withdrawal", "/programs",
                     "/programs/{programId}", "/programs/{programId}/enrollments", "/programs/{programId}/coach-request",
                     "/program-enrollments/{enrollmentId}/payment", "/program-enrollments/{enrollmentId}/coach",
+                    "/participants/{participantId}/trips", "/trips", "/trips/{tripId}", "/trips/{tripId}/escorts",
+                    "/trips/{tripId}/cancellation", "/trips/{tripId}/log",
                 ])
         }
     }

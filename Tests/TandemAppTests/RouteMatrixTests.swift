@@ -187,6 +187,11 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/alerts/:alertId/acknowledgement": #"{"note":"Called"}"#,
         "POST /api/v1/participants/:participantId/help-requests": "{}",
         "POST /api/v1/threads/:engagementId/messages": #"{"body":"Hello"}"#,
+        "POST /api/v1/participants/:participantId/trips":
+            #"{"purpose":"court","pickupPlace":"Home","pickupDate":"2099-03-01","pickupTime":"08:00","destination":"Court","endDate":"2099-03-01","endTime":"12:00"}"#,
+        "POST /api/v1/trips/:tripId/escorts": #"{"escortIds":["SELF"]}"#,
+        "POST /api/v1/trips/:tripId/cancellation": #"{"reason":"No"}"#,
+        "POST /api/v1/trips/:tripId/log": #"{"clientKey":"matrix-key-2","kind":"picked_up"}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -273,7 +278,7 @@ struct ParticipantRouteMatrixTests {
                         return [
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
                             "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
-                            "consentID", "consentId", "correctionID", "alertID", "alertId", "tripID",
+                            "consentID", "consentId", "correctionID", "alertID", "alertId", "tripID", "tripId",
                         ].contains(
                             name)
                     }
@@ -292,7 +297,7 @@ struct ParticipantRouteMatrixTests {
                             if name.lowercased() == "consentid" { return consent.id!.uuidString }
                             if name == "correctionID" { return correction.id!.uuidString }
                             if name.lowercased() == "alertid" { return alert.id!.uuidString }
-                            if name == "tripID" { return trip.id!.uuidString }
+                            if name.lowercased() == "tripid" { return trip.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }

@@ -146,4 +146,39 @@ struct TripPageTests {
             #expect(try await Trip.query(on: app.db).count() == 1)
         }
     }
+
+    @Test("through the API: book, assign, log twice with one client key, and only the escort logs")
+    func api() async throws {
+        try await withTandem { app in
+            let w = try await ConsentPageTests.world(app)
+            let escort = try await app.addMember(.coach, to: w.admin.organization, email: "escort@example.org")
+            let day = ParticipantService.today(in: w.admin.organization).adding(days: 2)!
+            let coach = try await APIClient.signIn(app, w.coach)
+            let booking = """
+                {"purpose":"court","pickupPlace":"Home","pickupDate":"\(day)","pickupTime":"08:00",\
+                "destination":"County Court","endDate":"\(day)","endTime":"12:00","legs":[{"mode":"car"}],\
+                "rateCents":20000,"expensesCents":1550}
+                """
+            let booked = try await coach.send(.POST, "/participants/\(w.rosa.id!)/trips", json: booking)
+            #expect(booked.0.status == .created && booked.1["status"] as? String == "requested")
+            #expect(booked.1["rateCents"] as? Int == 20000)
+            let id = try #require(booked.1["id"] as? String)
+            let assigned = try await coach.send(
+                .POST, "/trips/\(id)/escorts", json: #"{"escortIds":["\#(escort.user.id!.uuidString)"]}"#)
+            #expect(assigned.0.status == .ok && assigned.1["status"] as? String == "scheduled")
+            let escortAPI = try await APIClient.signIn(app, escort)
+            let entry = #"{"clientKey":"3f1c2a9e-0001","kind":"picked_up","place":"Home"}"#
+            let first = try await escortAPI.send(.POST, "/trips/\(id)/log", json: entry)
+            let again = try await escortAPI.send(.POST, "/trips/\(id)/log", json: entry)
+            #expect(first.0.status == .created && first.1["id"] as? String == again.1["id"] as? String)
+            #expect(try await TripLogRecord.query(on: app.db).count() == 1)
+            #expect(try await coach.send(.POST, "/trips/\(id)/log", json: entry).0.status == .forbidden)
+            let seen = try await escortAPI.send(.GET, "/trips/\(id)")
+            #expect(seen.1["status"] as? String == "under_way" && (seen.1["log"] as? [Any])?.count == 1)
+            #expect(seen.1["rateCents"] == nil || seen.1["rateCents"] is NSNull)
+            #expect((try await escortAPI.send(.GET, "/trips").1["items"] as? [Any])?.count == 1)
+            let stranger = try await APIClient.signIn(app, w.stranger)
+            #expect(try await stranger.send(.GET, "/trips/\(id)").0.status == .notFound)
+        }
+    }
 }
