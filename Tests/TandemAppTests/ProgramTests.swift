@@ -213,7 +213,7 @@ struct ProgramTests {
         "prices as typed",
         arguments: [
             ("", 0), ("49", 4900), ("49.5", 4950), ("49.50", 4950), ("$1,250.00", 125_000), ("-3", nil), ("4.999", nil),
-            ("forty", nil), ("100001", nil), (".5", nil),
+            ("forty", nil), ("100001", nil), (".5", nil), ("100000000000000000000", nil), ("9999999", nil),
         ] as [(String, Int?)])
     func prices(text: String, cents: Int?) {
         #expect(Money.cents(text) == cents)

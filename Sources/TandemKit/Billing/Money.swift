@@ -11,7 +11,10 @@ public enum Money {
             .replacingOccurrences(of: "$", with: "")
         if value.isEmpty { return 0 }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else {
+        // At most seven whole digits, so nothing typed can overflow on the way to cents.
+        guard parts.count <= 2, (1...7).contains(parts[0].count), parts[0].allSatisfy(\.isNumber),
+            let whole = Int(parts[0])
+        else {
             return nil
         }
         var fraction = 0

@@ -46,11 +46,11 @@ public enum AftercarePlan {
     }
 
     /// The contacts planned on `accepted` for a discharge on `discharge`. The introduction is
-    /// due by the discharge day (or at once when the person has already left); template
-    /// contacts already past when the hand-off is accepted are not planned, since nobody
-    /// could make them on time.
+    /// due by the discharge day, and never before the day after acceptance (someone accepted
+    /// on the day they leave, or after, gets their call by the next day); template contacts
+    /// already past by then are not planned, since nobody could make them on time.
     public static func plan(accepted: CalendarDate, discharge: CalendarDate, days: [Int]) -> [Contact] {
-        let introDue = max(discharge, accepted)
+        let introDue = max(discharge, accepted.adding(days: 1) ?? accepted)
         var contacts = [Contact(kind: .introduction, sequence: 0, opensOn: accepted, dueOn: introDue)]
         var previousDue = introDue
         for day in days.sorted() {

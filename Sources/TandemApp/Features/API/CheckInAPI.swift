@@ -38,7 +38,12 @@ extension APIHandler {
                     answer.crisisAlertRaised = !CrisisPhrases.matches(in: answers.wentWell).isEmpty
                     return (checkIn.id!, answer)
                 },
-                read: { Self.checkIn(try await service.checkIn(participantID, $0)) })
+                read: {
+                    let checkIn = try await service.checkIn(participantID, $0)
+                    var answer = Self.checkIn(checkIn)
+                    answer.crisisAlertRaised = !CrisisPhrases.matches(in: checkIn.wentWell).isEmpty
+                    return answer
+                })
             return .created(.init(body: .json(kept)))
         }
     }

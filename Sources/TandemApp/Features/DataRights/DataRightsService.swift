@@ -68,10 +68,12 @@ struct DataRightsService: ParticipantScopedService {
             try await CheckIn.query(on: db).filter(\.$participant.$id == participantID).set(\.$wentWell, to: "")
                 .update()
             // Trip notes and log entries describe the person on the way.
-            try await Trip.query(on: db).filter(\.$participantID == participantID).set(\.$notes, to: "").update()
+            try await Trip.query(on: db).filter(\.$participantID == participantID).set(\.$notes, to: "")
+                .set(\.$pickupPlace, to: "").set(\.$destination, to: "").update()
             let tripIDs = try await Trip.query(on: db).filter(\.$participantID == participantID).all(\.$id)
             if !tripIDs.isEmpty {
-                try await TripLogRecord.query(on: db).filter(\.$tripID ~~ tripIDs).set(\.$note, to: "").update()
+                try await TripLogRecord.query(on: db).filter(\.$tripID ~~ tripIDs).set(\.$note, to: "")
+                    .set(\.$place, to: "").set(\.$handedTo, to: "").update()
             }
             // The referral from a treatment center named and described the person.
             try await Handoff.query(on: db).filter(\.$participantID == participantID)

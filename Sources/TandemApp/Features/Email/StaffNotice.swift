@@ -3,15 +3,15 @@ import Foundation
 import TandemKit
 import Vapor
 
-/// An e-mail to the organization's admins and supervisors that something waits for them
+/// An e-mail to the organization's admins and supervisors (or the roles given) that something waits for them
 /// in Tandem: each in their own language, with a link and never a person's name.
 enum StaffNotice {
     static func send(
-        _ req: Request, organizationID: UUID, subjectKey: String, bodyKey: String, path: String, kind: String,
-        dedupe: String
+        _ req: Request, organizationID: UUID, roles: [Role] = [.admin, .supervisor], subjectKey: String,
+        bodyKey: String, path: String, kind: String, dedupe: String
     ) async throws {
         let staff = try await Membership.query(on: req.db).filter(\.$organization.$id == organizationID)
-            .filter(\.$role ~~ [.admin, .supervisor]).all(\.$user.$id)
+            .filter(\.$role ~~ roles).all(\.$user.$id)
         guard !staff.isEmpty else { return }
         let link = (req.tandem.settings.baseURL ?? "http://localhost:8080") + path
         for user in try await User.query(on: req.db).filter(\.$id ~~ staff).all() {

@@ -5,7 +5,7 @@ import TandemKit
 import Vapor
 
 /// Sober escort trips. Booking, assigning escorts and cancelling check `schedule` for the
-/// person (their coaches, supervisors, admins); a trip is read by those who may see the
+/// person (their coaches, as for appointments); a trip is read by those who may see the
 /// person's appointments (the person too) and by its escorts, and only its escorts keep its
 /// log. An escort is never booked on two trips at once. Every step is audited for the person.
 struct TripService: ParticipantScopedService {
@@ -129,9 +129,13 @@ struct TripService: ParticipantScopedService {
         guard detail.trip.status.canCancel else { throw ServiceError.conflict("error_trip_closed") }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if let key = AppointmentReason.problem(reason) { throw ServiceError.invalid([("reason", key)]) }
+        // Only while not yet under way, even if an escort logs the pickup at this very moment.
+        guard
+            try await moveStatus(
+                detail.trip, from: [.requested, .scheduled], to: .cancelled, reason: reason, on: req.db)
+        else { throw ServiceError.conflict("error_trip_closed") }
         detail.trip.status = .cancelled
         detail.trip.cancelReason = reason
-        try await detail.trip.save(on: req.db)
         try await audit("trip.cancel", detail.trip)
         return detail.trip
     }
@@ -172,13 +176,18 @@ struct TripService: ParticipantScopedService {
         record.createdAt = now
         let next = kind.status(after: trip.status)
         do {
+            let current = trip.status
             try await req.db.transaction { db in
                 try await record.create(on: db)
-                if next != trip.status {
-                    trip.status = next
-                    try await trip.save(on: db)
+                // Moved on only from the status this entry was checked against: a trip
+                // cancelled or completed meanwhile stays as it is.
+                if next != current,
+                    !(try await moveStatus(trip, from: [current], to: next, reason: nil, on: db))
+                {
+                    throw ServiceError.conflict("error_trip_not_going")
                 }
             }
+            trip.status = next
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The same entry arrived twice at once: the first one is kept.
             guard
@@ -216,6 +225,25 @@ struct TripService: ParticipantScopedService {
             "trip.upcoming", actor: actor.userID, organization: actor.organizationID, subjectType: "trips",
             subject: nil)
         return trips.map { Upcoming(trip: $0, participantName: names[$0.participantID] ?? "") }
+    }
+
+    /// Changes a trip's status only if it is still one of `from`; false when it is not.
+    private func moveStatus(
+        _ trip: Trip, from: [TripStatus], to: TripStatus, reason: String?, on db: any Database
+    ) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        var query: SQLQueryString = "UPDATE trips SET status = \(bind: to.rawValue)"
+        if let reason {
+            query.appendInterpolation(unsafeRaw: ", cancel_reason = "); query.appendInterpolation(bind: reason)
+        }
+        query.appendInterpolation(unsafeRaw: " WHERE id = ")
+        query.appendInterpolation(bind: trip.id!)
+        query.appendInterpolation(unsafeRaw: " AND organization_id = ")
+        query.appendInterpolation(bind: trip.organizationID)
+        query.appendInterpolation(unsafeRaw: " AND status IN (")
+        query.appendInterpolation(binds: from.map(\.rawValue))
+        query.appendInterpolation(unsafeRaw: ") RETURNING id")
+        return !(try await sql.raw(query).all()).isEmpty
     }
 
     private func audit(_ action: String, _ trip: Trip) async throws {

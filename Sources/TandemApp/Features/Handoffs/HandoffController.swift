@@ -38,19 +38,22 @@ struct HandoffController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
         let service = HandoffService(req, actor: signedIn.actor)
-        var rows: [(Handoff, Row)] = []
+        // A referral whose status is not shared stays among the waiting ones, whatever became of it.
+        var waiting: [Row] = []
+        var others: [Row] = []
         for handoff in try await service.list() {
-            rows.append((handoff, try await row(handoff, service: service, req: req)))
+            let shared = try await service.statusShared(handoff)
+            let row = row(handoff, shared: shared, service: service, req: req)
+            if handoff.status.isOpen || !shared { waiting.append(row) } else { others.append(row) }
         }
         return try await req.page(
             "handoffs/list", titleKey: "handoffs_title",
             ListBody(
-                canRefer: signedIn.actor.role == .partner, waiting: rows.filter { $0.0.status.isOpen }.map(\.1),
-                others: rows.filter { !$0.0.status.isOpen }.map(\.1), sent: req.query[String.self, at: "sent"] != nil))
+                canRefer: signedIn.actor.role == .partner, waiting: waiting, others: others,
+                sent: req.query[String.self, at: "sent"] != nil))
     }
 
-    private func row(_ handoff: Handoff, service: HandoffService, req: Request) async throws -> Row {
-        let shared = try await service.statusShared(handoff)
+    private func row(_ handoff: Handoff, shared: Bool, service: HandoffService, req: Request) -> Row {
         let zone = service.timeZone
         return Row(
             id: handoff.id!.uuidString, name: handoff.preferredName, treatmentCenter: handoff.treatmentCenter,
@@ -195,7 +198,8 @@ struct HandoffController: RouteCollection {
                 "handoff.view", participant: participantID, subjectType: "handoff", subject: handoff.id)
         }
         let body = ShowBody(
-            id: handoff.id!.uuidString, row: try await row(handoff, service: service, req: req), phone: handoff.phone,
+            id: handoff.id!.uuidString, row: row(handoff, shared: shared, service: service, req: req),
+            phone: handoff.phone,
             email: handoff.email, language: req.t("language_" + handoff.language), notes: handoff.notes,
             consent: handoff.statusConsent, consentSignedName: handoff.consentSignedName,
             declineReason: shared ? handoff.declineReason : "", statusShared: shared, isPartner: isPartner,
@@ -205,7 +209,8 @@ struct HandoffController: RouteCollection {
             appointmentID: isPartner ? nil : handoff.appointmentID?.uuidString, contacts: contacts,
             accept: canDecide ? try await acceptBody(handoff, form: accept, service: service, req: req) : nil,
             reason: reason,
-            decided: handoff.decidedAt.map { CalendarDate($0, in: service.timeZone).written(req.messages) })
+            decided: shared
+                ? handoff.decidedAt.map { CalendarDate($0, in: service.timeZone).written(req.messages) } : nil)
         return try await req.page("handoffs/show", titleKey: "handoff_title", body, errors: errors, status: status)
     }
 

@@ -42,11 +42,14 @@ struct HandoffService: ParticipantScopedService {
         } else if !AccessPolicy.can(actor.role, .acceptHandoffs) {
             throw ServiceError.denied
         }
-        let rows = try await query.sort(\.$createdAt, .descending).limit(limit).all()
+        // Every referral still waiting, however many came since; then the latest decided ones.
+        let waiting = try await query.copy().filter(\.$status == .referred).sort(\.$createdAt, .descending).all()
+        let decided = try await query.filter(\.$status != .referred).sort(\.$createdAt, .descending).limit(limit)
+            .all()
         try await req.audit(
             "handoff.list", actor: actor.userID, organization: actor.organizationID, subjectType: "handoffs",
             subject: nil)
-        return rows.filter { $0.status.isOpen } + rows.filter { !$0.status.isOpen }
+        return waiting + decided
     }
 
     /// One referral: for the liaison who sent it, for admins and supervisors, and for the
@@ -179,6 +182,9 @@ struct HandoffService: ParticipantScopedService {
             "engagement.create", participant: participant.id, subjectType: "engagement", subject: engagement.id)
         try await people.audit(
             "appointment.create", participant: participant.id, subjectType: "appointment", subject: appointment.id)
+        if handoff.statusConsent {
+            try await people.audit("consent.create", participant: participant.id, subjectType: "consent", subject: nil)
+        }
         try await audit("handoff.accept", handoff)
         return handoff
     }

@@ -68,8 +68,9 @@ struct ProgramService {
         if !person.acceptsTerms { problems.append(("accept_terms", "error_program_accept_terms")) }
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         let hash = try await req.password.async.hash(PasswordDigest.prepare(person.password))
-        let (user, participant) = try await retryingOnUniqueConflict {
-            try await req.db.transaction { db in
+        let made: (User, Participant)
+        do {
+            made = try await req.db.transaction { db in
                 let user = User(email: email, displayName: name, passwordHash: hash, language: language.rawValue)
                 try await user.create(on: db)
                 try await Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
@@ -83,7 +84,11 @@ struct ProgramService {
                 try await ProgramEnrollment(program: program, participantID: participant.id!, at: now).create(on: db)
                 return (user, participant)
             }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same address joined a moment ago, in another request.
+            throw ServiceError.invalid([("email", "error_program_account_exists")])
         }
+        let (user, participant) = made
         try await req.audit(
             "program.enroll", actor: user.id, organization: program.organizationID, subjectType: "program",
             subject: program.id, participant: participant.id)
@@ -145,7 +150,7 @@ struct ProgramService {
             hasCoach: coached > 0)
     }
 
-    /// The person asks for a coach; admins and supervisors are told by e-mail, without the name.
+    /// The person asks for a coach; admins are told by e-mail, without the name.
     func requestCoach(_ programID: UUID, actor: Actor, now: Date = Date()) async throws {
         let start = try await start(programID, actor: actor)
         guard start.enrollment.coachRequestedAt == nil else { return }
@@ -154,8 +159,9 @@ struct ProgramService {
         try await req.audit(
             "program.coach_request", actor: actor.userID, organization: actor.organizationID,
             subjectType: "program_enrollment", subject: start.enrollment.id, participant: start.participant.id)
+        // Admins run programs and give their people coaches.
         try await StaffNotice.send(
-            req, organizationID: actor.organizationID, subjectKey: "program_coach_email_subject",
+            req, organizationID: actor.organizationID, roles: [.admin], subjectKey: "program_coach_email_subject",
             bodyKey: "program_coach_email_body", path: "/admin/programs/" + start.program.id!.uuidString,
             kind: "program_coach_request", dedupe: "program_coach:\(start.enrollment.id!)")
     }
