@@ -138,6 +138,10 @@ struct HandoffTests {
             #expect(consent.recipientUserID == w.partner.user.id && consent.categories == [.handoffStatus])
             #expect(consent.engagementID == engagement.id && consent.signedName == "Sam Rivera")
 
+            // The referral is part of the person's data.
+            let data = try await admin.get("/participants/\(person.id!)/data.json").body.string
+            #expect(data.contains("\"handoffs\"") && data.contains("Lakeside Treatment") && data.contains("Evenings"))
+
             // The assigned coach now sees the hand-off and the person; another coach does not.
             #expect(try await coach.get(page).status == .ok)
             #expect(try await TestBrowser.signedIn(app, w.otherCoach).get(page).status == .notFound)

@@ -111,6 +111,10 @@ struct ProgramTests {
                 ["values": "Still my kids", "base": "2", "next": "//evil.example/start"], tokenFrom: values)
             #expect(response.location == "/participants/\(person.id!)/plan?saved=1")
 
+            // The enrollment is part of the person's data.
+            let data = try await visitor.get("/participants/\(person.id!)/data.json").body.string
+            #expect(data.contains("\"programs\"") && data.contains("Fresh Start"))
+
             // Asking for a coach tells the admins without a name; the admin assigns one.
             response = try await visitor.post("\(page)/coach-request", [:], tokenFrom: "\(page)/start")
             #expect(response.status == .seeOther)

@@ -113,6 +113,20 @@ struct PersonalData: Encodable, Sendable {
         let note: String
     }
 
+    /// A referral from a treatment center before discharge, as the liaison sent it.
+    struct HandoffRow: Encodable, Sendable {
+        let treatmentCenter, dischargeOn, serviceType, notes, status, consentSignedName: String
+        let sentAt: Date
+    }
+
+    struct EnrollmentRow: Encodable, Sendable {
+        let program: String
+        let termsAcceptedAt: Date
+        let priceCents: Int
+        let payment, paymentNote: String
+        let coachRequestedAt: Date?
+    }
+
     struct PlaceRow: Encodable, Sendable {
         let label: String
         let latitude, longitude: Double
@@ -138,6 +152,8 @@ struct PersonalData: Encodable, Sendable {
     let disclosures: [DisclosureRow]
     let corrections: [CorrectionRow]
     let wellbeing: [WellbeingRow]
+    let handoffs: [HandoffRow]
+    let programs: [EnrollmentRow]
     let savedPlace: PlaceRow?
 
     /// The same data as a document: without the flags pages lay it out with.
@@ -247,10 +263,34 @@ struct PersonalData: Encodable, Sendable {
                         date: $0.localDate, stress: $0.stress, sleep: $0.sleep, selfCare: $0.selfCare, hope: $0.hope,
                         note: $0.note)
                 },
+            handoffs: try await Handoff.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$participantID == id).sort(\.$createdAt).all().map {
+                    HandoffRow(
+                        treatmentCenter: $0.treatmentCenter, dischargeOn: $0.dischargeOn, serviceType: $0.serviceType,
+                        notes: $0.notes, status: $0.status.rawValue, consentSignedName: $0.consentSignedName,
+                        sentAt: $0.createdAt)
+                },
+            programs: try await enrollments(of: id, organizationID: organizationID, on: db),
             savedPlace: try await ParticipantPlace.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participantID == id).first().map {
                     PlaceRow(label: $0.label, latitude: $0.latitude, longitude: $0.longitude)
                 })
+    }
+
+    private static func enrollments(of id: UUID, organizationID: UUID, on db: any Database) async throws
+        -> [EnrollmentRow]
+    {
+        let rows = try await ProgramEnrollment.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == id).sort(\.$createdAt).all()
+        guard !rows.isEmpty else { return [] }
+        let titles = Dictionary(
+            try await Program.query(on: db).filter(\.$id ~~ rows.map(\.programID)).all().map { ($0.id!, $0.title) },
+            uniquingKeysWith: { first, _ in first })
+        return rows.map {
+            EnrollmentRow(
+                program: titles[$0.programID] ?? "", termsAcceptedAt: $0.termsAcceptedAt, priceCents: $0.priceCents,
+                payment: $0.payment.rawValue, paymentNote: $0.paymentNote, coachRequestedAt: $0.coachRequestedAt)
+        }
     }
 
     private static func referrals(of id: UUID, organizationID: UUID, on db: any Database) async throws
