@@ -89,3 +89,21 @@ struct CoverageTests {
         #expect(windows.count == 3 && windows.allSatisfy { Self.hours($0) == 8 })
     }
 }
+
+@Suite("Companion hours")
+struct CompanionHoursTests {
+    @Test(
+        "quarter hours, rounded to the nearest",
+        arguments: [(0, 0), (7 * 60, 28), (7 * 60 + 7, 28), (7 * 60 + 8, 29), (12 * 60 + 45, 51)] as [(Int, Int)])
+    func quarters(minutes: Int, expected: Int) {
+        let start = Date(timeIntervalSince1970: 1_770_000_000)
+        #expect(
+            CompanionHours.quarterHours(from: start, to: start.addingTimeInterval(Double(minutes) * 60)) == expected)
+    }
+
+    @Test("written as hours with two decimals")
+    func text() {
+        #expect(CompanionHours.text(quarterHours: 31) == "7.75")
+        #expect(CompanionHours.text(quarterHours: 48) == "12.00")
+    }
+}

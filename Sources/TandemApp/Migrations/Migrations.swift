@@ -39,5 +39,6 @@ enum TandemMigrations {
         M0034_CreateHandoffs(),
         M0035_CreatePrograms(),
         M0036_CreateTrips(),
+        M0037_CreateCompanionShifts(),
     ]
 }

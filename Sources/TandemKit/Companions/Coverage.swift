@@ -88,3 +88,26 @@ public struct CoveragePlan: Sendable, Equatable {
         return gaps
     }
 }
+
+/// What a companion writes in the shift log.
+public enum ShiftLogCategory: String, Sendable, CaseIterable, Codable {
+    case meetingAttended = "meeting_attended"
+    case activity
+    /// A trigger met, and how it was handled.
+    case trigger
+    case mood, concern
+    case planProgress = "plan_progress"
+    case incident
+}
+
+/// Hours worked, for billing by the hour and the timesheet: quarter hours, rounded to the nearest.
+public enum CompanionHours {
+    public static func quarterHours(from start: Date, to end: Date) -> Int {
+        max(0, Int((end.timeIntervalSince(start) / 900).rounded()))
+    }
+
+    /// "7.75" for 31 quarter hours.
+    public static func text(quarterHours: Int) -> String {
+        "\(quarterHours / 4)." + ["00", "25", "50", "75"][quarterHours % 4]
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import TandemKit
+
+/// The coverage plan of a sober companion engagement.
+final class CoveragePlanRecord: Model, @unchecked Sendable {
+    static let schema = "coverage_plans"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "engagement_id") var engagementID: UUID
+    @Field(key: "pattern") var pattern: String
+    /// HH:MM; used by a custom plan.
+    @Field(key: "start_time") var startTime: String
+    @Field(key: "end_time") var endTime: String
+    /// `,2,3,4,` (Calendar weekday numbers, 1 = Sunday).
+    @Field(key: "weekdays") var weekdays: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    var plan: CoveragePlan? {
+        guard let pattern = CoveragePattern(rawValue: pattern) else { return nil }
+        let days = Set(weekdays.split(separator: ",").compactMap { Int($0) })
+        return CoveragePlan.of(pattern, start: TimeOfDay(startTime), end: TimeOfDay(endTime), weekdays: days)
+    }
+}
+
+/// One shift of a companion with the person; closed by its hand-over note.
+final class CompanionShift: Model, @unchecked Sendable {
+    static let schema = "companion_shifts"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "engagement_id") var engagementID: UUID
+    @Field(key: "participant_id") var participantID: UUID
+    @Field(key: "companion_id") var companionID: UUID
+    @Field(key: "starts_at") var startsAt: Date
+    @Field(key: "ends_at") var endsAt: Date
+    /// What the next companion needs to know; required to close the shift.
+    @Field(key: "handover_note") var handoverNote: String
+    @OptionalField(key: "handed_over_at") var handedOverAt: Date?
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// One entry of a shift log.
+final class ShiftLogRecord: Model, @unchecked Sendable {
+    static let schema = "shift_log"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "shift_id") var shiftID: UUID
+    @Field(key: "category") var category: String
+    @Field(key: "severity") var severity: String
+    @Field(key: "note") var note: String
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "author_name") var authorName: String
+    @Field(key: "client_key") var clientKey: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
