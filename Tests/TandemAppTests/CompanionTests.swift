@@ -55,4 +55,52 @@ struct CompanionTests {
             #expect(coverage.gaps.contains { $0.start == next && $0.end.timeIntervalSince(next) >= 11 * 3600 })
         }
     }
+
+    @Test(
+        "the companion on shift logs it (an entry sent twice kept once), hands over with a note, and nobody else logs")
+    func shiftLog() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            let companion = try await app.addMember(.coach, to: admin.organization, email: "companion@example.org")
+            let next = try await app.addMember(.coach, to: admin.organization, email: "next@example.org")
+            let (_, engagement) = try await app.makeParticipant(
+                "Rosa", in: admin.organization, coach: coach.user, service: .soberCompanion)
+            let today = ParticipantService.today(in: admin.organization)
+            let planner = Self.service(app, coach, .coach)
+            let first = try await planner.addShift(
+                engagement.id!, companion: companion.user.id!.uuidString, startDate: today.description,
+                startTime: "08:00", endDate: today.description, endTime: "16:00")
+            let second = try await planner.addShift(
+                engagement.id!, companion: next.user.id!.uuidString, startDate: today.description,
+                startTime: "16:00", endDate: today.description, endTime: "23:00")
+            let onShift = Self.service(app, companion, .coach)
+            for _ in 0..<2 {
+                _ = try await onShift.log(
+                    first.id!, category: "meeting_attended", severity: "", note: "Noon meeting at St. Mark's",
+                    clientKey: "shift-entry-0001")
+            }
+            #expect(try await ShiftLogRecord.query(on: app.db).count() == 1)
+            await #expect(throws: ServiceError.self) {
+                _ = try await onShift.log(
+                    first.id!, category: "incident", severity: "", note: "x", clientKey: "shift-entry-0002")
+            }
+            await #expect(throws: ServiceError.self) {
+                _ = try await planner.log(
+                    first.id!, category: "mood", severity: "", note: "x", clientKey: "shift-entry-0003")
+            }
+            await #expect(throws: ServiceError.self) { _ = try await onShift.handOver(first.id!, note: " ") }
+            _ = try await onShift.handOver(first.id!, note: "Calm day; call her sister at 6.")
+            await #expect(throws: ServiceError.self) {
+                _ = try await onShift.log(
+                    first.id!, category: "mood", severity: "", note: "late", clientKey: "shift-entry-0004")
+            }
+            let previous = try await Self.service(app, next, .coach).previousHandOver(second)
+            #expect(previous?.handoverNote == "Calm day; call her sister at 6.")
+            let stranger = try await app.addMember(.coach, to: admin.organization, email: "stranger@example.org")
+            await #expect(throws: ServiceError.self) {
+                _ = try await Self.service(app, stranger, .coach).shift(first.id!)
+            }
+        }
+    }
 }

@@ -117,4 +117,104 @@ struct CompanionService: ParticipantScopedService {
         return Coverage(
             shifts: shifts, gaps: CoveragePlan.gaps(required, shifts: shifts.map { ($0.startsAt, $0.endsAt) }))
     }
+
+    /// A shift, for its companion and whoever may see the person's appointments.
+    func shift(_ id: UUID) async throws -> (CompanionShift, isCompanion: Bool) {
+        guard
+            let shift = try await CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$id == id).first()
+        else { throw ServiceError.notFound }
+        if shift.companionID == actor.userID { return (shift, true) }
+        guard (try? await people.authorized(shift.participantID, .viewAppointments)) != nil else {
+            throw ServiceError.notFound
+        }
+        return (shift, false)
+    }
+
+    /// Adds to the shift log: its companion only, until the hand-over closes the shift. The
+    /// same client key sent again is the entry already kept.
+    func log(
+        _ shiftID: UUID, category raw: String, severity: String, note: String, clientKey: String, now: Date = Date()
+    ) async throws -> ShiftLogRecord {
+        let (shift, isCompanion) = try await shift(shiftID)
+        guard isCompanion else { throw ServiceError.denied }
+        let key = clientKey.trimmingCharacters(in: .whitespaces)
+        guard (8...64).contains(key.count), key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw ServiceError.invalid([("client_key", "error_value_invalid")])
+        }
+        if let kept = try await ShiftLogRecord.query(on: req.db).filter(\.$shiftID == shiftID)
+            .filter(\.$clientKey == key).first()
+        {
+            return kept
+        }
+        guard shift.handedOverAt == nil else { throw ServiceError.conflict("error_shift_handed_over") }
+        var problems: [(field: String, key: String)] = []
+        let category = ShiftLogCategory(rawValue: raw)
+        if category == nil { problems.append(("category", "error_choose_one")) }
+        if category == .incident && IncidentSeverity(rawValue: severity) == nil {
+            problems.append(("severity", "error_choose_one"))
+        }
+        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { problems.append(("note", "error_shift_note")) }
+        if text.count > 2000 { problems.append(("note", "error_text_too_long")) }
+        if text.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
+            problems.append(("note", "error_text_invalid"))
+        }
+        guard problems.isEmpty, let category else { throw ServiceError.invalid(problems) }
+        let record = ShiftLogRecord()
+        record.organizationID = actor.organizationID
+        record.shiftID = shiftID
+        record.category = category.rawValue
+        record.severity = category == .incident ? severity : ""
+        record.note = text
+        record.authorID = actor.userID
+        record.authorName = actor.user.displayName
+        record.clientKey = key
+        record.createdAt = now
+        do {
+            try await record.create(on: req.db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            guard
+                let kept = try await ShiftLogRecord.query(on: req.db).filter(\.$shiftID == shiftID)
+                    .filter(\.$clientKey == key).first()
+            else { throw ServiceError.conflict("error_shift_handed_over") }
+            return kept
+        }
+        try await people.audit(
+            "shift.log", participant: shift.participantID, subjectType: "shift_log", subject: record.id)
+        return record
+    }
+
+    /// Closes a shift with the hand-over note the next companion reads: required, once.
+    func handOver(_ shiftID: UUID, note: String, now: Date = Date()) async throws -> CompanionShift {
+        let (shift, isCompanion) = try await shift(shiftID)
+        guard isCompanion else { throw ServiceError.denied }
+        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { throw ServiceError.invalid([("handover_note", "error_handover_note")]) }
+        if text.count > 2000 || text.unicodeScalars.contains(where: ParticipantProfile.forbidden) {
+            throw ServiceError.invalid([("handover_note", "error_text_invalid")])
+        }
+        guard let sql = req.db as? any SQLDatabase,
+            !(try await sql.raw(
+                """
+                UPDATE companion_shifts SET handover_note = \(bind: text), handed_over_at = \(bind: now) \
+                WHERE id = \(bind: shiftID) AND organization_id = \(bind: actor.organizationID) \
+                AND handed_over_at IS NULL RETURNING id
+                """
+            ).all()).isEmpty
+        else { throw ServiceError.conflict("error_shift_handed_over") }
+        shift.handoverNote = text
+        shift.handedOverAt = now
+        try await people.audit(
+            "shift.hand_over", participant: shift.participantID, subjectType: "companion_shift", subject: shift.id)
+        return shift
+    }
+
+    /// The hand-over note of the companion before: the last shift of the engagement handed over
+    /// before this one starts.
+    func previousHandOver(_ shift: CompanionShift) async throws -> CompanionShift? {
+        try await CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$engagementID == shift.engagementID).filter(\.$startsAt < shift.startsAt)
+            .filter(\.$handedOverAt != nil).sort(\.$startsAt, .descending).first()
+    }
 }
