@@ -61,9 +61,12 @@ class Cast:
     data_dir: str = ""  # the server's data directory (its SQLite database)
 
 
-def coach_and_participant(browser, fresh_server, people, name: str) -> Cast:  # noqa: F811
+def coach_and_participant(
+    browser, fresh_server, people, name: str, service: str = "recovery_coaching"  # noqa: F811
+) -> Cast:
     """As in the check-in journey: the admin sets up and invites a coach; the coach adds the
-    participant and invites them to sign in; the participant accepts in a browser of their own."""
+    participant (with a first engagement of `service`) and invites them to sign in; the
+    participant accepts in a browser of their own."""
     srv = fresh_server(name)
     base = srv.base_url
     admin = perform_setup(browser, srv)
@@ -78,7 +81,7 @@ def coach_and_participant(browser, fresh_server, people, name: str) -> Cast:  # 
         pronouns="they/them",
         pathways=["smart"],
         contact_methods=["text"],
-        service="recovery_coaching",
+        service=service,
         referral="self",
         funding="grant",
         name="coach",

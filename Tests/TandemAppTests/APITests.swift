@@ -245,7 +245,9 @@ struct APITests {
                     "/programs/{programId}", "/programs/{programId}/enrollments", "/programs/{programId}/coach-request",
                     "/program-enrollments/{enrollmentId}/payment", "/program-enrollments/{enrollmentId}/coach",
                     "/participants/{participantId}/trips", "/trips", "/trips/{tripId}", "/trips/{tripId}/escorts",
-                    "/trips/{tripId}/cancellation", "/trips/{tripId}/log",
+                    "/trips/{tripId}/cancellation", "/trips/{tripId}/log", "/engagements/{engagementId}/coverage",
+                    "/engagements/{engagementId}/shifts", "/engagements/{engagementId}/summary", "/shifts",
+                    "/shifts/{shiftId}", "/shifts/{shiftId}/log", "/shifts/{shiftId}/handover",
                 ])
         }
     }

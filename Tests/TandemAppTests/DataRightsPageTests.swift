@@ -129,6 +129,11 @@ struct DataRightsPageTests {
                 w.rosa.id!, .init(resourceID: detox.id, reason: "Rosa's safe withdrawal", agreed: true))
             _ = try await ReferralTests.service(app, w.coach, .coach).move(
                 referral.id!, .init(status: .contacted, note: "Called Rosa's sister"))
+            let shift = try await CompanionPageTests.seedShift(
+                app, organization: w.admin.organization, engagement: w.engagement, companion: w.coach.user,
+                note: "Rosa's evening walk")
+            shift.handoverNote = "Rosa slept well"
+            try await shift.save(on: app.db)
             // A consent in force, then the admin anonymizes the record.
             _ = try await rosa.post(
                 "/participants/\(w.rosa.id!)/consents", pairs: ConsentPageTests.consentForm(),
@@ -148,6 +153,8 @@ struct DataRightsPageTests {
             #expect(try await ReferralStep.query(on: app.db).all().allSatisfy { $0.note.isEmpty })
             #expect(try await Referral.query(on: app.db).first()?.reason == "")
             #expect(try await ConsentRecord.query(on: app.db).all().allSatisfy { $0.recipientName.isEmpty })
+            #expect(try await CompanionShift.find(shift.id, on: app.db)?.handoverNote == "")
+            #expect(try await ShiftLogRecord.query(on: app.db).all().allSatisfy { $0.note.isEmpty })
             let signIn = try #require(try await User.find(w.rosaAccount.user.id, on: app.db))
             #expect(signIn.email.hasSuffix("@invalid") && signIn.displayName.hasPrefix("Anonymized"))
             #expect(try await TestBrowser(app).signIn(w.rosaAccount).location != "/")
@@ -162,6 +169,7 @@ struct DataRightsPageTests {
             ).delete(w.rosa.id!)
             #expect(try await ConsentRecord.query(on: app.db).count() == 0)
             #expect(try await CorrectionRequest.query(on: app.db).count() == 0)
+            #expect(try await CompanionShift.query(on: app.db).count() == 0)
             #expect(try await AuditLog.firstBrokenLink(on: app.db) == nil)
         }
     }

@@ -153,6 +153,13 @@ struct ParticipantRouteMatrixTests {
         "POST /trips/:tripID/escorts": [("escorts[]", "SELF")],
         "POST /trips/:tripID/cancel": [("reason", "No")],
         "POST /trips/:tripID/log": [("kind", "picked_up"), ("client_key", "matrix-key-1")],
+        "POST /engagements/:engagementID/coverage": [("pattern", "nights")],
+        "POST /engagements/:engagementID/shifts": [
+            ("companion", "SELF"), ("start_date", "2099-03-01"), ("start_time", "08:00"), ("end_date", "2099-03-01"),
+            ("end_time", "12:00"),
+        ],
+        "POST /shifts/:shiftID/log": [("category", "mood"), ("note", "x"), ("client_key", "matrix-key-3")],
+        "POST /shifts/:shiftID/handover": [("handover_note", "x")],
     ]
     static let json: [String: String] = [
         "PUT /api/v1/participants/:participantId": #"{"preferredName":"Changed"}"#,
@@ -192,6 +199,11 @@ struct ParticipantRouteMatrixTests {
         "POST /api/v1/trips/:tripId/escorts": #"{"escortIds":["SELF"]}"#,
         "POST /api/v1/trips/:tripId/cancellation": #"{"reason":"No"}"#,
         "POST /api/v1/trips/:tripId/log": #"{"clientKey":"matrix-key-2","kind":"picked_up"}"#,
+        "PUT /api/v1/engagements/:engagementId/coverage": #"{"pattern":"nights"}"#,
+        "POST /api/v1/engagements/:engagementId/shifts":
+            #"{"companionId":"SELF","startDate":"2099-03-01","startTime":"08:00","endDate":"2099-03-01","endTime":"12:00"}"#,
+        "POST /api/v1/shifts/:shiftId/log": #"{"clientKey":"matrix-key-4","category":"mood","note":"x"}"#,
+        "POST /api/v1/shifts/:shiftId/handover": #"{"note":"x"}"#,
     ]
 
     @Test("outsiders get 403 or 404 from every participant route, never data, and change nothing")
@@ -272,6 +284,9 @@ struct ParticipantRouteMatrixTests {
             try await trip.create(on: app.db)
             try await TripEscort(organizationID: admin.organization.id!, tripID: trip.id!, escortID: coach.user.id!)
                 .create(on: app.db)
+            let shift = try await CompanionPageTests.seedShift(
+                app, organization: admin.organization, engagement: engagement, companion: coach.user,
+                note: "Secret Person's walk")
             let routes = app.routes.all.filter { route in
                 route.path.contains { component in
                     if case .parameter(let name) = component {
@@ -279,6 +294,7 @@ struct ParticipantRouteMatrixTests {
                             "participantID", "engagementID", "participantId", "engagementId", "checkInID", "checkInId",
                             "noteID", "appointmentID", "noteId", "appointmentId", "referralID", "referralId",
                             "consentID", "consentId", "correctionID", "alertID", "alertId", "tripID", "tripId",
+                            "shiftID", "shiftId",
                         ].contains(
                             name)
                     }
@@ -298,6 +314,7 @@ struct ParticipantRouteMatrixTests {
                             if name == "correctionID" { return correction.id!.uuidString }
                             if name.lowercased() == "alertid" { return alert.id!.uuidString }
                             if name.lowercased() == "tripid" { return trip.id!.uuidString }
+                            if name.lowercased() == "shiftid" { return shift.id!.uuidString }
                             return name.lowercased().hasPrefix("participant")
                                 ? person.id!.uuidString : engagement.id!.uuidString
                         }
@@ -378,6 +395,10 @@ struct ParticipantRouteMatrixTests {
             #expect(try await Disclosure.query(on: app.db).count() == 0)
             #expect(try await CorrectionRequest.find(correction.id, on: app.db)?.status == .open)
             #expect(try await SafetyAlert.find(alert.id, on: app.db)?.acknowledgedAt == nil)
+            #expect(try await CoveragePlanRecord.query(on: app.db).count() == 0)
+            #expect(try await CompanionShift.query(on: app.db).count() == 1)
+            #expect(try await CompanionShift.find(shift.id, on: app.db)?.handedOverAt == nil)
+            #expect(try await ShiftLogRecord.query(on: app.db).count() == 1)
             #expect(try await SafetyAlert.query(on: app.db).count() == 1)
             #expect(try await Message.query(on: app.db).count() == 0)
             #expect(try await MessageRead.query(on: app.db).count() == 0)

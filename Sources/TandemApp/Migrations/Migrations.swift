@@ -40,5 +40,6 @@ enum TandemMigrations {
         M0035_CreatePrograms(),
         M0036_CreateTrips(),
         M0037_CreateCompanionShifts(),
+        M0038_AddCompanionHourlyRate(),
     ]
 }

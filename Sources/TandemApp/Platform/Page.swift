@@ -87,6 +87,7 @@ extension Request {
             items.append(("nav_schedule", "/schedule"))
             items.append(("nav_outreach", "/outreach"))
             items.append(("nav_trips", "/trips"))
+            items.append(("nav_shifts", "/shifts"))
         }
         if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
             items.append(("nav_notes_review", "/notes/review"))

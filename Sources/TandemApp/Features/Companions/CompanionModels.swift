@@ -15,6 +15,8 @@ final class CoveragePlanRecord: Model, @unchecked Sendable {
     @Field(key: "end_time") var endTime: String
     /// `,2,3,4,` (Calendar weekday numbers, 1 = Sunday).
     @Field(key: "weekdays") var weekdays: String
+    /// What an hour of companionship is billed at (not H0038: a companion bills by the hour).
+    @Field(key: "hourly_rate_cents") var hourlyRateCents: Int
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}

@@ -27,19 +27,25 @@ struct CompanionService: ParticipantScopedService {
             .filter(\.$engagementID == engagementID).first()
     }
 
-    /// Sets the coverage plan: a pattern, and for a custom one its times and weekdays.
+    /// Sets the coverage plan: a pattern, for a custom one its times and weekdays, and the
+    /// hourly rate the engagement is billed at (dollars as typed; empty for none).
     func savePlan(
         _ engagementID: UUID, pattern raw: String, start: String, end: String, weekdays: [String],
-        now: Date = Date()
+        rate: String = "", now: Date = Date()
     ) async throws -> CoveragePlanRecord {
         let (engagement, participant) = try await engagement(engagementID, .schedule)
-        guard let pattern = CoveragePattern(rawValue: raw) else {
-            throw ServiceError.invalid([("pattern", "error_choose_one")])
-        }
+        var problems: [(field: String, key: String)] = []
+        let pattern = CoveragePattern(rawValue: raw)
+        if pattern == nil { problems.append(("pattern", "error_choose_one")) }
         let days = Set(weekdays.compactMap(Int.init))
-        guard
-            CoveragePlan.of(pattern, start: TimeOfDay(start), end: TimeOfDay(end), weekdays: days) != nil
-        else { throw ServiceError.invalid([("start_time", "error_coverage_custom")]) }
+        if let pattern, pattern == .custom,
+            CoveragePlan.of(pattern, start: TimeOfDay(start), end: TimeOfDay(end), weekdays: days) == nil
+        {
+            problems.append(("start_time", "error_coverage_custom"))
+        }
+        let rateCents = Money.cents(rate)
+        if rateCents == nil { problems.append(("hourly_rate", "error_trip_money")) }
+        guard problems.isEmpty, let pattern, let rateCents else { throw ServiceError.invalid(problems) }
         let record = try await plan(of: engagementID) ?? CoveragePlanRecord()
         record.organizationID = actor.organizationID
         record.engagementID = engagement.id!
@@ -47,6 +53,7 @@ struct CompanionService: ParticipantScopedService {
         record.startTime = pattern == .custom ? start : ""
         record.endTime = pattern == .custom ? end : ""
         record.weekdays = pattern == .custom ? "," + days.sorted().map(String.init).joined(separator: ",") + "," : ""
+        record.hourlyRateCents = rateCents
         record.updatedAt = now
         try await record.save(on: req.db)
         try await people.audit(
@@ -138,8 +145,7 @@ struct CompanionService: ParticipantScopedService {
     ) async throws -> ShiftLogRecord {
         let (shift, isCompanion) = try await shift(shiftID)
         guard isCompanion else { throw ServiceError.denied }
-        let key = clientKey.trimmingCharacters(in: .whitespaces)
-        guard (8...64).contains(key.count), key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+        guard let key = ClientKey.normalized(clientKey) else {
             throw ServiceError.invalid([("client_key", "error_value_invalid")])
         }
         if let kept = try await ShiftLogRecord.query(on: req.db).filter(\.$shiftID == shiftID)

@@ -95,6 +95,8 @@ struct SharedRecord: Encodable, Sendable {
 
     /// The escort trips with their logs (checkpoints and incidents).
     var tripAndShiftLogs: [TripRow]?
+    /// With them, the weekly summaries of sober companion shifts.
+    var shiftWeeks: [CompanionWeeks.WeekRow]?
     /// The contacts planned after a hand-off from a treatment center, and whether each
     /// happened on time.
     var handoffStatus: [ContactRow]?
@@ -106,7 +108,7 @@ struct SharedRecord: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case categories, milestones, checkIns, recoveryCapital, meetingAttendance, plan, sessionSummaries,
-            tripAndShiftLogs, handoffStatus, hasMilestones, hasPlan, shows
+            tripAndShiftLogs, shiftWeeks, handoffStatus, hasMilestones, hasPlan, shows
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -119,6 +121,7 @@ struct SharedRecord: Encodable, Sendable {
         try c.encodeIfPresent(plan, forKey: .plan)
         try c.encodeIfPresent(sessionSummaries, forKey: .sessionSummaries)
         try c.encodeIfPresent(tripAndShiftLogs, forKey: .tripAndShiftLogs)
+        try c.encodeIfPresent(shiftWeeks, forKey: .shiftWeeks)
         try c.encodeIfPresent(handoffStatus, forKey: .handoffStatus)
         guard pageHints else { return }
         try c.encode(hasMilestones, forKey: .hasMilestones)
@@ -187,6 +190,8 @@ struct SharedRecord: Encodable, Sendable {
                 record.sessionSummaries = try await notes(of: id, organizationID: organizationID, req: req)
             case .tripAndShiftLogs:
                 record.tripAndShiftLogs = try await trips(of: id, organizationID: organizationID, zone: zone, req: req)
+                record.shiftWeeks = try await shiftWeeks(
+                    of: id, organizationID: organizationID, zone: zone, weeks: limit.map { _ in 12 }, req: req)
             case .handoffStatus:
                 let contacts = try await HandoffContact.query(on: req.db).filter(\.$organizationID == organizationID)
                     .filter(\.$participantID == id).sort(\.$handoffID).sort(\.$sequence).all()
@@ -215,6 +220,22 @@ struct SharedRecord: Encodable, Sendable {
                         .joined(separator: " · ")
                 })
         }
+    }
+
+    /// The weeks with companion shifts, latest first; `weeks` bounds how many.
+    private static func shiftWeeks(
+        of id: UUID, organizationID: UUID, zone: TimeZone, weeks: Int?, req: Request
+    ) async throws -> [CompanionWeeks.WeekRow] {
+        let engagements = try await Engagement.query(on: req.db).filter(\.$organizationID == organizationID)
+            .filter(\.$participant.$id == id).filter(\.$serviceType == .soberCompanion).all(\.$id)
+        guard !engagements.isEmpty else { return [] }
+        // Shifts are planned on the organization's clock; its weeks are the ones to show.
+        let clock =
+            try await Organization.find(organizationID, on: req.db).flatMap { TimeZone(identifier: $0.timeZone) }
+            ?? zone
+        return try await CompanionWeeks.read(
+            engagementIDs: engagements, organizationID: organizationID, zone: clock, limit: weeks, on: req.db
+        ).map { CompanionWeeks.row($0, zone: clock, req: req) }
     }
 
     /// One planned hand-off contact as a person, a coach or a consented liaison reads it.

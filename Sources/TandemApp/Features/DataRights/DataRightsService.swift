@@ -75,6 +75,13 @@ struct DataRightsService: ParticipantScopedService {
                 try await TripLogRecord.query(on: db).filter(\.$tripID ~~ tripIDs).set(\.$note, to: "")
                     .set(\.$place, to: "").set(\.$handedTo, to: "").update()
             }
+            // Shift logs and hand-over notes describe the person's days and nights.
+            let shiftIDs = try await CompanionShift.query(on: db).filter(\.$participantID == participantID)
+                .all(\.$id)
+            if !shiftIDs.isEmpty {
+                try await CompanionShift.query(on: db).filter(\.$id ~~ shiftIDs).set(\.$handoverNote, to: "").update()
+                try await ShiftLogRecord.query(on: db).filter(\.$shiftID ~~ shiftIDs).set(\.$note, to: "").update()
+            }
             // The referral from a treatment center named and described the person.
             try await Handoff.query(on: db).filter(\.$participantID == participantID)
                 .set(\.$preferredName, to: label).set(\.$phone, to: "").set(\.$email, to: "").set(\.$notes, to: "")

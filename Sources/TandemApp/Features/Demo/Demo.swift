@@ -70,6 +70,7 @@ enum Demo {
         }
         try await DemoCaseloads.populate(organization: organization, users: users, on: app.db)
         try await DemoOutreach.populate(organization: organization, users: users, on: app.db)
+        try await DemoCompanions.populate(organization: organization, users: users, on: app.db)
         return lines
     }
 }

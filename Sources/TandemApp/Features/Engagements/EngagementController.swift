@@ -52,6 +52,8 @@ struct EngagementController: RouteCollection {
         let canRecordInPerson: Bool
         let typedName: String
         let signed: Bool
+        /// A sober companion engagement links to its coverage, shifts and weekly summaries.
+        let isCompanion: Bool
     }
 
     static func signatureRows(_ views: [AgreementService.SignatureView], req: Request, organization: Organization)
@@ -114,7 +116,8 @@ struct EngagementController: RouteCollection {
             agreementComplete: agreement.complete, signAs: signAs,
             canRecordInPerson: engagement.status.isOpen && can(.recordInPersonSignature)
                 && !agreement.participantSigned,
-            typedName: typedName, signed: flags["signed"] != nil)
+            typedName: typedName, signed: flags["signed"] != nil,
+            isCompanion: engagement.serviceType == .soberCompanion && can(.viewAppointments))
     }
 
     @Sendable func show(req: Request) async throws -> Response {

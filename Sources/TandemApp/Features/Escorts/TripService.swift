@@ -145,8 +145,7 @@ struct TripService: ParticipantScopedService {
     func log(_ id: UUID, _ entry: TripLogEntry, clientKey: String, now: Date = Date()) async throws -> TripLogRecord {
         let detail = try await trip(id)
         guard detail.canLog else { throw ServiceError.denied }
-        let key = clientKey.trimmingCharacters(in: .whitespaces)
-        guard (8...64).contains(key.count), key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+        guard let key = ClientKey.normalized(clientKey) else {
             throw ServiceError.invalid([("client_key", "error_value_invalid")])
         }
         if let kept = try await TripLogRecord.query(on: req.db).filter(\.$tripID == id).filter(\.$clientKey == key)
