@@ -218,6 +218,10 @@ def test_demo_prints_sign_ins_that_work_and_labels_pages(data_dir):
         home = opener.open(server.base_url + "/signin", data=form).read().decode()
         assert 'id="wellbeing-button"' in home and 'id="shared-with-me"' in home, home
         assert "Jamie Okafor" in home, home
+        # The public site, read without signing in, has the demo's articles.
+        site = re.search(r"Public site \(no sign-in\): (/organizations/\S+)", text).group(1)
+        public = urllib.request.urlopen(server.base_url + site, timeout=10).read().decode()
+        assert "What a peer recovery coach does" in public and "Call or text 555-0100" in public, public
         assert Path(data_dir, "demo.sqlite").exists() and not Path(data_dir, "tandem.sqlite").exists()
         with sqlite3.connect(Path(data_dir) / "demo.sqlite") as db:
             services = {row[0] for row in db.execute("SELECT DISTINCT service_type FROM engagements")}

@@ -22,6 +22,14 @@ struct RouteMatrixTests {
         "GET /organizations/:organizationID/meetings/:meetingID/calendar.ics",
         // Online programs: their public pages, and enrolling with a new sign-in.
         "GET /programs", "GET /programs/:programID", "POST /programs/:programID/enroll",
+        // The organization's public site: articles, comments, ratings, following by e-mail.
+        "GET /organizations/:organizationID", "GET /organizations/:organizationID/articles",
+        "GET /organizations/:organizationID/articles.atom", "GET /organizations/:organizationID/articles/:slug",
+        "GET /organizations/:organizationID/tags/:tag", "POST /organizations/:organizationID/articles/:slug/comments",
+        "POST /organizations/:organizationID/articles/:slug/rating",
+        "POST /organizations/:organizationID/comments/:commentID/report", "POST /organizations/:organizationID/follow",
+        "GET /articles.atom", "GET /follow/:token", "POST /follow/:token", "GET /unsubscribe/:token",
+        "POST /unsubscribe/:token",
     ]
 
     static func key(_ route: Route) -> String {

@@ -22,6 +22,8 @@ struct AccessPolicyTests {
         .referHandoffs: [.partner],
         .acceptHandoffs: [.admin, .supervisor],
         .managePrograms: [.admin],
+        .writeArticles: [.admin, .supervisor, .coach],
+        .moderateComments: [.admin, .supervisor],
     ]
 
     @Test("matches the table for every role and action", arguments: Role.allCases)

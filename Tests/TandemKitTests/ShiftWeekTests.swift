@@ -52,6 +52,19 @@ struct ShiftWeekTests {
         #expect(planless.quarterHours == 0 && planless.plannedQuarterHours == nil && planless.counts.isEmpty)
     }
 
+    @Test("overlapping shifts count once, and hours ahead of now are not yet hours with a companion")
+    func overlapAndNow() throws {
+        let week = try #require(ShiftWeek(containing: Self.day("2026-01-12")).interval(in: Self.zone))
+        let shifts = [
+            (start: Self.at("2026-01-12", "08:00"), end: Self.at("2026-01-12", "16:30")),
+            (start: Self.at("2026-01-12", "16:00"), end: Self.at("2026-01-13", "00:00")),
+            (start: Self.at("2026-01-14", "08:00"), end: Self.at("2026-01-14", "16:00")),
+        ]
+        let summary = ShiftWeekSummary.make(
+            week: week, shifts: shifts, required: nil, entries: [], now: Self.at("2026-01-14", "10:00"))
+        #expect(summary.quarterHours == (16 + 2) * 4)
+    }
+
     @Test(
         "an hour billed at a rate comes to its quarters, half a cent rounded up",
         arguments: [(4, 3500, 3500), (31, 3500, 27_125), (1, 3333, 833), (3, 1001, 751), (0, 9999, 0)]

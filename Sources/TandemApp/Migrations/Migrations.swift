@@ -41,5 +41,6 @@ enum TandemMigrations {
         M0036_CreateTrips(),
         M0037_CreateCompanionShifts(),
         M0038_AddCompanionHourlyRate(),
+        M0039_CreateArticles(),
     ]
 }

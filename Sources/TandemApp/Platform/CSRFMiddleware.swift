@@ -22,6 +22,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.url.path.hasPrefix("/api/"), request.headers.first(name: .cookie) == nil {
             return try await next.respond(to: request)
         }
+        // A follower's unsubscribe link is its own authority (a secret that can do nothing
+        // else), and a mail program's one-click button (RFC 8058) posts it with no page.
+        if request.method == .POST, request.url.path.hasPrefix("/unsubscribe/") {
+            return try await next.respond(to: request)
+        }
         let expected = request.webSession?.csrfToken ?? request.cookies[request.cookieName(Self.cookieName)]?.string
         var supplied = request.headers.first(name: Self.headerName)
         if supplied == nil {

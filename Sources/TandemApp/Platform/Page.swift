@@ -92,6 +92,7 @@ extension Request {
         if actor.can(.reviewNotes) && actor.organization.notesNeedReview {
             items.append(("nav_notes_review", "/notes/review"))
         }
+        if actor.can(.writeArticles) { items.append(("nav_articles", "/admin/articles")) }
         if actor.can(.exportBilling) { items.append(("nav_billing", "/billing")) }
         if actor.can(.viewReports) { items.append(("nav_reports", "/reports")) }
         if actor.can(.viewMembers) { items.append(("nav_members", "/admin/members")) }

@@ -25,6 +25,10 @@ public enum OrganizationAction: String, Sendable, CaseIterable {
     case acceptHandoffs
     /// Publish online programs and record their payments.
     case managePrograms
+    /// Write and publish articles on the organization's public site.
+    case writeArticles
+    /// Approve, hide or delete readers' comments, and set the public site's words.
+    case moderateComments
 }
 
 /// Who may do what, as a pure function so it can be tested as a table.
@@ -37,9 +41,9 @@ public enum AccessPolicy {
             return role == .admin || role == .supervisor
         case .inviteMembers, .changeMemberRole, .issuePasswordReset, .editSettings, .viewAuditLog:
             return role == .admin
-        case .viewCaseloads, .manageResources:
+        case .viewCaseloads, .manageResources, .writeArticles:
             return role.isStaff
-        case .reviewNotes, .exportBilling, .viewReports, .importResources, .acceptHandoffs:
+        case .reviewNotes, .exportBilling, .viewReports, .importResources, .acceptHandoffs, .moderateComments:
             return role == .admin || role == .supervisor
         case .referHandoffs:
             return role == .partner

@@ -31,6 +31,6 @@ public enum Money {
 
     /// "49.50" for 4950: for forms.
     public static func text(_ cents: Int) -> String {
-        cents == 0 ? "" : String(format: "%d.%02d", cents / 100, cents % 100)
+        cents == 0 ? "" : "\(cents / 100)." + (cents % 100).zeroPadded(2)
     }
 }

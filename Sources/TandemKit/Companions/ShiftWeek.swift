@@ -33,8 +33,9 @@ public struct ShiftWeek: Sendable, Hashable, Comparable {
 /// What a week of shifts adds up to: the time a companion was with the person, the time the
 /// plan asked for and how much of it no shift covered, and the shift log by category.
 public struct ShiftWeekSummary: Sendable, Equatable {
-    /// Quarter hours on shift inside the week; a shift across Sunday midnight counts in each
-    /// week for its own part.
+    /// Quarter hours with a companion inside the week, up to now: a shift across Sunday
+    /// midnight counts in each week for its own part, and two shifts at once (a hand-over
+    /// that overlaps) count once.
     public let quarterHours: Int
     /// Quarter hours the coverage plan asks for in the week; nil without a plan.
     public let plannedQuarterHours: Int?
@@ -44,7 +45,7 @@ public struct ShiftWeekSummary: Sendable, Equatable {
 
     public static func make(
         week: (start: Date, end: Date), shifts: [(start: Date, end: Date)], required: [(start: Date, end: Date)]?,
-        entries: [ShiftLogCategory]
+        entries: [ShiftLogCategory], now: Date = .distantFuture
     ) -> ShiftWeekSummary {
         func clipped(_ spans: [(start: Date, end: Date)]) -> [(start: Date, end: Date)] {
             spans.compactMap { span in
@@ -58,10 +59,26 @@ public struct ShiftWeekSummary: Sendable, Equatable {
         }
         let inWeek = clipped(shifts)
         let planned = required.map(clipped)
+        let worked = merged(inWeek.compactMap { span in span.start < now ? (span.start, min(span.end, now)) : nil })
         return ShiftWeekSummary(
-            quarterHours: quarters(inWeek), plannedQuarterHours: planned.map(quarters),
+            quarterHours: quarters(worked), plannedQuarterHours: planned.map(quarters),
             uncoveredQuarterHours: planned.map { quarters(CoveragePlan.gaps($0, shifts: inWeek)) },
             counts: entries.reduce(into: [:]) { $0[$1, default: 0] += 1 })
+    }
+}
+
+extension ShiftWeekSummary {
+    /// The spans joined where they overlap or touch, in order.
+    static func merged(_ spans: [(start: Date, end: Date)]) -> [(start: Date, end: Date)] {
+        var out: [(start: Date, end: Date)] = []
+        for span in spans.sorted(by: { $0.start < $1.start }) where span.end > span.start {
+            if let last = out.last, span.start <= last.end {
+                out[out.count - 1].end = max(last.end, span.end)
+            } else {
+                out.append(span)
+            }
+        }
+        return out
     }
 }
 

@@ -26,10 +26,21 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw Self.unsupported }
         return try await api { req, actor in
             let id = try Self.uuid(input.path.engagementId, "engagementId")
-            _ = try await CompanionService(req, actor: actor).savePlan(
+            let service = CompanionService(req, actor: actor)
+            if let cents = body.hourlyRateCents, !(0...Money.most).contains(cents) {
+                throw ServiceError.invalid([("hourly_rate_cents", "error_trip_money")])
+            }
+            // Left out, the rate stays as it was.
+            let cents: Int
+            if let given = body.hourlyRateCents {
+                cents = given
+            } else {
+                cents = try await service.plan(of: id)?.hourlyRateCents ?? 0
+            }
+            _ = try await service.savePlan(
                 id, pattern: body.pattern.rawValue, start: body.startTime ?? "", end: body.endTime ?? "",
                 weekdays: (body.weekdays ?? []).compactMap { Self.calendarWeekday($0.rawValue).map(String.init) },
-                rate: Money.text(body.hourlyRateCents ?? 0))
+                rate: Money.text(cents))
             return .ok(.init(body: .json(try await Self.coverage(id, req, actor))))
         }
     }

@@ -64,7 +64,7 @@ struct CompanionController: RouteCollection {
         let signedIn = try await req.signedIn()
         let service = CompanionService(req, actor: signedIn.actor)
         let id = try req.id("engagementID")
-        let (engagement, participant) = try await service.engagement(id, .viewAppointments)
+        let (_, participant) = try await service.engagement(id, .viewAppointments)
         let canManage = ParticipantAccess.can(
             signedIn.actor.role, .schedule, try await service.scope.relation(to: participant))
         let coverage = try await service.coverage(id)
@@ -77,8 +77,6 @@ struct CompanionController: RouteCollection {
         let staff = canManage ? try await service.scope.staffNames() : []
         let today = CalendarDate(Date(), in: zone)
         let thisWeek = ShiftWeek(containing: today)
-        try await service.people.audit(
-            "coverage.view", participant: participant.id, subjectType: "engagement", subject: engagement.id)
         return try await req.page(
             "companions/coverage", titleKey: "coverage_title",
             CoverageBody(
@@ -260,14 +258,18 @@ struct CompanionController: RouteCollection {
         let previousCompanion: String
         let categories: [SelectOption]
         let severities: [SelectOption]
+        /// The entry being written: kept with its key when it comes back with an error, so
+        /// sending it again still counts once.
         let clientKey: String
+        let note: String
         let log: [CompanionWeeks.EntryRow]
         let handoverDraft: String
         let notice: String?
     }
 
     private func showPage(
-        req: Request, handover: String = "", errors: [FieldError] = [], status: HTTPStatus = .ok
+        req: Request, handover: String = "", entry: LogForm = LogForm(), errors: [FieldError] = [],
+        status: HTTPStatus = .ok
     ) async throws -> Response {
         let signedIn = try await req.signedIn()
         let service = CompanionService(req, actor: signedIn.actor)
@@ -284,11 +286,15 @@ struct CompanionController: RouteCollection {
                 handedOver: shift.handedOverAt != nil, canLog: detail.isCompanion && shift.handedOverAt == nil,
                 previous: detail.previous?.handoverNote ?? "", previousCompanion: detail.previousCompanion,
                 categories: ShiftLogCategory.allCases.map {
-                    SelectOption(value: $0.rawValue, label: req.t("shift_log_" + $0.rawValue), selected: false)
+                    SelectOption(
+                        value: $0.rawValue, label: req.t("shift_log_" + $0.rawValue),
+                        selected: entry.category == $0.rawValue)
                 },
                 severities: IncidentSeverity.allCases.map {
-                    SelectOption(value: $0.rawValue, label: req.t("trip_severity_" + $0.rawValue), selected: false)
-                }, clientKey: UUID().uuidString,
+                    SelectOption(
+                        value: $0.rawValue, label: req.t("trip_severity_" + $0.rawValue),
+                        selected: entry.severity == $0.rawValue)
+                }, clientKey: entry.client_key ?? UUID().uuidString, note: entry.note ?? "",
                 log: detail.log.map { CompanionWeeks.entryRow($0, zone: zone, req: req) }, handoverDraft: handover,
                 notice: ["logged", "handed"].first { req.query[String.self, at: $0] != nil }
                     .map { req.t("shift_notice_" + $0) }),
@@ -316,7 +322,8 @@ struct CompanionController: RouteCollection {
                 clientKey: form.client_key ?? "")
             return .redirect("/shifts/\(id.uuidString)?logged=1#shift-log")
         } catch ServiceError.invalid(let problems) {
-            return try await showPage(req: req, errors: req.fieldErrors(problems), status: .unprocessableEntity)
+            return try await showPage(
+                req: req, entry: form, errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
     }
 

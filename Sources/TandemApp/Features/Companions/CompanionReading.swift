@@ -23,16 +23,17 @@ extension CompanionService {
             query = query.filter(\.$companionID == actor.userID)
         }
         let shifts = try await query.sort(\.$startsAt).limit(200).all()
-        let people = Dictionary(
+        let persons = Dictionary(
             try await scope.participants().filter(\.$id ~~ Set(shifts.map(\.participantID))).all()
                 .map { ($0.id!, $0.preferredName) }, uniquingKeysWith: { first, _ in first })
         let names = try await CompanionWeeks.names(Set(shifts.map(\.companionID)), on: req.db)
-        try await req.audit(
-            "shift.upcoming", actor: actor.userID, organization: actor.organizationID, subjectType: "companion_shifts",
-            subject: nil)
+        // Each person named in the list finds it in their access history.
+        for participantID in Set(shifts.map(\.participantID)) {
+            try await people.audit("shift.upcoming", participant: participantID)
+        }
         return shifts.map {
             ShiftRow(
-                shift: $0, participantName: people[$0.participantID] ?? "", companionName: names[$0.companionID] ?? "")
+                shift: $0, participantName: persons[$0.participantID] ?? "", companionName: names[$0.companionID] ?? "")
         }
     }
 

@@ -110,7 +110,9 @@ struct CompanionService: ParticipantScopedService {
 
     /// The shifts and the gaps in coverage over the next `days` days.
     func coverage(_ engagementID: UUID, days: Int = 14, now: Date = Date()) async throws -> Coverage {
-        _ = try await engagement(engagementID, .viewAppointments)
+        let (engagement, participant) = try await engagement(engagementID, .viewAppointments)
+        try await people.audit(
+            "coverage.view", participant: participant.id, subjectType: "engagement", subject: engagement.id)
         let today = CalendarDate(now, in: timeZone)
         let last = today.adding(days: days - 1) ?? today
         let shifts = try await CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
@@ -131,7 +133,8 @@ struct CompanionService: ParticipantScopedService {
             let shift = try await CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
                 .filter(\.$id == id).first()
         else { throw ServiceError.notFound }
-        if shift.companionID == actor.userID { return (shift, true) }
+        // The companion on the shift, while they are still on staff.
+        if shift.companionID == actor.userID, actor.role.isStaff { return (shift, true) }
         guard (try? await people.authorized(shift.participantID, .viewAppointments)) != nil else {
             throw ServiceError.notFound
         }
@@ -168,6 +171,7 @@ struct CompanionService: ParticipantScopedService {
         }
         guard problems.isEmpty, let category else { throw ServiceError.invalid(problems) }
         let record = ShiftLogRecord()
+        record.id = UUID()
         record.organizationID = actor.organizationID
         record.shiftID = shiftID
         record.category = category.rawValue
@@ -177,14 +181,26 @@ struct CompanionService: ParticipantScopedService {
         record.authorName = actor.user.displayName
         record.clientKey = key
         record.createdAt = now
-        do {
-            try await record.create(on: req.db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            guard
-                let kept = try await ShiftLogRecord.query(on: req.db).filter(\.$shiftID == shiftID)
-                    .filter(\.$clientKey == key).first()
-            else { throw ServiceError.conflict("error_shift_handed_over") }
-            return kept
+        // Kept only while the shift is still open, in the same statement, so an entry racing
+        // the hand-over cannot land after it; the same key sent twice at once is kept once.
+        guard let sql = req.db as? any SQLDatabase else { throw ServiceError.conflict("error_shift_handed_over") }
+        let inserted = try await sql.raw(
+            """
+            INSERT INTO shift_log (id, organization_id, shift_id, category, severity, note, author_id, author_name, \
+            client_key, created_at) SELECT \(bind: record.id!), \(bind: record.organizationID), \(bind: shiftID), \
+            \(bind: record.category), \(bind: record.severity), \(bind: text), \(bind: actor.userID), \
+            \(bind: record.authorName), \(bind: key), \(bind: now) WHERE EXISTS (SELECT 1 FROM companion_shifts \
+            WHERE id = \(bind: shiftID) AND handed_over_at IS NULL) ON CONFLICT (shift_id, client_key) DO NOTHING \
+            RETURNING id
+            """
+        ).all()
+        if inserted.isEmpty {
+            if let kept = try await ShiftLogRecord.query(on: req.db).filter(\.$shiftID == shiftID)
+                .filter(\.$clientKey == key).first()
+            {
+                return kept
+            }
+            throw ServiceError.conflict("error_shift_handed_over")
         }
         try await people.audit(
             "shift.log", participant: shift.participantID, subjectType: "shift_log", subject: record.id)

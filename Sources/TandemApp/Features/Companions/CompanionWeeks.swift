@@ -21,7 +21,7 @@ enum CompanionWeeks {
     /// all gap), otherwise every week a shift falls in, latest first, at most `limit`.
     static func read(
         engagementIDs: [UUID], organizationID: UUID, zone: TimeZone, weeks: [ShiftWeek]? = nil, limit: Int? = nil,
-        on db: any Database
+        on db: any Database, now: Date = Date()
     ) async throws -> [Week] {
         guard !engagementIDs.isEmpty else { return [] }
         let plans = Dictionary(
@@ -81,7 +81,7 @@ enum CompanionWeeks {
                 engagementID: engagementID, week: week, shifts: inWeek, log: entries, names: names,
                 summary: ShiftWeekSummary.make(
                     week: interval, shifts: inWeek.map { ($0.startsAt, $0.endsAt) }, required: required,
-                    entries: entries.compactMap { ShiftLogCategory(rawValue: $0.category) }))
+                    entries: entries.compactMap { ShiftLogCategory(rawValue: $0.category) }, now: now))
         }
     }
 
@@ -120,6 +120,8 @@ enum CompanionWeeks {
 
     struct WeekRow: Encodable, Sendable {
         let monday: String
+        /// Tells apart two companion engagements' same week on one page.
+        let key: String
         let title: String
         let hours: String
         let planned: String?
@@ -132,7 +134,7 @@ enum CompanionWeeks {
     static func row(_ week: Week, zone: TimeZone, req: Request) -> WeekRow {
         let summary = week.summary
         return WeekRow(
-            monday: week.week.monday.description,
+            monday: week.week.monday.description, key: String(week.engagementID.uuidString.prefix(8)).lowercased(),
             title: req.t("companion_week_of", ["date": week.week.monday.written(req.messages)]),
             hours: CompanionHours.text(quarterHours: summary.quarterHours),
             planned: summary.plannedQuarterHours.map { CompanionHours.text(quarterHours: $0) },

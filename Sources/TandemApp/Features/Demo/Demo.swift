@@ -71,6 +71,8 @@ enum Demo {
         try await DemoCaseloads.populate(organization: organization, users: users, on: app.db)
         try await DemoOutreach.populate(organization: organization, users: users, on: app.db)
         try await DemoCompanions.populate(organization: organization, users: users, on: app.db)
+        try await DemoSite.populate(organization: organization, users: users, on: app.db)
+        lines.append("Public site (no sign-in): /organizations/\(organization.id!.uuidString)")
         return lines
     }
 }

@@ -33,6 +33,7 @@ final class OutboxWorker: LifecycleHandler, Sendable {
                     }
                     lastCapitalRound = Date()
                 }
+                await Self.step("article notices", app) { _ = try await SiteService.notifyNewArticles(app, on: db) }
                 await Self.step("delivery", app) {
                     _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)
                 }
