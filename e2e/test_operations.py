@@ -55,14 +55,14 @@ def tandem(data_dir: str, *args: str, stdin: str | None = None, **extra: str) ->
 class Served:
     """`tandem serve` (or `demo`) in the background, with its output collected."""
 
-    def __init__(self, data_dir: str, command: str = "serve") -> None:
+    def __init__(self, data_dir: str, command: str = "serve", **extra: str) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [str(SERVER_BINARY), command, "--hostname", "127.0.0.1", "--port", str(self.port)],
             cwd=REPO_ROOT,
-            env=env_for(data_dir, TANDEM_BASE_URL=self.base_url),
+            env=env_for(data_dir, TANDEM_BASE_URL=self.base_url, **extra),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -3,6 +3,8 @@
 #
 #   scripts/postgres-test-server.sh start   # prints postgres://tandem:PASSWORD@127.0.0.1:PORT/tandem_test
 #   scripts/postgres-test-server.sh stop    # stops it and deletes its directory
+#   scripts/postgres-test-server.sh halt    # an immediate shutdown (a crash), keeping it all
+#   scripts/postgres-test-server.sh resume  # starts a halted server again, same port and data
 #
 # The server lives in a fresh temp dir (data, unix socket, log), listens on 127.0.0.1 only,
 # on a free port. Its directory is recorded in $PG_TEST_STATE_FILE
@@ -67,10 +69,7 @@ cmd_start() {
     # The port is picked free just before starting; retry in the unlikely case someone takes it.
     for attempt in 1 2 3; do
         port="$(free_port)"
-        # max_connections: Swift Testing runs the app suite in parallel, one pool per test.
-        if as_pg "$dir" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-            start >&2; then
+        if pg_start "$bindir" "$dir" "$port"; then
             started=1
             break
         fi
@@ -88,6 +87,34 @@ cmd_start() {
 
     log "ready on 127.0.0.1:$port"
     echo "postgres://$DB_ROLE:$password@127.0.0.1:$port/$DB_NAME"
+}
+
+# max_connections: Swift Testing runs the app suite in parallel, one pool per test. Speed
+# settings unless PG_TEST_DURABLE=1, for the drills that count acknowledged writes.
+pg_options() {
+    local dir="$1" port="$2" speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [[ "${PG_TEST_DURABLE:-}" == "1" ]]; then speed="-c fsync=on -c synchronous_commit=on"; fi
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=400"
+}
+
+pg_start() {
+    local bindir="$1" dir="$2" port="$3"
+    as_pg "$dir" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -o "$(pg_options "$dir" "$port")" \
+        start >&2
+}
+
+# A crash of the database server, for the drills: an immediate shutdown, keeping everything.
+cmd_halt() {
+    local dir
+    dir="$(cat "$STATE_FILE")" || die "no state file at $STATE_FILE"
+    as_pg "$dir" "$(find_bindir)/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >&2 || die "pg_ctl stop failed"
+}
+
+# Starts the halted server again, on the same port with the same data.
+cmd_resume() {
+    local dir
+    dir="$(cat "$STATE_FILE")" || die "no state file at $STATE_FILE"
+    pg_start "$(find_bindir)" "$dir" "$(cat "$dir/port")" || die "could not start postgres again"
 }
 
 cmd_stop() {
@@ -115,5 +142,7 @@ cmd_stop() {
 case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    halt) cmd_halt ;;
+    resume) cmd_resume ;;
+    *) echo "usage: $0 start|stop|halt|resume" >&2; exit 2 ;;
 esac

@@ -61,13 +61,13 @@ actor AuditLog {
             let batch = Array(waiting.prefix(Self.batchLimit))
             waiting.removeFirst(batch.count)
             do {
-                try await write(batch.map(\.0), on: database)
+                try await writeInTime(batch.map(\.0), on: database)
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
                 // One entry's failure must not fail everyone who happened to arrive with it.
                 for (entry, continuation) in batch {
                     do {
-                        try await write([entry], on: database)
+                        try await writeInTime([entry], on: database)
                         continuation.resume()
                     } catch {
                         continuation.resume(throwing: error)
@@ -76,6 +76,16 @@ actor AuditLog {
             }
         }
         writing = false
+    }
+
+    /// How long one write may take before its callers are told the database is unavailable.
+    static let writeDeadline: Duration = .seconds(15)
+
+    /// A write that does not finish in time fails its callers, so the queue moves on: a
+    /// connection left hanging when the database went away must not hold up every audit
+    /// entry after it, and with them every request that records one.
+    private func writeInTime(_ entries: [Entry], on database: any Database) async throws {
+        try await Deadline.run(Self.writeDeadline) { try await self.write(entries, on: database) }
     }
 
     /// The chain's last link as this process last wrote it (SQLite only).

@@ -48,6 +48,9 @@ struct TandemErrorMiddleware: AsyncMiddleware {
         case let server as ServerError:
             (status, reason, fields) = Self.classify(server)
             if let problem = Self.innermost(server) as? APIProblem { headers = problem.headers }
+            if status == .serviceUnavailable {
+                headers = ["Retry-After": String(DatabaseUnavailable.retryAfterSeconds)]
+            }
         case let problem as APIProblem:
             status = problem.status
             headers = problem.headers
@@ -57,6 +60,12 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             status = abort.status
             headers = abort.headers
             reason = abort.reason
+        case let database where DatabaseUnavailable.matches(database):
+            // Not the request's fault, and over when the database is back: say when to retry.
+            status = .serviceUnavailable
+            headers = ["Retry-After": String(DatabaseUnavailable.retryAfterSeconds)]
+            request.logger.warning(
+                "The database is unavailable: \(String(reflecting: type(of: database)))")
         default:
             break
         }
@@ -89,7 +98,9 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             return Problem(title: title, status: Int(status.code), detail: detail, errors: fields).response(
                 headers: problemHeaders)
         }
-        return await errorPage(status: status, reason: reason, request: request)
+        let page = await errorPage(status: status, reason: reason, request: request)
+        if let retry = headers.first(name: .retryAfter) { page.headers.replaceOrAdd(name: .retryAfter, value: retry) }
+        return page
     }
 
     private func errorPage(status: HTTPStatus, reason: String?, request: Request) async -> Response {
@@ -100,6 +111,7 @@ struct TandemErrorMiddleware: AsyncMiddleware {
         case 404: key = "error_not_found"
         case 413: key = "error_too_large"
         case 429: key = "error_too_many"
+        case 503: key = "error_unavailable"
         case 400..<500: key = "error_bad_request"
         default: key = "error_server"
         }
@@ -153,6 +165,7 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             return (.badRequest, reason, fields)
         }
         if let abort = underlying as? any AbortError { return (abort.status, abort.reason, nil) }
+        if DatabaseUnavailable.matches(underlying) { return (.serviceUnavailable, "The database is unavailable.", nil) }
         // The runtime already knows which of its errors are the client's (400, 415, ...).
         let status = HTTPStatus(statusCode: Int(error.httpStatus.code))
         if (400..<500).contains(status.code) {
