@@ -121,10 +121,15 @@ def serve_on(data_dir: str, url: str) -> tuple[Served, str, str]:
                   TANDEM_SETUP_PASSWORD=password, DATABASE_URL=url)
     assert made.returncode == 0, made.stderr
     server = Served(data_dir, DATABASE_URL=url)
-    status, created = call(server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
-    assert status == 201, created
-    status, me = call(server.base_url, "GET", "/me", created["token"])
-    assert status == 200
+    try:
+        status, created = call(
+            server.base_url, "POST", "/tokens", body={"email": "admin@example.org", "password": password})
+        assert status == 201, created
+        status, me = call(server.base_url, "GET", "/me", created["token"])
+        assert status == 200
+    except BaseException:
+        server.stop()
+        raise
     return server, created["token"], me["id"]
 
 
@@ -148,7 +153,15 @@ def check_all_there(base: str, token: str, acknowledged: list[tuple[str, str]]) 
 def test_postgres_stops_and_comes_back_under_write_load(data_dir, postgres):  # noqa: F811
     url, pg = postgres
     server, token, coach = serve_on(data_dir, url)
-    writers = Writers(server.base_url, token, coach, "Before").start()
+    try:
+        stop_and_come_back(server, writers := Writers(server.base_url, token, coach, "Before"), pg)
+        check_all_there(server.base_url, token, writers.acknowledged)
+    finally:
+        assert server.stop() == 0
+
+
+def stop_and_come_back(server: Served, writers: Writers, pg) -> None:
+    writers.start()
     try:
         writers.wait_for(40)
         pg("halt")  # an immediate shutdown: what a crash of the database server looks like
@@ -174,10 +187,6 @@ def test_postgres_stops_and_comes_back_under_write_load(data_dir, postgres):  # 
     assert 500 not in writers.statuses, "a 500 answered while the database was away or coming back"
     assert set(writers.statuses) <= {201, 503}, set(writers.statuses)
     assert writers.retry_after, "503 without Retry-After"
-    try:
-        check_all_there(server.base_url, token, writers.acknowledged)
-    finally:
-        assert server.stop() == 0
 
 
 def test_acknowledged_creates_survive_sigkill_on_postgres(data_dir, postgres):  # noqa: F811

@@ -63,6 +63,9 @@ actor AuditLog {
             do {
                 try await writeInTime(batch.map(\.0), on: database)
                 for (_, continuation) in batch { continuation.resume() }
+            } catch  where DatabaseUnavailable.matches(error) {
+                // The database is away: entry by entry would only wait longer for the same answer.
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
             } catch {
                 // One entry's failure must not fail everyone who happened to arrive with it.
                 for (entry, continuation) in batch {

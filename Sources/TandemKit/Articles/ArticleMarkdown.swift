@@ -5,12 +5,17 @@ import Ink
 /// markup: every `<` in the source is escaped before Ink reads it (Ink passes raw HTML
 /// through). What Ink writes is then kept only as far as an allowlist goes: known tags,
 /// `href` and `src` with a web, mail or same-site address, `alt`; nothing else survives,
-/// so no event handler, style or `javascript:` address can reach a page.
+/// so no event handler, style or `javascript:` address can reach a page. Everything here
+/// works on Unicode scalars, as browsers read HTML, never on user-perceived characters (a
+/// combining mark must not hide a quote or a `<` from the checks).
 public enum ArticleMarkdown {
     public static func html(from markdown: String) -> String {
-        let source = markdown.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "<", with: "&lt;")
+        var source = String.UnicodeScalarView()
+        for scalar in markdown.unicodeScalars where scalar != "\r" {
+            if scalar == "<" { source.append(contentsOf: "&lt;".unicodeScalars) } else { source.append(scalar) }
+        }
         // In code Ink escapes the `&` of an escaped `<` once more; put it back to one escape.
-        let written = MarkdownParser().html(from: source).replacingOccurrences(of: "&amp;lt;", with: "&lt;")
+        let written = MarkdownParser().html(from: String(source)).replacingOccurrences(of: "&amp;lt;", with: "&lt;")
         return HTMLAllowlist.clean(written)
     }
 }
@@ -26,74 +31,80 @@ public enum HTMLAllowlist {
     static let empty: Set<String> = ["br", "hr", "img"]
 
     public static func clean(_ html: String) -> String {
-        var out = ""
-        out.reserveCapacity(html.utf8.count)
-        var index = html.startIndex
-        while index < html.endIndex {
-            let character = html[index]
-            if character == "<", let (tag, end) = parseTag(html, from: index) {
-                out += tag
+        let scalars = Array(html.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "<", let (tag, end) = parseTag(scalars, from: index) {
+                out.append(contentsOf: tag.unicodeScalars)
                 index = end
-            } else {
-                switch character {
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default: out.append(character)
-                }
-                index = html.index(after: index)
+                continue
             }
+            switch scalar {
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            default: out.append(scalar)
+            }
+            index += 1
         }
-        return out
+        return String(out)
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
     }
 
     /// The allowed form of the tag starting at `start`, and where it ends; nil when it is not
-    /// a tag at all. A tag outside the list comes back empty (dropped).
-    static func parseTag(_ html: String, from start: String.Index) -> (String, String.Index)? {
-        var i = html.index(after: start)
+    /// a whole tag. A tag outside the list comes back empty (dropped).
+    static func parseTag(_ html: [Unicode.Scalar], from start: Int) -> (String, Int)? {
+        var i = start + 1
         var closing = false
-        if i < html.endIndex, html[i] == "/" {
+        if i < html.count, html[i] == "/" {
             closing = true
-            i = html.index(after: i)
+            i += 1
         }
         let nameStart = i
-        while i < html.endIndex, html[i].isASCII, html[i].isLetter || html[i].isNumber { i = html.index(after: i) }
-        let name = html[nameStart..<i].lowercased()
+        while i < html.count, html[i].isASCII, html[i].properties.isAlphabetic || ("0"..."9").contains(html[i]) {
+            i += 1
+        }
+        let name = String(String.UnicodeScalarView(html[nameStart..<i])).lowercased()
         guard !name.isEmpty else { return nil }
         var attributes: [(String, String)] = []
-        while i < html.endIndex {
-            while i < html.endIndex, html[i].isWhitespace { i = html.index(after: i) }
-            guard i < html.endIndex else { return nil }
+        while true {
+            while i < html.count, isSpace(html[i]) { i += 1 }
+            guard i < html.count else { return nil }
             if html[i] == ">" { break }
             if html[i] == "/" {
-                i = html.index(after: i)
+                i += 1
                 continue
             }
             let keyStart = i
-            while i < html.endIndex, !html[i].isWhitespace, !"=>/\"'".contains(html[i]) { i = html.index(after: i) }
-            let key = html[keyStart..<i].lowercased()
-            if key.isEmpty { return nil }
+            while i < html.count, !isSpace(html[i]), !"=>/\"'<".unicodeScalars.contains(html[i]) { i += 1 }
+            guard i > keyStart else { return nil }
+            let key = String(String.UnicodeScalarView(html[keyStart..<i])).lowercased()
             var value = ""
-            if i < html.endIndex, html[i] == "=" {
-                i = html.index(after: i)
-                guard i < html.endIndex else { return nil }
+            if i < html.count, html[i] == "=" {
+                i += 1
+                guard i < html.count else { return nil }
                 if html[i] == "\"" || html[i] == "'" {
                     let quote = html[i]
-                    i = html.index(after: i)
+                    i += 1
                     let valueStart = i
-                    while i < html.endIndex, html[i] != quote { i = html.index(after: i) }
-                    guard i < html.endIndex else { return nil }
-                    value = String(html[valueStart..<i])
-                    i = html.index(after: i)
+                    while i < html.count, html[i] != quote { i += 1 }
+                    guard i < html.count else { return nil }
+                    value = String(String.UnicodeScalarView(html[valueStart..<i]))
+                    i += 1
                 } else {
                     let valueStart = i
-                    while i < html.endIndex, !html[i].isWhitespace, html[i] != ">" { i = html.index(after: i) }
-                    value = String(html[valueStart..<i])
+                    while i < html.count, !isSpace(html[i]), html[i] != ">" { i += 1 }
+                    value = String(String.UnicodeScalarView(html[valueStart..<i]))
                 }
             }
             attributes.append((key, value))
         }
-        let end = html.index(after: i)
+        let end = i + 1
         guard tags.contains(name) else { return ("", end) }
         if closing { return (empty.contains(name) ? "" : "</\(name)>", end) }
         var tag = "<" + name
@@ -111,21 +122,35 @@ public enum HTMLAllowlist {
         return (tag + ">", end)
     }
 
-    /// An address kept only when it plainly is a web, mail or same-site one: no entities, no
-    /// quotes, brackets or spaces that could smuggle anything else.
+    /// An address kept only when it plainly is a web, mail or same-site one: printable ASCII
+    /// with no quotes, brackets or backslash; a same-site one also without `&` (an entity
+    /// could turn `/&#47;` into an address on another site).
     static func safeAddress(_ value: String) -> String? {
         let lower = value.lowercased()
-        guard ["https://", "http://", "mailto:", "/", "#"].contains(where: lower.hasPrefix), !lower.hasPrefix("//"),
-            value.count <= 2_000,
+        let absolute = ["https://", "http://", "mailto:"].contains(where: lower.hasPrefix)
+        let local = (lower.hasPrefix("/") && !lower.hasPrefix("//")) || lower.hasPrefix("#")
+        guard absolute || local, value.unicodeScalars.count <= 2_000,
             value.unicodeScalars.allSatisfy({
                 $0.value > 0x20 && $0.value < 0x7F && !"\"'<>`\\".unicodeScalars.contains($0)
-            })
+            }),
+            absolute || !value.contains("&")
         else { return nil }
         return value
     }
 
+    /// Text for an attribute value, scalar by scalar.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }

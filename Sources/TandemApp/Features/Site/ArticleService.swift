@@ -94,7 +94,13 @@ struct ArticleService {
             }
         }
         article.updatedAt = now
-        try await article.save(on: req.db)
+        do {
+            try await article.save(on: req.db)
+        } catch let error as any DatabaseError where error.isConstraintFailure && isNew {
+            // Another article took the same address word a moment ago: take the next one.
+            article.slug = try await freeSlug(ArticleSlug.make(title), organizationID: actor.organizationID)
+            try await article.save(on: req.db)
+        }
         try await req.audit(
             isNew ? "article.create" : "article.update", actor: actor.userID, organization: actor.organizationID,
             subjectType: "article", subject: article.id)

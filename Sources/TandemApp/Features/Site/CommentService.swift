@@ -27,7 +27,7 @@ struct CommentService {
         let client = Self.clientHash(req)
         let recent = try await ArticleComment.query(on: req.db).filter(\.$clientHash == client)
             .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
-        if recent >= Self.perHour { throw ServiceError.conflict("error_comment_too_many") }
+        if recent >= Self.perHour { throw ServiceError.invalid([("body", "error_comment_too_many")]) }
         let settings = try await SiteService.settings(article.organizationID, on: req.db)
         let staff = actor.map { $0.organizationID == article.organizationID && $0.role.isStaff } ?? false
         let comment = ArticleComment()
@@ -35,7 +35,8 @@ struct CommentService {
         comment.articleID = article.id!
         comment.userID = actor?.userID
         comment.name = actor?.user.displayName ?? draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        comment.email = actor?.user.email ?? FieldRules.normalizedEmail(draft.email)
+        // A signed-in reader's account address stays with their account, not in this queue.
+        comment.email = actor == nil ? FieldRules.normalizedEmail(draft.email) : ""
         comment.body = draft.body.trimmingCharacters(in: .whitespacesAndNewlines)
         comment.status = (settings.moderateComments && !staff ? CommentStatus.pending : .approved).rawValue
         comment.reports = 0

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -84,8 +85,7 @@ struct SiteController: RouteCollection {
         let id = organization.id!
         let settings = try await SiteService.settings(id, on: req.db)
         let articles = try await ArticleService.published(id, limit: 6, on: req.db)
-        let services = Set(
-            try await Engagement.query(on: req.db).filter(\.$organizationID == id).all(\.$serviceType))
+        let services = try await Self.services(of: id, on: req.db)
         let programs = try await Program.query(on: req.db).filter(\.$organizationID == id)
             .filter(\.$published == true).sort(\.$title).limit(20).all()
         return try await req.page(
@@ -99,6 +99,15 @@ struct SiteController: RouteCollection {
                     ? Self.base(organization) + "/meetings" : nil,
                 articles: articles.prefix(5).map { Self.card($0, organization: organization, req: req) },
                 hasMore: articles.count > 5))
+    }
+
+    /// The kinds of support the organization gives: one row per kind, never a count or a person.
+    static func services(of organizationID: UUID, on db: any Database) async throws -> Set<ServiceType> {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        return Set(
+            try await sql.raw(
+                "SELECT DISTINCT service_type FROM engagements WHERE organization_id = \(bind: organizationID)"
+            ).all().compactMap { ServiceType(rawValue: try $0.decode(column: "service_type", as: String.self)) })
     }
 
     // MARK: - Lists
