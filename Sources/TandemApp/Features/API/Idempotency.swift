@@ -62,8 +62,9 @@ struct Idempotency {
         record.responseBody = ""
         do {
             try await record.create(on: req.db)
-        } catch {
-            // Another request reserved the key between our look and our insert.
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another request reserved the key between our look and our insert. (Any other
+            // failure, such as a database that is away or full, is not about the key.)
             if let id = try await existing(key: key, operation: operation, requestHash: requestHash) {
                 return try await read(id)
             }
