@@ -74,6 +74,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: TripController())
     try app.register(collection: CompanionController())
     try app.register(collection: SiteController())
+    try app.register(collection: SiteFeedController())
     try app.register(collection: ArticleAdminController())
     try app.register(collection: EngagementController())
     try app.register(collection: AgreementController())
