@@ -131,7 +131,7 @@ actor AuditLog {
         }
     }
 
-    private static func readTail(_ sql: any SQLDatabase) async throws -> Tail? {
+    static func readTail(_ sql: any SQLDatabase) async throws -> Tail? {
         // Only the two columns the next link needs.
         struct Row: Decodable {
             let sequence: Int64
@@ -141,10 +141,12 @@ actor AuditLog {
             .first(decoding: Row.self).map { Tail(sequence: $0.sequence, hash: $0.hash) }
     }
 
-    /// Appends `entries` after `last` in one statement; returns the new last link.
-    private static func insert(_ entries: [Entry], after last: Tail?, at now: Date, on sql: any SQLDatabase)
-        async throws -> Tail
-    {
+    /// Appends `entries` after `last` in one statement; returns the new last link. `times`,
+    /// when given, holds each entry's own time (whole milliseconds) instead of `now`: a
+    /// generated history dated in the past (`tandem seed`).
+    static func insert(
+        _ entries: [Entry], after last: Tail?, at now: Date, times: [Date]? = nil, on sql: any SQLDatabase
+    ) async throws -> Tail {
         var sequence = last?.sequence ?? 0
         var previous = last?.hash ?? AuditChain.genesis
         let insert = sql.insert(into: AuditEvent.schema)
@@ -152,12 +154,12 @@ actor AuditLog {
                 "id", "sequence", "occurred_at", "organization_id", "actor_id", "action", "subject_type",
                 "subject_id", "outcome", "request_id", "client_address", "participant_id", "previous_hash", "hash"
             )
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             let event = AuditEvent()
             event.id = UUID()
             sequence += 1
             event.sequence = sequence
-            event.occurredAt = now
+            event.occurredAt = times?[index] ?? now
             event.organizationID = entry.organization
             event.actorID = entry.actor
             event.action = entry.action

@@ -2,7 +2,8 @@ import Foundation
 import Vapor
 
 /// While Tandem serves, and only when e-mail is configured: every few seconds, queue the
-/// reminders that have come due and send what the outbox holds. At start it settles what
+/// reminders that have come due and send what the outbox holds (each step a scheduled job,
+/// run by one of the processes sharing the database). At start it settles what
 /// a crash left half-sent; at shutdown it finishes the round it is in.
 final class OutboxWorker: LifecycleHandler, Sendable {
     private let task = BackgroundTask()
@@ -21,35 +22,28 @@ final class OutboxWorker: LifecycleHandler, Sendable {
         let interval = UInt64(app.tandemSettings.outboxIntervalSeconds) * 1_000_000_000
         let retryBase = TimeInterval(app.tandemSettings.outboxRetrySeconds)
         app.logger.notice("E-mail goes through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))")
+        let seconds = TimeInterval(app.tandemSettings.outboxIntervalSeconds)
         let running = Task {
-            var lastCapitalRound = Date.distantPast
             while !Task.isCancelled {
                 let db = app.writeDB
-                // Each step on its own: a failing reminder query must not stop delivery.
-                await Self.step("reminders", app) { _ = try await Reminders.queueDue(app, on: db) }
-                if Date().timeIntervalSince(lastCapitalRound) >= 3600 {
-                    await Self.step("recovery capital reminders", app) {
-                        _ = try await Reminders.queueRecoveryCapitalDue(app, on: db)
-                    }
-                    lastCapitalRound = Date()
+                // Each step on its own, claimed for this round by one process of those sharing
+                // the database: a failing reminder query must not stop delivery.
+                await ScheduledJobs.run("reminders", every: seconds, app) {
+                    _ = try await Reminders.queueDue(app, on: db)
                 }
-                await Self.step("article notices", app) { _ = try await SiteService.notifyNewArticles(app, on: db) }
-                await Self.step("delivery", app) {
+                await ScheduledJobs.run("recovery capital reminders", every: 3600, app) {
+                    _ = try await Reminders.queueRecoveryCapitalDue(app, on: db)
+                }
+                await ScheduledJobs.run("article notices", every: seconds, app) {
+                    _ = try await SiteService.notifyNewArticles(app, on: db)
+                }
+                await ScheduledJobs.run("e-mail delivery", every: seconds, app) {
                     _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)
                 }
                 try? await Task.sleep(nanoseconds: interval)
             }
         }
         task.start(running)
-    }
-
-    /// Runs one step of a round, logging (without personal data) when it fails.
-    static func step(_ name: String, _ app: Application, _ body: () async throws -> Void) async {
-        do {
-            try await body()
-        } catch {
-            app.logger.warning("The outbox's \(name) step failed: \(String(reflecting: type(of: error)))")
-        }
     }
 
     func shutdownAsync(_ app: Application) async {

@@ -57,14 +57,13 @@ final class MeetingRefreshWorker: LifecycleHandler, Sendable {
     func didBootAsync(_ app: Application) async throws {
         guard OutboxWorker.isServing(app) else { return }
         let interval = UInt64(app.tandemSettings.meetingRefreshSeconds) * 1_000_000_000
+        let seconds = TimeInterval(app.tandemSettings.meetingRefreshSeconds)
         let running = Task {
             while !Task.isCancelled {
-                do {
+                await ScheduledJobs.run("meeting refresh", every: seconds, app) {
                     try await MeetingRefresh.runDue(on: app.writeDB) {
                         try await MeetingsCommand.download($0, app: app)
                     }
-                } catch {
-                    app.logger.warning("The meeting refresh failed: \(String(reflecting: type(of: error)))")
                 }
                 try? await Task.sleep(nanoseconds: interval)
             }

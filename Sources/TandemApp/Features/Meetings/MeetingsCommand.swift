@@ -52,11 +52,9 @@ struct MeetingsCommand: AsyncCommand {
             url: isURL && !signature.own ? signature.source : "",
             organizationID: organization.id!, on: app.db
         ) { done, total in
-            let width = 30
-            let filled = total == 0 ? width : done * width / total
             console.output(
-                "\r[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                    + "] \(done)/\(total)", style: .plain, newLine: done == total)
+                "\r" + ProgressBar.line(done: done, total: total, label: "meetings"), style: .plain,
+                newLine: done == total)
         }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         switch outcome {

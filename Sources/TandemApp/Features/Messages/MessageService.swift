@@ -229,10 +229,8 @@ final class MessageRetentionWorker: LifecycleHandler, Sendable {
         guard OutboxWorker.isServing(app) else { return }
         let running = Task {
             while !Task.isCancelled {
-                do {
+                await ScheduledJobs.run("message retention", every: 3600, app) {
                     _ = try await MessageService.applyRetention(on: app.writeDB)
-                } catch {
-                    app.logger.warning("Removing old messages failed: \(String(reflecting: type(of: error)))")
                 }
                 try? await Task.sleep(nanoseconds: 3_600_000_000_000)
             }

@@ -1,86 +1,121 @@
+import Fluent
 import Foundation
 import SQLKit
 import TandemKit
+import Vapor
 
-/// The parts of `tandem seed` beyond caseloads: a history of check-ins, and participants
-/// who can sign in with API tokens, for benchmarking check-ins under load.
+/// The parts of `tandem seed` beyond caseloads: a history of check-ins, participants who can
+/// sign in with API tokens (for benchmarking check-ins and messages under load), the audit
+/// trail of the seeded history, and each organization's meetings.
 enum SeedExtras {
-    /// SQLite takes at most 32,766 values a statement; 14 columns a row leaves room for 2,000.
-    static let rowsPerStatement = 2_000
-
-    /// `perPerson(n)` check-ins for the n-th participant given, on the days just before
-    /// today, so a check-in sent today is new. Answers vary by day, the same for every run.
+    /// `perPerson(n)` check-ins for the person numbered n, on the days just before today, so a
+    /// check-in sent today is new. Answers vary by day, the same for every run.
     static func checkIns(
-        _ participants: [UUID], perPerson: (Int) -> Int, organizationID: UUID, today: CalendarDate, now: Date,
-        on sql: any SQLDatabase
+        _ people: [SeedPerson], perPerson: (Int) -> Int, today: CalendarDate, now: Date, on sql: any SQLDatabase
     ) async throws {
-        let most = participants.indices.map(perPerson).max() ?? 0
+        let most = people.map { perPerson($0.index) }.max() ?? 0
         guard most > 0 else { return }
         let days = (1...most).compactMap { today.adding(days: -$0)?.description }
-        var pending: [[any Encodable & Sendable]] = []
-        func flush() async throws {
-            guard !pending.isEmpty else { return }
-            let insert = sql.insert(into: CheckIn.schema).columns(
-                "id", "organization_id", "participant_id", "local_date", "mood", "craving", "substance_use", "supports",
-                "went_well", "reach_out", "followed_up_at", "followed_up_by", "created_at", "updated_at")
-            for row in pending { insert.values(row.map { SQLBind($0) }) }
-            try await insert.run()
-            pending.removeAll(keepingCapacity: true)
-        }
+        var rows = SeedRows(
+            CheckIn.schema,
+            [
+                "id", "organization_id", "participant_id", "local_date", "mood", "craving", "substance_use",
+                "supports", "went_well", "reach_out", "followed_up_at", "followed_up_by", "created_at", "updated_at",
+            ], on: sql)
         let none: UUID? = nil
         let never: Date? = nil
-        for (person, participant) in participants.enumerated() {
-            for (index, day) in days.prefix(perPerson(person)).enumerated() {
-                let wave = (person + index) % 7
-                pending.append([
-                    UUID(), organizationID, participant, day, 1 + wave % 5, (wave * 3) % 11,
+        for person in people {
+            for (index, day) in days.prefix(perPerson(person.index)).enumerated() {
+                let wave = (person.index + index) % 7
+                try await rows.add([
+                    UUID(), person.organizationID, person.participantID, day, 1 + wave % 5, (wave * 3) % 11,
                     wave == 6 ? "prefer_not_to_say" : "no", wave % 2 == 0 ? "coach" : "mutual_help_meeting", "",
                     "none", never, none, now, now,
                 ])
-                if pending.count == rowsPerStatement { try await flush() }
             }
         }
-        try await flush()
+        try await rows.flush()
     }
 
-    /// A participant sign-in and an API token for each participant given; returns
-    /// `token participant-id` lines.
+    /// A participant sign-in and an API token for each person numbered below `limit`; sets
+    /// their `userID` and returns `token participant-id` lines.
     static func accounts(
-        _ participants: [UUID], startingAt first: Int, organizationID: UUID, passwordHash: String, now: Date,
-        on sql: any SQLDatabase
+        _ people: inout [SeedPerson], upTo limit: Int, passwordHash: String, now: Date, on sql: any SQLDatabase
     ) async throws -> [String] {
-        guard !participants.isEmpty else { return [] }
-        let users = sql.insert(into: User.schema).columns(
-            "id", "email", "display_name", "password_hash", "language", "password_changed_at", "created_at")
-        let memberships = sql.insert(into: Membership.schema).columns(
-            "id", "user_id", "organization_id", "role", "created_at")
-        let tokens = sql.insert(into: ApiToken.schema).columns(
-            "id", "user_id", "name", "token_hash", "expires_at", "created_at")
+        guard people.contains(where: { $0.index < limit }) else { return [] }
+        var users = SeedRows.users(on: sql)
+        var memberships = SeedRows.memberships(on: sql)
+        var tokens = SeedRows(
+            ApiToken.schema, ["id", "user_id", "name", "token_hash", "expires_at", "created_at"], on: sql)
         var lines: [String] = []
-        var links: [(UUID, UUID)] = []
-        for (offset, participant) in participants.enumerated() {
+        for position in people.indices where people[position].index < limit {
+            let person = people[position]
             let user = UUID()
-            let number = first + offset + 1
-            users.values(
-                SQLBind(user), SQLBind("participant\(number)@seed.tandem.test"), SQLBind("Participant \(number)"),
-                SQLBind(passwordHash), SQLBind("en"), SQLBind(now), SQLBind(now))
-            memberships.values(
-                SQLBind(UUID()), SQLBind(user), SQLBind(organizationID), SQLBind(Role.participant.rawValue),
-                SQLBind(now))
+            let number = person.index + 1
+            try await users.add([
+                user, "participant\(number)@seed.tandem.test", "Participant \(number)", passwordHash, "en", now, now,
+            ])
+            try await memberships.add(
+                [UUID(), user, person.organizationID, Role.participant.rawValue, now], after: &users)
             let secret = SecureToken.generate(byteCount: 24)
-            tokens.values(
-                SQLBind(UUID()), SQLBind(user), SQLBind("seed"), SQLBind(SecureToken.hash(secret)),
-                SQLBind(now.addingTimeInterval(30 * 86_400)), SQLBind(now))
-            links.append((participant, user))
-            lines.append("\(secret) \(participant.uuidString)")
+            try await tokens.add(
+                [UUID(), user, "seed", SecureToken.hash(secret), now.addingTimeInterval(30 * 86_400), now],
+                after: &users)
+            people[position].userID = user
+            lines.append("\(secret) \(person.participantID.uuidString)")
         }
-        try await users.run()
-        try await memberships.run()
-        try await tokens.run()
-        for (participant, user) in links {
+        try await users.flush()
+        try await memberships.flush()
+        try await tokens.flush()
+        for person in people {
+            guard let user = person.userID else { continue }
             try await sql.update(Participant.schema).set("user_id", to: SQLBind(user))
-                .where("id", .equal, SQLBind(participant)).run()
+                .where("id", .equal, SQLBind(person.participantID)).run()
         }
         return lines
+    }
+
+    /// Appends the seeded history's audit entries to the chain after `last`, oldest batch
+    /// first; returns the new last link.
+    static func audit(_ entries: [(AuditLog.Entry, Date)], after last: AuditLog.Tail?, on sql: any SQLDatabase)
+        async throws -> AuditLog.Tail?
+    {
+        var tail = last
+        // 14 values an entry: 2,000 stay under SQLite's limit for one statement.
+        for start in stride(from: 0, to: entries.count, by: 2_000) {
+            let chunk = entries[start..<min(start + 2_000, entries.count)]
+            tail = try await AuditLog.insert(
+                chunk.map(\.0), after: tail, at: Date(), times: chunk.map(\.1), on: sql)
+        }
+        return tail
+    }
+
+    /// `size.meetings` meetings over the organizations, each organization's as the feed of a
+    /// fictional intergroup through the usual import.
+    static func meetings(
+        _ size: SeedSize, organizations: [Organization], plan: SeedPlan, console: any Console, on db: any Database
+    ) async throws {
+        guard size.meetings > 0 else { return }
+        let progress = SeedProgress(console: console, total: size.meetings, label: "meetings")
+        var done = 0
+        for (number, organization) in organizations.enumerated() {
+            let count = size.meetings / organizations.count + (number < size.meetings % organizations.count ? 1 : 0)
+            guard count > 0 else { continue }
+            let outcome = try await MeetingImport.run(
+                plan.meetingFeed(organization: number, count: count), source: "Seeded intergroup",
+                organizationID: organization.id!, on: db)
+            if case .failed(let report) = outcome { throw CommandFailure("The seeded meetings failed: \(report)") }
+            done += count
+            progress.show(done)
+        }
+    }
+
+    /// Fresh planner statistics, so the first queries on millions of rows use their indexes.
+    static func analyze(_ app: Application) async throws {
+        if app.tandemSettings.usesPostgres, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("ANALYZE").run()
+        } else {
+            try await app.refreshPlannerStatistics()
+        }
     }
 }
