@@ -22,32 +22,10 @@ start_server
 
 # Each wrk thread walks its own half of the accounts, so two threads never send the same
 # person's check-in at once.
-cat >"$DATA/checkins.lua" <<'LUA'
-local tokens, ids, n = {}, {}, 0
-local counter = 0
-setup = function(thread)
-  counter = counter + 1
-  thread:set("tid", counter)
-end
-init = function(args)
-  for line in io.lines(args[1]) do
-    local token, id = line:match("(%S+) (%S+)")
-    tokens[#tokens + 1] = token
-    ids[#ids + 1] = id
-  end
-  n = (tid or 1) - 1
-end
-request = function()
-  n = n + 2
-  local i = (n % #tokens) + 1
-  return wrk.format("POST", "/api/v1/participants/" .. ids[i] .. "/check-ins",
-    {["Authorization"] = "Bearer " .. tokens[i], ["Content-Type"] = "application/json"},
-    '{"mood":4,"craving":2,"use":"no","supports":["coach"],"wentWell":"Walked to the meeting"}')
-end
-LUA
+export BENCH_LUA=$PWD/bench/lua
 
 run "check-in submit (POST /api/v1/participants/{id}/check-ins, $ACCOUNTS people in turn)" \
-    -s "$DATA/checkins.lua" "$BASE" -- "$DATA/tokens.txt"
+    -s bench/lua/checkins.lua "$BASE" -- "$DATA/tokens.txt"
 echo "check-ins now: $(sqlite3 "$DATA/tandem.sqlite" 'SELECT COUNT(*) FROM check_ins' 2>/dev/null || echo '?')"
 
 # The coach of the first seeded participant (coach1) opens their page with the 90-day charts.

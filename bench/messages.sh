@@ -24,32 +24,10 @@ awk 'NR==FNR {e[$1]=$2; next} ($2 in e) {print $1, e[$2]}' "$DATA/engagements.tx
 echo "conversations: $(wc -l <"$DATA/threads.txt")"
 start_server
 
-cat >"$DATA/messages.lua" <<'LUA'
-local tokens, ids, n = {}, {}, 0
-local counter = 0
-setup = function(thread)
-  counter = counter + 1
-  thread:set("tid", counter)
-end
-init = function(args)
-  for line in io.lines(args[1]) do
-    local token, id = line:match("(%S+) (%S+)")
-    tokens[#tokens + 1] = token
-    ids[#ids + 1] = id
-  end
-  n = (tid or 1) - 1
-end
-request = function()
-  n = n + 2
-  local i = (n % #tokens) + 1
-  return wrk.format("POST", "/api/v1/threads/" .. ids[i] .. "/messages",
-    {["Authorization"] = "Bearer " .. tokens[i], ["Content-Type"] = "application/json"},
-    '{"body":"Running ten minutes late, see you at the library"}')
-end
-LUA
+export BENCH_LUA=$PWD/bench/lua
 
 run "message send (POST /api/v1/threads/{id}/messages, $(wc -l <"$DATA/threads.txt") people in turn)" \
-    -s "$DATA/messages.lua" "$BASE" -- "$DATA/threads.txt"
+    -s bench/lua/messages.lua "$BASE" -- "$DATA/threads.txt"
 echo "messages now: $(sqlite3 "$DATA/tandem.sqlite" 'SELECT COUNT(*) FROM messages')"
 
 # Web sockets: SOCKETS upgrades of one signed-in coach, held open while memory is read.

@@ -5,6 +5,7 @@
 #   scripts/postgres-test-server.sh stop    # stops it and deletes its directory
 #   scripts/postgres-test-server.sh halt    # an immediate shutdown (a crash), keeping it all
 #   scripts/postgres-test-server.sh resume  # starts a halted server again, same port and data
+#   scripts/postgres-test-server.sh psql …  # psql as the superuser, for settings and EXPLAIN
 #
 # The server lives in a fresh temp dir (data, unix socket, log), listens on 127.0.0.1 only,
 # on a free port. Its directory is recorded in $PG_TEST_STATE_FILE
@@ -90,11 +91,12 @@ cmd_start() {
 }
 
 # max_connections: Swift Testing runs the app suite in parallel, one pool per test. Speed
-# settings unless PG_TEST_DURABLE=1, for the drills that count acknowledged writes.
+# settings unless PG_TEST_DURABLE=1, for the drills that count acknowledged writes and the
+# benchmarks. PG_TEST_OPTIONS adds server options (the benchmarks' memory, auto_explain).
 pg_options() {
     local dir="$1" port="$2" speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     if [[ "${PG_TEST_DURABLE:-}" == "1" ]]; then speed="-c fsync=on -c synchronous_commit=on"; fi
-    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=400"
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=400 ${PG_TEST_OPTIONS:-}"
 }
 
 pg_start() {
@@ -115,6 +117,13 @@ cmd_resume() {
     local dir
     dir="$(cat "$STATE_FILE")" || die "no state file at $STATE_FILE"
     pg_start "$(find_bindir)" "$dir" "$(cat "$dir/port")" || die "could not start postgres again"
+}
+
+cmd_psql() {
+    local dir
+    dir="$(cat "$STATE_FILE")" || die "no state file at $STATE_FILE"
+    as_pg "$dir" "$(find_bindir)/psql" -X -v ON_ERROR_STOP=1 -h "$dir" -p "$(cat "$dir/port")" -U postgres \
+        -d "$DB_NAME" "$@"
 }
 
 cmd_stop() {
@@ -144,5 +153,6 @@ case "${1:-}" in
     stop) cmd_stop ;;
     halt) cmd_halt ;;
     resume) cmd_resume ;;
-    *) echo "usage: $0 start|stop|halt|resume" >&2; exit 2 ;;
+    psql) shift; cmd_psql "$@" ;;
+    *) echo "usage: $0 start|stop|halt|resume|psql" >&2; exit 2 ;;
 esac

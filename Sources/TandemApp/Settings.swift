@@ -20,6 +20,10 @@ public struct Settings: Sendable {
     public var databaseConnectionsPerLoop: Int
     /// When set, GET /metrics needs `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// Load balancers and reverse proxies in front of Tandem (`TANDEM_TRUSTED_PROXIES`, their
+    /// addresses separated by commas): for a request arriving from one of them, the client's
+    /// address is taken from `X-Forwarded-For` (audit entries, sign-in limits, comment limits).
+    public var trustedProxies: Set<String> = []
     /// Where e-mail goes; nil when TANDEM_SMTP_HOST is not set (no e-mail is sent).
     var smtp: SMTPConfiguration?
     /// Seconds between two rounds of the outbox (delivery and reminders).
@@ -75,6 +79,9 @@ public struct Settings: Sendable {
         settings.outboxIntervalSeconds = int("TANDEM_OUTBOX_INTERVAL_SECONDS", 15, range: 1...3600)
         settings.outboxRetrySeconds = int("TANDEM_OUTBOX_RETRY_SECONDS", 60, range: 1...3600)
         settings.meetingRefreshSeconds = int("TANDEM_MEETING_REFRESH_SECONDS", 300, range: 1...86400)
+        settings.trustedProxies = Set(
+            (text("TANDEM_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
         if let host = text("TANDEM_SMTP_HOST") {
             let security =
                 text("TANDEM_SMTP_SECURITY").flatMap { SMTPConfiguration.Security(rawValue: $0.lowercased()) }

@@ -14,7 +14,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     let messages = try Localizer.load(from: app.directory.resourcesDirectory)
     app.tandem = TandemServices(
         settings: settings, messages: messages, metrics: HTTPMetrics(),
-        audit: AuditLog(usesPostgres: settings.usesPostgres), tokenUse: TokenUseLog(), hub: MessageHub())
+        audit: AuditLog(usesPostgres: settings.usesPostgres), tokenUse: TokenUseLog(), hub: MessageHub(),
+        secrets: SharedSecrets())
     try app.useDatabase(settings)
     // After the databases, so that it runs before they close (shutdown goes in reverse).
     app.lifecycle.use(TokenUseFlush())

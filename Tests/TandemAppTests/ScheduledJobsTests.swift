@@ -6,7 +6,7 @@ import Vapor
 
 @testable import TandemApp
 
-@Suite("Scheduled jobs across processes")
+@Suite("Scheduled jobs and shared keys across processes")
 struct ScheduledJobsTests {
     @Test("a round is claimed once for its due time, and again once the interval has passed")
     func oncePerRound() async throws {
@@ -28,11 +28,7 @@ struct ScheduledJobsTests {
     @Test("two servers on one database, claiming the same round at once: exactly one runs it")
     func twoServers() async throws {
         try await withTandem { app in
-            // A second application on the same database: its own connection pool, as another
-            // `tandem` process would have.
-            let other = try await Application.make(.testing)
-            do {
-                try await configure(other, settings: app.tandemSettings)
+            try await withSecondServer(app) { other in
                 for round in 0..<5 {
                     let now = Date(timeIntervalSince1970: 1_800_000_000 + Double(round) * 60)
                     let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -52,11 +48,36 @@ struct ScheduledJobsTests {
                 ).first()
                 #expect(try row?.decode(column: "runs", as: Int.self) == 5)
                 #expect(try row?.decode(column: "last_runner", as: String.self).hasPrefix("server ") == true)
-            } catch {
-                try? await other.asyncShutdown()
-                throw error
             }
-            try await other.asyncShutdown()
         }
+    }
+
+    @Test("a shared key is made once, and every process, and the next start, reads the same one")
+    func sharedKey() async throws {
+        try await withTandem { app in
+            try await withSecondServer(app) { other in
+                async let mine = app.tandem.secrets.key("comment_client", on: app.db)
+                async let theirs = other.tandem.secrets.key("comment_client", on: other.db)
+                let (first, second) = try await (mine, theirs)
+                #expect(first == second && first.count == 32)
+                let afterRestart = try await SharedSecrets().key("comment_client", on: app.db)
+                let another = try await SharedSecrets().key("another", on: app.db)
+                #expect(afterRestart == first && another != first)
+            }
+        }
+    }
+
+    /// A second application on the same database: its own connection pool and its own
+    /// memory, as another `tandem` process would have.
+    func withSecondServer(_ app: Application, _ body: (Application) async throws -> Void) async throws {
+        let other = try await Application.make(.testing)
+        do {
+            try await configure(other, settings: app.tandemSettings)
+            try await body(other)
+        } catch {
+            try? await other.asyncShutdown()
+            throw error
+        }
+        try await other.asyncShutdown()
     }
 }

@@ -73,3 +73,36 @@ struct SeedHistoryTests {
         #expect(ProgressBar.line(done: done, total: total, label: "rows") == line)
     }
 }
+
+@Suite("The client's address behind proxies")
+struct ForwardedForTests {
+    static let proxies: Set<String> = ["10.0.0.2", "10.0.0.3"]
+
+    @Test(
+        "a trusted proxy's header names the client; anyone else's header is ignored",
+        arguments: [
+            // A client straight in: its header counts for nothing.
+            ("203.0.113.9", ["198.51.100.1"], "203.0.113.9"),
+            ("203.0.113.9", [], "203.0.113.9"),
+            // Through one trusted proxy.
+            ("10.0.0.2", ["198.51.100.7"], "198.51.100.7"),
+            // Through two, the client's own claim on the left ignored.
+            ("10.0.0.2", ["1.2.3.4, 198.51.100.7, 10.0.0.3"], "198.51.100.7"),
+            ("10.0.0.2", ["1.2.3.4", "198.51.100.7"], "198.51.100.7"),
+            ("10.0.0.2", ["2001:db8::1"], "2001:db8::1"),
+            // No header, or only proxies: the nearest proxy.
+            ("10.0.0.2", [], "10.0.0.2"),
+            ("10.0.0.2", ["10.0.0.3"], "10.0.0.3"),
+            // Not an address: the chain stops at the last proxy.
+            ("10.0.0.2", ["<script>"], "10.0.0.2"),
+            ("10.0.0.2", ["unknown, 10.0.0.3"], "10.0.0.3"),
+        ])
+    func client(peer: String, header: [String], expected: String) {
+        #expect(ForwardedFor.client(peer: peer, header: header, trusted: Self.proxies) == expected)
+    }
+
+    @Test("no peer, no address")
+    func noPeer() {
+        #expect(ForwardedFor.client(peer: nil, header: ["198.51.100.7"], trusted: Self.proxies) == nil)
+    }
+}

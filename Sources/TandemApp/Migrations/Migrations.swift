@@ -42,6 +42,6 @@ enum TandemMigrations {
         M0037_CreateCompanionShifts(),
         M0038_AddCompanionHourlyRate(),
         M0039_CreateArticles(),
-        M0040_CreateScheduledJobs(),
+        M0040_CreateSharedState(),
     ]
 }

@@ -11,6 +11,8 @@ struct TandemServices: Sendable {
     let tokenUse: TokenUseLog
     /// The web sockets of live messaging open in this process.
     let hub: MessageHub
+    /// Keys shared with the other processes on the same database.
+    let secrets: SharedSecrets
 }
 
 private struct TandemServicesKey: StorageKey {
@@ -34,4 +36,13 @@ extension Application {
 extension Request {
     var tandem: TandemServices { application.tandem }
     var settings: Settings { application.tandem.settings }
+}
+
+extension Request {
+    /// The client's address: the peer's, or, behind a trusted proxy, the one it forwarded
+    /// (`Settings.trustedProxies`).
+    var clientAddress: String? {
+        ForwardedFor.client(
+            peer: remoteAddress?.ipAddress, header: headers[.xForwardedFor], trusted: settings.trustedProxies)
+    }
 }

@@ -252,7 +252,7 @@ extension Request {
             organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
             participant: participant,
             // Only the id this server made: a client's header must not write into the trail.
-            requestID: logger[metadataKey: "request-id"]?.description, clientAddress: remoteAddress?.ipAddress,
+            requestID: logger[metadataKey: "request-id"]?.description, clientAddress: clientAddress,
             on: writeDB)
     }
 }

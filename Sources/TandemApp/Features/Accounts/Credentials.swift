@@ -23,7 +23,7 @@ struct Credentials {
     }
 
     private var throttle: SigninThrottleStore { SigninThrottleStore(db: request.db) }
-    private var clientAddress: String? { request.remoteAddress?.ipAddress }
+    private var clientAddress: String? { request.clientAddress }
 
     /// One answer for a wrong e-mail and a wrong password, and the same work for both,
     /// so the answer does not tell whether an account exists. The attempt is counted

@@ -98,10 +98,7 @@ struct SafetyService: ParticipantScopedService {
     /// running (a former coach is no longer told); supervisors and admins see everyone's.
     private func visibleParticipants() async throws -> Set<UUID>? {
         guard actor.role == .coach else { return nil }
-        let ids = try await scope.engagementCoaches().filter(\.$coach.$id == actor.userID)
-            .join(Engagement.self, on: \EngagementCoach.$engagement.$id == \Engagement.$id)
-            .filter(Engagement.self, \.$status !~ [.completed, .closed]).all(Engagement.self, \.$participant.$id)
-        return Set(ids)
+        return try await scope.openlyCoachedParticipants(by: actor.userID)
     }
 
     private func alertsQuery(_ visible: Set<UUID>?) -> QueryBuilder<SafetyAlert> {
