@@ -42,10 +42,24 @@ actor AuditLog {
         subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil, requestID: String?,
         clientAddress: String? = nil, on database: any Database
     ) async throws {
-        let entry = Entry(
-            action: action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
-            subject: subject, participant: participant, requestID: requestID,
-            clientAddress: clientAddress.map { String($0.prefix(64)) })
+        try await enqueue(
+            Entry(
+                action: action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
+                subject: subject, participant: participant, requestID: requestID,
+                clientAddress: clientAddress.map { String($0.prefix(64)) }), on: database)
+    }
+
+    /// Several entries at once (one for each person named in an export): they wait in the
+    /// queue together and go in a few transactions, instead of one commit, and one sync to
+    /// disk, after another.
+    func record(_ entries: [Entry], on database: any Database) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for entry in entries { group.addTask { try await self.enqueue(entry, on: database) } }
+            try await group.waitForAll()
+        }
+    }
+
+    private func enqueue(_ entry: Entry, on database: any Database) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             waiting.append((entry, continuation))
             if !writing {
@@ -105,7 +119,7 @@ actor AuditLog {
         if usesPostgres {
             try await database.transaction { db in
                 guard let sql = db as? any SQLDatabase else { return }
-                try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
+                try await Self.lockChain(sql)
                 _ = try await Self.insert(entries, after: try await Self.readTail(sql), at: now, on: sql)
             }
             return
@@ -129,6 +143,12 @@ actor AuditLog {
                 throw error
             }
         }
+    }
+
+    /// On PostgreSQL, holds the chain for the rest of the transaction: appends from every
+    /// process take their turn.
+    static func lockChain(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("SELECT pg_advisory_xact_lock(7411001)").run()
     }
 
     static func readTail(_ sql: any SQLDatabase) async throws -> Tail? {
@@ -254,5 +274,22 @@ extension Request {
             // Only the id this server made: a client's header must not write into the trail.
             requestID: logger[metadataKey: "request-id"]?.description, clientAddress: clientAddress,
             on: writeDB)
+    }
+
+    /// One entry for each of `participants` (`subject` gives each one's subject, by default
+    /// the person), written together.
+    func audit(
+        _ action: String, participants: some Sequence<UUID>, actor: UUID?, organization: UUID?,
+        subjectType: String = "participant", subject: (UUID) -> UUID? = { $0 }
+    ) async throws {
+        let requestID = logger[metadataKey: "request-id"]?.description
+        let address = clientAddress.map { String($0.prefix(64)) }
+        try await tandem.audit.record(
+            participants.map {
+                AuditLog.Entry(
+                    action: action, outcome: .success, actor: actor, organization: organization,
+                    subjectType: subjectType, subject: subject($0), participant: $0, requestID: requestID,
+                    clientAddress: address)
+            }, on: writeDB)
     }
 }

@@ -254,11 +254,9 @@ struct BillingService {
                         BillingExport.Provider(name: $0.displayName, credential: credentials[$0.id!] ?? "")
                     )
                 }))
-        for person in people {
-            try await req.audit(
-                "participant.billing_export", actor: actor.userID, organization: actor.organizationID,
-                subjectType: "participant", subject: person.id, participant: person.id)
-        }
+        try await req.audit(
+            "participant.billing_export", participants: people.compactMap(\.id), actor: actor.userID,
+            organization: actor.organizationID)
         try await req.audit(
             "billing.export", actor: actor.userID, organization: actor.organizationID, subjectType: "organization",
             subject: actor.organizationID)

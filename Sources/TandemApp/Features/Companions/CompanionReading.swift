@@ -28,9 +28,9 @@ extension CompanionService {
                 .map { ($0.id!, $0.preferredName) }, uniquingKeysWith: { first, _ in first })
         let names = try await CompanionWeeks.names(Set(shifts.map(\.companionID)), on: req.db)
         // Each person named in the list finds it in their access history.
-        for participantID in Set(shifts.map(\.participantID)) {
-            try await people.audit("shift.upcoming", participant: participantID)
-        }
+        try await req.audit(
+            "shift.upcoming", participants: Set(shifts.map(\.participantID)), actor: actor.userID,
+            organization: actor.organizationID)
         return shifts.map {
             ShiftRow(
                 shift: $0, participantName: persons[$0.participantID] ?? "", companionName: names[$0.companionID] ?? "")
@@ -111,11 +111,9 @@ extension CompanionService {
                 hourlyRateCents: rates[shift.engagementID] ?? 0)
         }
         .sorted { ($0.companion, $0.start) < ($1.companion, $1.start) }
-        for person in people {
-            try await req.audit(
-                "participant.timesheet_export", actor: actor.userID, organization: actor.organizationID,
-                subjectType: "participant", subject: person.id, participant: person.id)
-        }
+        try await req.audit(
+            "participant.timesheet_export", participants: people.compactMap(\.id), actor: actor.userID,
+            organization: actor.organizationID)
         try await req.audit(
             "companion.timesheet", actor: actor.userID, organization: actor.organizationID,
             subjectType: "organization", subject: actor.organizationID)

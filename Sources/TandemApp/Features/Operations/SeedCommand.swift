@@ -64,14 +64,12 @@ struct SeedCommand: AsyncCommand {
         let today = CalendarDate(now, in: timeZone)
         let progress = SeedProgress(console: context.console, total: size.participants, label: "participants")
         var tokens: [String] = []
-        var tail: AuditLog.Tail? = nil
-        if let sql = app.db as? any SQLDatabase { tail = try await AuditLog.readTail(sql) }
         var done = 0
         while done < size.participants {
             let range = done..<min(done + Self.batchSize, size.participants)
-            let after = tail
-            let (lines, last) = try await app.db.transaction { db -> ([String], AuditLog.Tail?) in
-                guard let sql = db as? any SQLDatabase else { return ([], after) }
+            let usesPostgres = settings.usesPostgres
+            let lines = try await app.db.transaction { db -> [String] in
+                guard let sql = db as? any SQLDatabase else { return [] }
                 var people = try await Self.insert(
                     plan.people(range), startingAt: range.lowerBound, staff: staff, perCoach: size.perCoach,
                     now: now, today: today, timeZone: timeZone, on: sql)
@@ -84,10 +82,10 @@ struct SeedCommand: AsyncCommand {
                     counts: .init(
                         notes: size.share(of: size.notes), messages: size.share(of: size.messages),
                         records: size.history), plan: plan, now: now, timeZone: timeZone, on: sql)
-                return (lines, try await SeedExtras.audit(audit, after: after, on: sql))
+                try await SeedExtras.audit(audit, usesPostgres: usesPostgres, on: sql)
+                return lines
             }
             tokens += lines
-            tail = last
             done = range.upperBound
             progress.show(done)
         }

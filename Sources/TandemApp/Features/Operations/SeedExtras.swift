@@ -75,19 +75,20 @@ enum SeedExtras {
         return lines
     }
 
-    /// Appends the seeded history's audit entries to the chain after `last`, oldest batch
-    /// first; returns the new last link.
-    static func audit(_ entries: [(AuditLog.Entry, Date)], after last: AuditLog.Tail?, on sql: any SQLDatabase)
-        async throws -> AuditLog.Tail?
+    /// Appends the seeded history's audit entries to the end of the chain, in the batch's
+    /// transaction (on PostgreSQL under the chain's lock, so a server writing meanwhile
+    /// takes its turn).
+    static func audit(_ entries: [(AuditLog.Entry, Date)], usesPostgres: Bool, on sql: any SQLDatabase)
+        async throws
     {
-        var tail = last
+        guard !entries.isEmpty else { return }
+        if usesPostgres { try await AuditLog.lockChain(sql) }
+        var tail = try await AuditLog.readTail(sql)
         // 14 values an entry: 2,000 stay under SQLite's limit for one statement.
         for start in stride(from: 0, to: entries.count, by: 2_000) {
             let chunk = entries[start..<min(start + 2_000, entries.count)]
-            tail = try await AuditLog.insert(
-                chunk.map(\.0), after: tail, at: Date(), times: chunk.map(\.1), on: sql)
+            tail = try await AuditLog.insert(chunk.map(\.0), after: tail, at: Date(), times: chunk.map(\.1), on: sql)
         }
-        return tail
     }
 
     /// `size.meetings` meetings over the organizations, each organization's as the feed of a

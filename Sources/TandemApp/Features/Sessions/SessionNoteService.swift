@@ -314,8 +314,8 @@ struct SessionNoteService: ParticipantScopedService {
     }
 
     private func audit(_ action: String, note: SessionNote, participants: [UUID]) async throws {
-        for participant in participants {
-            try await people.audit(action, participant: participant, subjectType: "session_note", subject: note.id)
-        }
+        try await req.audit(
+            action, participants: participants, actor: actor.userID, organization: actor.organizationID,
+            subjectType: "session_note", subject: { _ in note.id })
     }
 }
