@@ -33,7 +33,7 @@ def test_meetings_import_command(data_dir, tmp_path):  # noqa: F811
     assert made.returncode == 0, made.stderr
     first = tandem(data_dir, "meetings", "import", str(FEEDS / "sussexaa.json"), "--name", "Sussex")
     assert first.returncode == 0, first.stderr
-    assert "[##############################] 123/123" in first.stdout, first.stdout
+    assert "[##############################] 100% 123/123 meetings" in first.stdout, first.stdout
     assert "Sussex: 123 meetings imported, 0 records left out" in first.stdout, first.stdout
     assert meetings(data_dir) == 123
 

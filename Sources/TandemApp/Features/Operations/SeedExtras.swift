@@ -112,9 +112,14 @@ enum SeedExtras {
     }
 
     /// Fresh planner statistics, so the first queries on millions of rows use their indexes.
+    /// On PostgreSQL only Tandem's own tables: a bare ANALYZE reads every schema of the
+    /// database, other applications' too.
     static func analyze(_ app: Application) async throws {
         if app.tandemSettings.usesPostgres, let sql = app.db as? any SQLDatabase {
-            try await sql.raw("ANALYZE").run()
+            let tables = try await sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").all()
+                .map { try $0.decode(column: "tablename", as: String.self) }
+            guard !tables.isEmpty else { return }
+            try await sql.raw("ANALYZE \(SQLList(tables.map { SQLIdentifier($0) }))").run()
         } else {
             try await app.refreshPlannerStatistics()
         }
