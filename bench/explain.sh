@@ -39,13 +39,10 @@ until curl -fsS "$BASE/readyz" >/dev/null 2>&1; do kill -0 "$PID" 2>/dev/null ||
 
 coach=$(session coach1)
 supervisor=$(session supervisor)
-person=$(query "SELECT e.participant_id FROM engagements e JOIN engagement_coaches c ON c.engagement_id = e.id \
-    JOIN users u ON u.id = c.coach_id WHERE u.email = 'coach1@seed.tandem.test' AND e.status = 'active' LIMIT 1" |
-    tr 'A-Z' 'a-z')
+person=$(coached_person)
 read -r token id < <(head -1 "$DATA/tokens.txt")
 read -r thread_token thread < <(head -1 "$DATA/threads.txt")
-from=$(date -d "$(date +%Y-%m-01) -1 month" +%F)
-to=$(date -d "$(date +%Y-%m-01) -1 day" +%F)
+month=$(last_month)
 : >"$DATA/explain.log"
 [[ $KIND == postgres ]] && START=$(wc -l <"$PGLOG")
 one() {
@@ -62,7 +59,7 @@ one "check-in submit" -H "Authorization: Bearer $token" -H "Content-Type: applic
 one "message send" -H "Authorization: Bearer $thread_token" -H "Content-Type: application/json" \
     -d '{"body":"See you at the library"}' "$BASE/api/v1/threads/$thread/messages"
 one "meeting search" -H "Cookie: $coach" "$BASE/meetings?day=2&part=evening"
-one "billing export" -H "Cookie: $supervisor" "$BASE/billing/export.csv?from=$from&to=$to"
+one "billing export" -H "Cookie: $supervisor" "$BASE/billing/export.csv?$month"
 mark "end"
 kill "$PID"
 wait "$PID" 2>/dev/null || true

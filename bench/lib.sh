@@ -10,6 +10,8 @@
 #   start_cluster N    N `tandem serve` processes on that database behind nginx on $PORT
 #   stop_cluster       stops them and nginx (the database stays)
 #   cluster_rss        each process's peak resident memory
+#   coached_person     the id of a person coach1 coaches (needs a `query` function)
+#   last_month         "from=YYYY-MM-DD&to=YYYY-MM-DD" for the month before this one
 BIN=${BIN:-.build/release/tandem}
 PID=
 PIDS=()
@@ -154,4 +156,14 @@ stop_cluster() {
 cluster_rss() {
     for pid in "${PIDS[@]}"; do awk '/VmHWM/ {printf "%d MiB ", $2/1024}' "/proc/$pid/status"; done
     echo
+}
+
+coached_person() {
+    query "SELECT e.participant_id FROM engagements e JOIN engagement_coaches c ON c.engagement_id = e.id \
+        JOIN users u ON u.id = c.coach_id WHERE u.email = 'coach1@seed.tandem.test' AND e.status = 'active' LIMIT 1" |
+        tr 'A-Z' 'a-z'
+}
+
+last_month() {
+    echo "from=$(date -d "$(date +%Y-%m-01) -1 month" +%F)&to=$(date -d "$(date +%Y-%m-01) -1 day" +%F)"
 }

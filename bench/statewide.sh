@@ -36,17 +36,14 @@ threads() {
 }
 
 hot_paths() {
-    local coach supervisor person from to anonymous csrf
+    local coach supervisor person month anonymous csrf
     coach=$(session coach1)
     supervisor=$(session supervisor)
-    person=$(query "SELECT e.participant_id FROM engagements e JOIN engagement_coaches c ON c.engagement_id = e.id \
-        JOIN users u ON u.id = c.coach_id WHERE u.email = 'coach1@seed.tandem.test' AND e.status = 'active' LIMIT 1" |
-        tr 'A-Z' 'a-z')
-    from=$(date -d "$(date +%Y-%m-01) -1 month" +%F)
-    to=$(date -d "$(date +%Y-%m-01) -1 day" +%F)
+    person=$(coached_person)
+    month=$(last_month)
     echo "caseload rows: $(curl -fsS -H "Cookie: $coach" "$BASE/" | grep -c 'href="/engagements/' || true)"
-    echo "billing export lines, $from to $to: $(curl -fsS -H "Cookie: $supervisor" \
-        "$BASE/billing/export.csv?from=$from&to=$to" | wc -l)"
+    echo "billing export lines, $month: $(curl -fsS -H "Cookie: $supervisor" \
+        "$BASE/billing/export.csv?$month" | wc -l)"
     anonymous=$(curl -fsS -c - -o "$DATA/signin.html" "$BASE/signin" | awk '$6 ~ /session|csrf/ {print $6 "=" $7}' |
         paste -sd';')
     csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$DATA/signin.html" | head -1)
@@ -60,8 +57,8 @@ hot_paths() {
     run "message send (POST /api/v1/threads/{id}/messages, $(wc -l <"$DATA/threads.txt") people in turn)" \
         -s bench/lua/messages.lua "$BASE" -- "$DATA/threads.txt"
     run "meeting search (GET /meetings?…, 14 filters in turn)" -H "Cookie: $coach" -s bench/lua/meetings.lua "$BASE"
-    run "billing export of a month (GET /billing/export.csv?from=$from&to=$to)" \
-        -H "Cookie: $supervisor" "$BASE/billing/export.csv?from=$from&to=$to"
+    run "billing export of a month (GET /billing/export.csv?$month)" \
+        -H "Cookie: $supervisor" "$BASE/billing/export.csv?$month"
 }
 
 if [[ $WHICH == sqlite || $WHICH == both ]]; then

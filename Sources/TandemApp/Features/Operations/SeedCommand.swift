@@ -62,7 +62,7 @@ struct SeedCommand: AsyncCommand {
         let now = Date()
         let timeZone = TimeZone(identifier: staff.organizations[0].timeZone) ?? .current
         let today = CalendarDate(now, in: timeZone)
-        let progress = SeedProgress(console: context.console, total: size.participants, label: "participants")
+        var progress = SeedProgress(console: context.console, total: size.participants, label: "participants")
         var tokens: [String] = []
         var done = 0
         while done < size.participants {
@@ -70,13 +70,15 @@ struct SeedCommand: AsyncCommand {
             let usesPostgres = settings.usesPostgres
             let lines = try await app.db.transaction { db -> [String] in
                 guard let sql = db as? any SQLDatabase else { return [] }
-                var people = try await Self.insert(
-                    plan.people(range), startingAt: range.lowerBound, staff: staff, perCoach: size.perCoach,
-                    now: now, today: today, timeZone: timeZone, on: sql)
+                let details = plan.people(range)
+                let people = Self.assign(
+                    details, startingAt: range.lowerBound, staff: staff, perCoach: size.perCoach,
+                    accounts: size.accounts)
+                // Sign-ins first, so each participant row is written with its user once.
+                let lines = try await SeedExtras.accounts(people, passwordHash: hash, now: now, on: sql)
+                try await Self.insert(people, details, now: now, today: today, timeZone: timeZone, on: sql)
                 try await SeedExtras.checkIns(
                     people, perPerson: size.share(of: size.checkIns), today: today, now: now, on: sql)
-                let lines = try await SeedExtras.accounts(
-                    &people, upTo: size.accounts, passwordHash: hash, now: now, on: sql)
                 let audit = try await SeedHistory.write(
                     people,
                     counts: .init(
@@ -104,11 +106,25 @@ struct SeedCommand: AsyncCommand {
         context.console.print("Sign in as coach1@seed.tandem.test (or supervisor@, admin@) with password \(password)")
     }
 
+    /// Each person's ids, coach and organization, and a user id for the first `accounts`.
+    static func assign(
+        _ people: [SeedPlan.Person], startingAt first: Int, staff: SeedStaff, perCoach: Int, accounts: Int
+    ) -> [SeedPerson] {
+        people.enumerated().map { offset, person in
+            let index = first + offset
+            let coach = staff.coaches[index / perCoach]
+            return SeedPerson(
+                index: index, participantID: UUID(), organizationID: coach.organizationID, engagementID: UUID(),
+                coachID: coach.id, coachName: coach.name, name: person.preferredName, status: person.status,
+                userID: index < accounts ? UUID() : nil)
+        }
+    }
+
+    /// The people's rows, their search terms, engagements and primary coaches.
     static func insert(
-        _ people: [SeedPlan.Person], startingAt first: Int, staff: SeedStaff, perCoach: Int, now: Date,
-        today: CalendarDate, timeZone: TimeZone, on sql: any SQLDatabase
-    ) async throws -> [SeedPerson] {
-        var seeded: [SeedPerson] = []
+        _ seeded: [SeedPerson], _ people: [SeedPlan.Person], now: Date, today: CalendarDate, timeZone: TimeZone,
+        on sql: any SQLDatabase
+    ) async throws {
         var participants = SeedRows(
             Participant.schema,
             [
@@ -128,42 +144,33 @@ struct SeedCommand: AsyncCommand {
         var engagementCoaches = SeedRows(
             EngagementCoach.schema, ["id", "organization_id", "engagement_id", "coach_id", "is_primary", "created_at"],
             on: sql)
-        let noUser: UUID? = nil
         let noReason: String? = nil
-        for (offset, person) in people.enumerated() {
-            let coach = staff.coaches[(first + offset) / perCoach]
-            let organizationID = coach.organizationID
-            let participantID = UUID()
-            let engagementID = UUID()
+        for (seed, person) in zip(seeded, people) {
+            let organizationID = seed.organizationID
             let sortName = NameSearch.sortKey(person.preferredName)
             try await participants.add([
-                participantID, organizationID, noUser, person.preferredName, person.legalName, "", "", "", "",
-                person.language, "text", "", person.pathways.map(\.rawValue).joined(separator: ","), "", "", "", "",
-                "", "", sortName, now, now,
+                seed.participantID, organizationID, seed.userID, person.preferredName, person.legalName, "", "", "",
+                "", person.language, "text", "", person.pathways.map(\.rawValue).joined(separator: ","), "", "", "",
+                "", "", "", sortName, now, now,
             ])
             for term in NameSearch.terms(of: [person.preferredName, person.legalName]) {
-                try await terms.add([UUID(), organizationID, participantID, term, sortName], after: &participants)
+                try await terms.add(
+                    [UUID(), organizationID, seed.participantID, term, sortName], after: &participants)
             }
             let start = CalendarDate(now.addingTimeInterval(-Double(person.startDaysAgo) * 86_400), in: timeZone)
             let lastContact = person.lastContactDaysAgo.map { now.addingTimeInterval(-Double($0) * 86_400) }
             try await engagements.add(
                 [
-                    engagementID, organizationID, participantID, person.serviceType.rawValue, person.status.rawValue,
-                    noReason, person.referralSource.rawValue, person.funding.rawValue, start.description,
-                    person.status.isOpen ? "" : today.description, lastContact, now, now,
+                    seed.engagementID, organizationID, seed.participantID, person.serviceType.rawValue,
+                    person.status.rawValue, noReason, person.referralSource.rawValue, person.funding.rawValue,
+                    start.description, person.status.isOpen ? "" : today.description, lastContact, now, now,
                 ], after: &participants)
             try await engagementCoaches.add(
-                [UUID(), organizationID, engagementID, coach.id, true, now], after: &engagements)
-            seeded.append(
-                SeedPerson(
-                    index: first + offset, participantID: participantID, organizationID: organizationID,
-                    engagementID: engagementID, coachID: coach.id, coachName: coach.name, name: person.preferredName,
-                    status: person.status, userID: nil))
+                [UUID(), organizationID, seed.engagementID, seed.coachID, true, now], after: &engagements)
         }
         try await participants.flush()
         try await terms.flush()
         try await engagements.flush()
         try await engagementCoaches.flush()
-        return seeded
     }
 }

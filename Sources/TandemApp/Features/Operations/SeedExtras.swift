@@ -37,20 +37,18 @@ enum SeedExtras {
         try await rows.flush()
     }
 
-    /// A participant sign-in and an API token for each person numbered below `limit`; sets
-    /// their `userID` and returns `token participant-id` lines.
-    static func accounts(
-        _ people: inout [SeedPerson], upTo limit: Int, passwordHash: String, now: Date, on sql: any SQLDatabase
-    ) async throws -> [String] {
-        guard people.contains(where: { $0.index < limit }) else { return [] }
+    /// A participant sign-in and an API token for each person given a user id; returns
+    /// `token participant-id` lines. Written before the people, whose rows name these users.
+    static func accounts(_ people: [SeedPerson], passwordHash: String, now: Date, on sql: any SQLDatabase)
+        async throws -> [String]
+    {
         var users = SeedRows.users(on: sql)
         var memberships = SeedRows.memberships(on: sql)
         var tokens = SeedRows(
             ApiToken.schema, ["id", "user_id", "name", "token_hash", "expires_at", "created_at"], on: sql)
         var lines: [String] = []
-        for position in people.indices where people[position].index < limit {
-            let person = people[position]
-            let user = UUID()
+        for person in people {
+            guard let user = person.userID else { continue }
             let number = person.index + 1
             try await users.add([
                 user, "participant\(number)@seed.tandem.test", "Participant \(number)", passwordHash, "en", now, now,
@@ -61,17 +59,11 @@ enum SeedExtras {
             try await tokens.add(
                 [UUID(), user, "seed", SecureToken.hash(secret), now.addingTimeInterval(30 * 86_400), now],
                 after: &users)
-            people[position].userID = user
             lines.append("\(secret) \(person.participantID.uuidString)")
         }
         try await users.flush()
         try await memberships.flush()
         try await tokens.flush()
-        for person in people {
-            guard let user = person.userID else { continue }
-            try await sql.update(Participant.schema).set("user_id", to: SQLBind(user))
-                .where("id", .equal, SQLBind(person.participantID)).run()
-        }
         return lines
     }
 
@@ -97,7 +89,7 @@ enum SeedExtras {
         _ size: SeedSize, organizations: [Organization], plan: SeedPlan, console: any Console, on db: any Database
     ) async throws {
         guard size.meetings > 0 else { return }
-        let progress = SeedProgress(console: console, total: size.meetings, label: "meetings")
+        var progress = SeedProgress(console: console, total: size.meetings, label: "meetings")
         var done = 0
         for (number, organization) in organizations.enumerated() {
             let count = size.meetings / organizations.count + (number < size.meetings % organizations.count ? 1 : 0)

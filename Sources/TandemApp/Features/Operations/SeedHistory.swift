@@ -12,7 +12,7 @@ struct SeedPerson: Sendable {
     let coachName: String
     let name: String
     let status: EngagementStatus
-    var userID: UUID?
+    let userID: UUID?
 }
 
 /// The statewide parts of `tandem seed` for a batch of people: signed session notes,

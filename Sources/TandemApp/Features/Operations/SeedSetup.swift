@@ -113,21 +113,30 @@ struct SeedStaff: Sendable {
     }
 }
 
-/// The progress bar of a long seed: redrawn in place on a terminal, a line every tenth of
+/// The progress bar of a long seed: redrawn in place on a terminal, a line each tenth of
 /// the way otherwise (a log or a pipe).
 struct SeedProgress: Sendable {
     let console: any Console
     let total: Int
     let label: String
     let redraws = isatty(STDOUT_FILENO) == 1
+    private var tenthsShown = 0
 
-    func show(_ done: Int) {
+    init(console: any Console, total: Int, label: String) {
+        self.console = console
+        self.total = total
+        self.label = label
+    }
+
+    mutating func show(_ done: Int) {
         let line = ProgressBar.line(done: done, total: total, label: label)
         if redraws {
             console.output("\r" + line, style: .plain, newLine: done >= total)
-        } else if done >= total || (done * 10 / max(total, 1)) != ((done - SeedCommand.batchSize) * 10 / max(total, 1))
-        {
-            console.print(line)
+            return
         }
+        let tenths = min(done, total) * 10 / max(total, 1)
+        guard tenths > tenthsShown else { return }
+        tenthsShown = tenths
+        console.print(line)
     }
 }
