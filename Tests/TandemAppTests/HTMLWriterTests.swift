@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TandemKit
 import Testing
 
@@ -30,6 +31,39 @@ struct HTMLWriterTests {
         #expect(
             out.html
                 == "<option value=\"\">All coaches</option><option value=\"a&quot;b\" selected>Rosa &amp; Co</option>")
+    }
+
+    @Test("the layout escapes what people typed, marks the current page, and shows the menu only when signed in")
+    func layout() {
+        let shell = Shell(
+            title: "Home <1>", organizationName: "Rosa & \"Co\"", userName: "<b>Jo</b>", signedIn: true,
+            nav: [
+                NavItem(label: "Home", href: "/", current: true),
+                NavItem(label: "Meetings", href: "/meetings", current: false),
+            ], crisisLine: "988", language: "es", csrf: "token-1", isDemo: true, isEnglish: false, path: "/a?b=\"c\"")
+        var content = ByteBufferAllocator().buffer(capacity: 16)
+        content.writeString("<h1>inside</h1>")
+        let page = String(buffer: Layout.wrap(content, shell: shell, t: { "[\($0)]" }))
+        #expect(page.hasPrefix("<!doctype html>\n<html lang=\"es\">"))
+        #expect(page.contains("<title>Home &lt;1&gt; · Rosa &amp; &quot;Co&quot; · Tandem ([demo_word])</title>"))
+        #expect(page.contains("<body class=\"demo\">"))
+        #expect(page.contains("<span class=\"muted\">&lt;b&gt;Jo&lt;/b&gt;</span>"))
+        #expect(page.contains("<li><a href=\"/\" aria-current=\"page\">Home</a></li>"))
+        #expect(page.contains("<li><a href=\"/meetings\">Meetings</a></li>"))
+        #expect(page.contains("<main id=\"main\" class=\"content\" tabindex=\"-1\">\n<h1>inside</h1>  </main>"))
+        #expect(page.contains("name=\"back\" value=\"/a?b=&quot;c&quot;\""))
+        #expect(page.contains("value=\"es\" lang=\"es\" aria-pressed=\"true\">Español</button>"))
+        #expect(page.components(separatedBy: "name=\"_csrf\" value=\"token-1\"").count == 3)
+        #expect(page.hasSuffix("</footer>\n</body>\n</html>\n"))
+
+        let signedOut = Shell(
+            title: "Sign in", organizationName: nil, userName: nil, signedIn: false, nav: [], crisisLine: "988",
+            language: "en", csrf: "t", isDemo: false, isEnglish: true, path: "/signin")
+        let plain = String(buffer: Layout.wrap(content, shell: signedOut, t: { $0 }))
+        #expect(plain.contains("<title>Sign in · Tandem</title>"))
+        #expect(plain.contains("<div class=\"page reading\">"))
+        #expect(!plain.contains("side-nav"))
+        #expect(!plain.contains("signout"))
     }
 
     @Test(

@@ -9,6 +9,12 @@ import Vapor
 /// processes by a transaction-scoped advisory lock. Entries that arrive while a write is
 /// under way go together in the next transaction (group commit): one commit, and one sync
 /// to disk, for all of them, while every caller still returns only once its entry is stored.
+///
+/// On SQLite the queue also carries the frequent small writes that come with an entry (a
+/// check-in, a message: `Request.frequentWrites`): a write and its entry commit together,
+/// with everything else waiting, in one transaction and one sync to disk. With
+/// `synchronous = FULL` each commit waits for the disk, and the one writer connection makes
+/// them one after another, so a commit per write left the writer waiting on syncs.
 actor AuditLog {
     enum Outcome: String, Sendable {
         case success, failure, denied
@@ -27,8 +33,17 @@ actor AuditLog {
         let clientAddress: String?
     }
 
+    /// A write that goes with an entry: statements on the transaction it is given, nothing else.
+    typealias Work = @Sendable (any Database) async throws -> Void
+
+    private struct Waiting {
+        let entry: Entry?
+        let work: Work?
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
     private let usesPostgres: Bool
-    private var waiting: [(Entry, CheckedContinuation<Void, any Error>)] = []
+    private var waiting: [Waiting] = []
     private var writing = false
     /// The most entries written in one transaction.
     static let batchLimit = 200
@@ -59,9 +74,15 @@ actor AuditLog {
         }
     }
 
-    private func enqueue(_ entry: Entry, on database: any Database) async throws {
+    /// `work` and, when given, its entry, committed together with what else is waiting
+    /// (SQLite only: see the type's description).
+    func commit(_ work: @escaping Work, entry: Entry?, on database: any Database) async throws {
+        try await enqueue(entry, work: work, on: database)
+    }
+
+    private func enqueue(_ entry: Entry?, work: Work? = nil, on database: any Database) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            waiting.append((entry, continuation))
+            waiting.append(Waiting(entry: entry, work: work, continuation: continuation))
             if !writing {
                 writing = true
                 Task { await self.drain(on: database) }
@@ -75,19 +96,20 @@ actor AuditLog {
             let batch = Array(waiting.prefix(Self.batchLimit))
             waiting.removeFirst(batch.count)
             do {
-                try await writeInTime(batch.map(\.0), on: database)
-                for (_, continuation) in batch { continuation.resume() }
+                try await writeInTime(batch, on: database)
+                for item in batch { item.continuation.resume() }
             } catch  where DatabaseUnavailable.matches(error) {
                 // The database is away: entry by entry would only wait longer for the same answer.
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                for item in batch { item.continuation.resume(throwing: error) }
             } catch {
-                // One entry's failure must not fail everyone who happened to arrive with it.
-                for (entry, continuation) in batch {
+                // One failure (an entry, or a write's uniqueness conflict) must not fail
+                // everyone who happened to arrive with it: each goes again on its own.
+                for item in batch {
                     do {
-                        try await writeInTime([entry], on: database)
-                        continuation.resume()
+                        try await writeInTime([item], on: database)
+                        item.continuation.resume()
                     } catch {
-                        continuation.resume(throwing: error)
+                        item.continuation.resume(throwing: error)
                     }
                 }
             }
@@ -101,8 +123,10 @@ actor AuditLog {
     /// A write that does not finish in time fails its callers, so the queue moves on: a
     /// connection left hanging when the database went away must not hold up every audit
     /// entry after it, and with them every request that records one.
-    private func writeInTime(_ entries: [Entry], on database: any Database) async throws {
-        try await Deadline.run(Self.writeDeadline) { try await self.write(entries, on: database) }
+    private func writeInTime(_ batch: [Waiting], on database: any Database) async throws {
+        let entries = batch.compactMap(\.entry)
+        let works = batch.compactMap(\.work)
+        try await Deadline.run(Self.writeDeadline) { try await self.write(entries, works: works, on: database) }
     }
 
     /// The chain's last link as this process last wrote it (SQLite only).
@@ -113,15 +137,21 @@ actor AuditLog {
         let hash: String
     }
 
-    private func write(_ entries: [Entry], on database: any Database) async throws {
+    private func write(_ entries: [Entry], works: [Work], on database: any Database) async throws {
         // Whole milliseconds, so the hashed time survives every database's precision.
         let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         if usesPostgres {
             try await database.transaction { db in
                 guard let sql = db as? any SQLDatabase else { return }
+                for work in works { try await work(db) }
+                guard !entries.isEmpty else { return }
                 try await Self.lockChain(sql)
                 _ = try await Self.insert(entries, after: try await Self.readTail(sql), at: now, on: sql)
             }
+            return
+        }
+        if !works.isEmpty {
+            try await writeWithWorks(entries, works: works, at: now, on: database)
             return
         }
         guard let sql = database as? any SQLDatabase else { return }
@@ -137,6 +167,33 @@ actor AuditLog {
                 tail = try await Self.insert(entries, after: after, at: now, on: sql)
                 return
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt == 1 {
+                tail = nil
+            } catch {
+                tail = nil
+                throw error
+            }
+        }
+    }
+
+    /// The writes and their entries in one SQLite transaction. The chain's end is the one
+    /// remembered, or read when unknown; a collision with another process's entry reads it
+    /// again and the transaction goes once more.
+    private func writeWithWorks(_ entries: [Entry], works: [Work], at now: Date, on database: any Database)
+        async throws
+    {
+        for attempt in 1...2 {
+            let known = tail
+            do {
+                let last = try await database.transaction { db -> Tail? in
+                    for work in works { try await work(db) }
+                    guard !entries.isEmpty, let sql = db as? any SQLDatabase else { return known }
+                    let after: Tail?
+                    if let known { after = known } else { after = try await Self.readTail(sql) }
+                    return try await Self.insert(entries, after: after, at: now, on: sql)
+                }
+                tail = last
+                return
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt == 1 && known != nil {
                 tail = nil
             } catch {
                 tail = nil
@@ -268,12 +325,25 @@ extension Request {
         subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil
     ) async throws {
         try await tandem.audit.record(
-            action, outcome: outcome, actor: actor ?? webSession?.$user.id,
+            [
+                auditEntry(
+                    action, outcome: outcome, actor: actor, organization: organization, subjectType: subjectType,
+                    subject: subject, participant: participant)
+            ], on: writeDB)
+    }
+
+    /// The entry `audit(…)` would record, for a write that carries it (`FrequentWrites`).
+    func auditEntry(
+        _ action: String, outcome: AuditLog.Outcome = .success, actor: UUID? = nil, organization: UUID? = nil,
+        subjectType: String? = nil, subject: UUID? = nil, participant: UUID? = nil
+    ) -> AuditLog.Entry {
+        AuditLog.Entry(
+            action: action, outcome: outcome, actor: actor ?? webSession?.$user.id,
             organization: organization ?? webSession?.$organization.id, subjectType: subjectType, subject: subject,
             participant: participant,
             // Only the id this server made: a client's header must not write into the trail.
-            requestID: logger[metadataKey: "request-id"]?.description, clientAddress: clientAddress,
-            on: writeDB)
+            requestID: logger[metadataKey: "request-id"]?.description,
+            clientAddress: clientAddress.map { String($0.prefix(64)) })
     }
 
     /// One entry for each of `participants` (`subject` gives each one's subject, by default

@@ -3,14 +3,14 @@ import TandemKit
 import Vapor
 
 /// One link of the navigation.
-struct NavItem: Encodable, Sendable {
+struct NavItem: Sendable {
     let label: String
     let href: String
     let current: Bool
 }
 
-/// What the layout around every page needs.
-struct Shell: Encodable, Sendable {
+/// What the layout around every page needs (`Layout`).
+struct Shell: Sendable {
     let title: String
     let organizationName: String?
     let userName: String?
@@ -37,10 +37,17 @@ struct FieldError: Encodable, Sendable {
     let message: String
 }
 
-/// The context of every page: the shell and the page's own data. Messages come from the
-/// `#t("key")` tag.
+/// What a page's own template may use of the layout's: its title (as the heading of a simple
+/// page) and the form token.
+struct ContentShell: Encodable, Sendable {
+    let title: String
+    let csrf: String
+}
+
+/// The context of every page's template: the shell and the page's own data. Messages come
+/// from the `#t("key")` tag.
 struct Page<Body: Encodable & Sendable>: Encodable, Sendable {
-    let shell: Shell
+    let shell: ContentShell
     let p: Body
     let errors: [FieldError]
     let hasErrors: Bool
@@ -64,11 +71,12 @@ extension Request {
         var fieldErrors: [String: String] = [:]
         for error in errors where fieldErrors[error.field] == nil { fieldErrors[error.field] = error.message }
         let context = Page(
-            shell: shell, p: body, errors: errors, hasErrors: !errors.isEmpty,
+            shell: ContentShell(title: title, csrf: shell.csrf), p: body, errors: errors, hasErrors: !errors.isEmpty,
             fieldErrors: fieldErrors)
-        let view = try await self.view.render(template, context)
-        let response = try await view.encodeResponse(for: self)
-        response.status = status
+        let content = try await self.view.render(template, context).data
+        let response = Response(
+            status: status, body: .init(buffer: Layout.wrap(content, shell: shell, t: { self.t($0) })))
+        response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
         return response
     }

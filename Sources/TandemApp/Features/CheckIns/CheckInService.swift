@@ -44,17 +44,13 @@ struct CheckInService: ParticipantScopedService {
         let answers = answers.normalized()
         let day = today(for: participant, now: now)
         let checkIn: CheckIn
-        let isNew: Bool
         do {
-            (checkIn, isNew) = try await save(answers, participantID: participantID, day: day)
+            checkIn = try await save(answers, participantID: participantID, day: day)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another request made today's check-in between our look and our insert
             // (a phone retrying): change that one instead.
-            (checkIn, isNew) = try await save(answers, participantID: participantID, day: day)
+            checkIn = try await save(answers, participantID: participantID, day: day)
         }
-        try await people.audit(
-            isNew ? "checkin.create" : "checkin.update", participant: participantID, subjectType: "check_in",
-            subject: checkIn.id)
         let phrases = CrisisPhrases.matches(in: answers.wentWell)
         if !phrases.isEmpty {
             try await SafetyService(req: req, people: people).raise(
@@ -63,19 +59,24 @@ struct CheckInService: ParticipantScopedService {
         return checkIn
     }
 
-    private func save(_ answers: CheckInAnswers, participantID: UUID, day: CalendarDate) async throws -> (
-        CheckIn, Bool
-    ) {
+    private func save(_ answers: CheckInAnswers, participantID: UUID, day: CalendarDate) async throws -> CheckIn {
+        // The write and its audit entry are stored together.
         if let existing = try await store.on(day, of: participantID) {
             let before = existing.reachOut
             existing.apply(answers)
-            try await store.update(existing, reachOutChanged: existing.reachOut != before)
-            return (existing, false)
+            try await store.update(
+                existing, reachOutChanged: existing.reachOut != before, audited: entry("checkin.update", existing))
+            return existing
         }
         let checkIn = CheckIn(organizationID: actor.organizationID, participantID: participantID, day: day)
         checkIn.apply(answers)
-        try await store.insert(checkIn)
-        return (checkIn, true)
+        checkIn.id = UUID()
+        try await store.insert(checkIn, audited: entry("checkin.create", checkIn))
+        return checkIn
+    }
+
+    private func entry(_ action: String, _ checkIn: CheckIn) -> AuditLog.Entry {
+        people.auditEntry(action, participant: checkIn.$participant.id, subjectType: "check_in", subject: checkIn.id)
     }
 
     /// One page of a participant's check-ins, newest first, with the streak. Audited.
@@ -171,7 +172,7 @@ struct CheckInService: ParticipantScopedService {
     }
 
     var store: CheckInStore {
-        CheckInStore(db: req.db, writer: req.writeDB, organizationID: actor.organizationID)
+        CheckInStore(db: req.db, writer: req.frequentWrites, organizationID: actor.organizationID)
     }
 
     private func checkIns(of participantID: UUID) -> QueryBuilder<CheckIn> {

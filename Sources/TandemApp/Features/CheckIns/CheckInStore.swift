@@ -9,8 +9,8 @@ import Vapor
 /// properties by reflection at every call, which cost more than the statements themselves.
 struct CheckInStore {
     let db: any Database
-    /// `Request.writeDB`.
-    let writer: any Database
+    /// `Request.frequentWrites`: a check-in's write goes into the next group commit.
+    let writer: FrequentWrites
     let organizationID: UUID
 
     /// The participant's check-in for `day`, if sent.
@@ -51,11 +51,11 @@ struct CheckInStore {
         return try rows.compactMap { CalendarDate(try $0.decode(column: "local_date", as: String.self)) }
     }
 
-    /// Stores a new check-in, giving it its id and times.
-    func insert(_ checkIn: CheckIn, now: Date = Date()) async throws {
-        let sql = try Self.sql(writer)
-        let id = UUID()
-        try await sql.raw(
+    /// Stores a new check-in (with `entry`, its audit entry), giving it its times, and its id
+    /// unless it has one.
+    func insert(_ checkIn: CheckIn, audited entry: AuditLog.Entry? = nil, now: Date = Date()) async throws {
+        let id = checkIn.id ?? UUID()
+        let query: SQLQueryString =
             """
             INSERT INTO check_ins (id, organization_id, participant_id, local_date, mood, craving, substance_use, \
             supports, went_well, reach_out, followed_up_at, followed_up_by, created_at, updated_at) VALUES (\
@@ -64,7 +64,7 @@ struct CheckInStore {
             \(bind: checkIn.wentWell), \(bind: checkIn.reachOut.rawValue), \(bind: checkIn.followedUpAt), \
             \(bind: checkIn.followedUpBy), \(bind: now), \(bind: now))
             """
-        ).run()
+        try await writer.run({ try await Self.sql($0).raw(query).run() }, audited: entry)
         checkIn.id = id
         checkIn.createdAt = now
         checkIn.updatedAt = now
@@ -72,8 +72,9 @@ struct CheckInStore {
 
     /// Writes the answers of a check-in read by `on(_:of:)`, and its reach-out state only
     /// when the answers changed it: a coach's follow-up made meanwhile is not undone.
-    func update(_ checkIn: CheckIn, reachOutChanged: Bool, now: Date = Date()) async throws {
-        let sql = try Self.sql(writer)
+    func update(
+        _ checkIn: CheckIn, reachOutChanged: Bool, audited entry: AuditLog.Entry? = nil, now: Date = Date()
+    ) async throws {
         var query: SQLQueryString = """
             UPDATE check_ins SET mood = \(bind: checkIn.mood), craving = \(bind: checkIn.craving), \
             substance_use = \(bind: checkIn.substanceUse), supports = \(bind: checkIn.supports), \
@@ -91,7 +92,8 @@ struct CheckInStore {
         query.appendInterpolation(bind: checkIn.id)
         query.appendInterpolation(unsafeRaw: " AND organization_id = ")
         query.appendInterpolation(bind: organizationID)
-        try await sql.raw(query).run()
+        let statement = query
+        try await writer.run({ try await Self.sql($0).raw(statement).run() }, audited: entry)
         checkIn.updatedAt = now
     }
 

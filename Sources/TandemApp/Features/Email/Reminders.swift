@@ -79,7 +79,9 @@ enum Reminders {
             let person = try recipient(row)
             let local = AppointmentController.local(now, person.timeZone)
             let participantID = try row.uuid("id")
-            let store = CheckInStore(db: db, writer: db, organizationID: person.organizationID)
+            let store = CheckInStore(
+                db: db, writer: FrequentWrites(database: db, audit: app.tandem.audit, together: false),
+                organizationID: person.organizationID)
             let checkedIn = try await store.on(local.day, of: participantID) != nil
             guard ReminderRules.checkInDue(chosen: chosen, localTime: local.time, checkedInToday: checkedIn) else {
                 continue

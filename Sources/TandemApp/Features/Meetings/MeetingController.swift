@@ -26,11 +26,13 @@ struct MeetingController: RouteCollection {
         let isOn: Bool
     }
 
+    /// The select lists' options come written (`HTMLWriter.options`): a search page is asked
+    /// for often, and a template loop per option cost more than the search.
     struct FinderBody: Encodable, Sendable {
-        let days: [SelectOption]
-        let parts: [SelectOption]
-        let attendances: [SelectOption]
-        let types: [SelectOption]
+        let days: String
+        let parts: String
+        let attendances: String
+        let types: String
         let q: String
         let near: String
         let km: String
@@ -111,8 +113,11 @@ struct MeetingController: RouteCollection {
             try await signedIn.asyncMap { try await ResourceController().ownPlace(req: req, signedIn: $0) } ?? nil
         if query.place != nil, let saved { filter.near = (saved.latitude, saved.longitude) }
         if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
-        let searched =
-            query.day != nil || query.q != nil || query.now != nil || query.near != nil || query.place != nil
+        // Any filter asks for a search, also one given alone in a link (`?type=W`).
+        let searched = [
+            query.day, query.part, query.attendance, query.type, query.q, query.now, query.near, query.place,
+        ]
+        .contains { $0 != nil }
         let finder = MeetingFinder(req: req, organization: place.organization)
         let found = searched && errors.isEmpty ? try await finder.search(filter) : []
         let local = MeetingTimes.local(Date(), in: finder.timeZone)
@@ -129,30 +134,33 @@ struct MeetingController: RouteCollection {
                 isOn: finder.isOn(meeting, local))
         }
         let selectedDay = query.day ?? ""
+        let days =
+            [SelectOption(value: "", label: req.t("meetings_any_day"), selected: selectedDay.isEmpty)]
+            + (0...6).map {
+                SelectOption(
+                    value: String($0), label: req.t("weekday_\($0 == 0 ? 7 : $0)"), selected: selectedDay == String($0))
+            }
+        let parts =
+            [SelectOption(value: "", label: req.t("meetings_any_time"), selected: filter.part == nil)]
+            + MeetingTimes.PartOfDay.allCases.map {
+                SelectOption(
+                    value: $0.rawValue, label: req.t("meetings_part_" + $0.rawValue), selected: filter.part == $0)
+            }
+        let attendances =
+            [SelectOption(value: "", label: req.t("meetings_any_attendance"), selected: filter.attendance == nil)]
+            + [Meeting.Attendance.inPerson, .online, .hybrid].map {
+                SelectOption(
+                    value: $0.rawValue, label: req.t("meetings_attendance_" + $0.rawValue),
+                    selected: filter.attendance == $0)
+            }
+        let types =
+            [SelectOption(value: "", label: req.t("meetings_any_type"), selected: filter.type == nil)]
+            + Self.commonTypes.map {
+                SelectOption(value: $0, label: Self.typeName($0, req: req), selected: filter.type == $0)
+            }
         let body = FinderBody(
-            days: [SelectOption(value: "", label: req.t("meetings_any_day"), selected: selectedDay.isEmpty)]
-                + (0...6).map {
-                    SelectOption(
-                        value: String($0), label: req.t("weekday_\($0 == 0 ? 7 : $0)"),
-                        selected: selectedDay == String($0))
-                },
-            parts: [SelectOption(value: "", label: req.t("meetings_any_time"), selected: filter.part == nil)]
-                + MeetingTimes.PartOfDay.allCases.map {
-                    SelectOption(
-                        value: $0.rawValue, label: req.t("meetings_part_" + $0.rawValue), selected: filter.part == $0)
-                },
-            attendances: [
-                SelectOption(value: "", label: req.t("meetings_any_attendance"), selected: filter.attendance == nil)
-            ]
-                + [Meeting.Attendance.inPerson, .online, .hybrid].map {
-                    SelectOption(
-                        value: $0.rawValue, label: req.t("meetings_attendance_" + $0.rawValue),
-                        selected: filter.attendance == $0)
-                },
-            types: [SelectOption(value: "", label: req.t("meetings_any_type"), selected: filter.type == nil)]
-                + Self.commonTypes.map {
-                    SelectOption(value: $0, label: Self.typeName($0, req: req), selected: filter.type == $0)
-                },
+            days: HTMLWriter.options(days), parts: HTMLWriter.options(parts),
+            attendances: HTMLWriter.options(attendances), types: HTMLWriter.options(types),
             q: filter.words, near: query.near ?? "", km: String(Int(filter.kilometres)), now: filter.nowAndNext,
             searched: searched,
             hasRows: !rows.isEmpty,

@@ -70,7 +70,10 @@ struct MeetingFinder {
         let words = filter.words.lowercased().split(separator: " ").prefix(5).filter { !$0.isEmpty }.map {
             Array($0.utf8)
         }
-        var found: [Found] = []
+        // Matches in the list's order; "now and next" and distance reorder them, so those
+        // keep every match as a position and a sort key, and make rows only of the first page.
+        var matches: [(position: Int, distance: Double?, order: Double)] = []
+        let reorders = filter.nowAndNext || filter.near != nil
         // A type narrows the walk to that type's meetings, still in the list's order.
         let positions: [Int]? = type.map { entry.byType[$0] ?? [] }
         let count = positions?.count ?? all.count
@@ -96,31 +99,40 @@ struct MeetingFinder {
                     guard kilometres <= filter.kilometres else { continue }
                     distance = kilometres
                 }
+                var order = distance ?? 0
                 if filter.nowAndNext {
-                    // On now, or starting within two hours.
+                    // On now (first), or starting within two hours (soonest first).
                     guard let start = TimeOfDay(minutes: key.start) else { continue }
                     let end = TimeOfDay(minutes: key.end) ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
                     let until = MeetingTimes.minutesUntilStart(
                         dayMask: key.dayMask, start: start, day: local.day, time: local.time)
-                    guard
-                        (until ?? .max) <= 120
-                            || MeetingTimes.isOn(
-                                dayMask: key.dayMask, start: start, end: end, day: local.day, time: local.time)
-                    else { continue }
+                    if MeetingTimes.isOn(dayMask: key.dayMask, start: start, end: end, day: local.day, time: local.time)
+                    {
+                        order = -1
+                    } else if let until, until <= 120 {
+                        order = Double(until)
+                    } else {
+                        continue
+                    }
                 }
                 if !words.isEmpty && !words.allSatisfy(all[position].mentions) { continue }
-                found.append(Self.found(all[position], distance: distance, local: local))
+                matches.append((position, distance, order))
                 // Without a reordering, the list's own order is the answer: stop at a page.
-                if !filter.nowAndNext && filter.near == nil && found.count == Self.limit { break }
+                if !reorders && matches.count == Self.limit { break }
             }
         }
-        if filter.nowAndNext {
-            found = found.filter { ($0.startsIn ?? .max) <= 120 || isOn($0, local) }
-                .sorted { (isOn($0, local) ? -1 : $0.startsIn ?? .max) < (isOn($1, local) ? -1 : $1.startsIn ?? .max) }
-        } else if filter.near != nil {
-            found.sort { ($0.distance ?? .infinity, $0.name) < ($1.distance ?? .infinity, $1.name) }
+        if reorders {
+            // Ties in the list's order ("now and next"), or by name (distance).
+            let byName = !filter.nowAndNext
+            matches.sort { a, b in
+                if a.order != b.order { return a.order < b.order }
+                if byName, all[a.position].name != all[b.position].name {
+                    return all[a.position].name < all[b.position].name
+                }
+                return a.position < b.position
+            }
         }
-        return Array(found.prefix(Self.limit))
+        return matches.prefix(Self.limit).map { Self.found(all[$0.position], distance: $0.distance, local: local) }
     }
 
     static func found(_ meeting: MeetingIndex.Listed, distance: Double?, local: (day: Int, time: TimeOfDay)) -> Found {

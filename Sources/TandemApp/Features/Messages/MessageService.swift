@@ -97,16 +97,27 @@ struct MessageService: ParticipantScopedService {
 
     /// Records that the actor has read the thread up to `now`, and tells the others.
     func markRead(_ thread: Thread, at now: Date = Date()) async throws {
-        let engagementID = thread.engagement.id!
-        // One statement whether or not the actor has read this thread before.
-        guard let sql = req.db as? any SQLDatabase else { return }
-        try await sql.raw(
-            """
+        let reading = readingPoint(thread, at: now)
+        try await req.frequentWrites.run { try await reading($0) }
+        await tellRead(thread, at: now)
+    }
+
+    /// The actor's reading point in `thread`: one statement whether or not they have read it
+    /// before.
+    private func readingPoint(_ thread: Thread, at now: Date) -> AuditLog.Work {
+        let statement: SQLQueryString = """
             INSERT INTO message_reads (id, organization_id, engagement_id, user_id, read_at) VALUES \
-            (\(bind: UUID()), \(bind: actor.organizationID), \(bind: engagementID), \(bind: actor.userID), \(bind: now)) \
-            ON CONFLICT (engagement_id, user_id) DO UPDATE SET read_at = excluded.read_at
+            (\(bind: UUID()), \(bind: actor.organizationID), \(bind: thread.engagement.id!), \(bind: actor.userID), \
+            \(bind: now)) ON CONFLICT (engagement_id, user_id) DO UPDATE SET read_at = excluded.read_at
             """
-        ).run()
+        return { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            try await sql.raw(statement).run()
+        }
+    }
+
+    private func tellRead(_ thread: Thread, at now: Date) async {
+        let engagementID = thread.engagement.id!
         await MessageRelay.publishQuietly(
             MessageEvent(
                 kind: .read, organizationID: actor.organizationID, engagementID: engagementID, messageID: nil,
@@ -135,7 +146,17 @@ struct MessageService: ParticipantScopedService {
         message.senderName = actor.user.displayName
         message.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         message.createdAt = now
-        try await message.create(on: req.db)
+        // The message and the sender's reading point (they have read the thread up to now,
+        // so the others' pages show their messages seen) go in the same commit.
+        let reading = readingPoint(thread, at: now)
+        message.id = UUID()
+        let entry = people.auditEntry(
+            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
+        try await req.frequentWrites.run(
+            { db in
+                try await message.create(on: db)
+                try await reading(db)
+            }, audited: entry)
         // Before anything else that could fail: the alert is what matters most.
         var raised = false
         if thread.relation.isSelf {
@@ -146,10 +167,7 @@ struct MessageService: ParticipantScopedService {
                 raised = true
             }
         }
-        try await people.audit(
-            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
-        // The sender has read the thread up to now: the others' pages show their messages seen.
-        try await markRead(thread, at: now)
+        await tellRead(thread, at: now)
         await MessageRelay.publishQuietly(
             MessageEvent(
                 kind: .message, organizationID: actor.organizationID, engagementID: engagementID,

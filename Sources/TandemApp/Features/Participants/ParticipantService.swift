@@ -39,6 +39,13 @@ struct ParticipantService {
             subjectType: subjectType ?? "participant", subject: subject ?? participant, participant: participant)
     }
 
+    /// The entry `audit(…)` would record, for a write that carries it (`FrequentWrites`).
+    func auditEntry(_ action: String, participant: UUID?, subjectType: String, subject: UUID?) -> AuditLog.Entry {
+        req.auditEntry(
+            action, actor: actor.userID, organization: actor.organizationID, subjectType: subjectType,
+            subject: subject, participant: participant)
+    }
+
     /// Loads a participant and checks that the actor may do `action`; denials are audited.
     func authorized(_ id: UUID, _ action: ParticipantAction) async throws -> (Participant, ParticipantRelation) {
         guard let (participant, relation) = try await scope.participantAndRelation(id) else {

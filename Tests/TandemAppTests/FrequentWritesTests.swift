@@ -1,0 +1,57 @@
+import Fluent
+import FluentSQL
+import Foundation
+import Testing
+
+@testable import TandemApp
+
+@Suite("Frequent writes committed with their audit entries")
+struct FrequentWritesTests {
+    static func entry(_ action: String) -> AuditLog.Entry {
+        AuditLog.Entry(
+            action: action, outcome: .success, actor: nil, organization: nil, subjectType: nil, subject: nil,
+            participant: nil, requestID: nil, clientAddress: nil)
+    }
+
+    /// A write of one row that fails when `name` is already stored.
+    static func write(_ name: String) -> AuditLog.Work {
+        { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            try await sql.raw("INSERT INTO shared_secrets (name, value) VALUES (\(bind: name), 'v')").run()
+        }
+    }
+
+    @Test("writes arriving together are stored with their entries; a failing one fails alone and leaves no entry")
+    func together() async throws {
+        try await withTandem { app in
+            let writes = FrequentWrites(
+                database: app.writeDB, audit: app.tandem.audit, together: !app.tandem.settings.usesPostgres)
+            try await writes.run(Self.write("taken"), audited: Self.entry("test.first"))
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        // Number 7 collides with the row written above.
+                        let name = index == 7 ? "taken" : "key-\(index)"
+                        do {
+                            try await writes.run(Self.write(name), audited: Self.entry("test.\(index)"))
+                            return (index, true)
+                        } catch {
+                            return (index, false)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes.filter { !$0.value }.map(\.key) == [7])
+            let sql = try #require(app.db as? any SQLDatabase)
+            let rows = try await sql.raw("SELECT name FROM shared_secrets WHERE name LIKE 'key-%'").all()
+            #expect(rows.count == 39)
+            let actions = try await AuditEvent.query(on: app.db).sort(\.$sequence).all().map(\.action)
+            #expect(actions.first == "test.first")
+            #expect(Set(actions) == Set(["test.first"] + (0..<40).filter { $0 != 7 }.map { "test.\($0)" }))
+            #expect(actions.count == 40)
+            let broken = try await AuditLog.firstBrokenLink(on: app.db)
+            #expect(broken == nil)
+        }
+    }
+}
