@@ -43,5 +43,6 @@ enum TandemMigrations {
         M0038_AddCompanionHourlyRate(),
         M0039_CreateArticles(),
         M0040_CreateSharedState(),
+        M0041_CoverCaseloadColumns(),
     ]
 }
