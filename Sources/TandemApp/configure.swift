@@ -15,7 +15,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.tandem = TandemServices(
         settings: settings, messages: messages, metrics: HTTPMetrics(),
         audit: AuditLog(usesPostgres: settings.usesPostgres), tokenUse: TokenUseLog(), hub: MessageHub(),
-        secrets: SharedSecrets())
+        secrets: SharedSecrets(), heavyWork: HeavyWork(limit: 2))
     try app.useDatabase(settings)
     // After the databases, so that it runs before they close (shutdown goes in reverse).
     app.lifecycle.use(TokenUseFlush())

@@ -13,6 +13,8 @@ struct TandemServices: Sendable {
     let hub: MessageHub
     /// Keys shared with the other processes on the same database.
     let secrets: SharedSecrets
+    /// Organization-wide reckonings (billing) running at once in this process.
+    let heavyWork: HeavyWork
 }
 
 private struct TandemServicesKey: StorageKey {

@@ -66,7 +66,8 @@ struct BillingController: RouteCollection {
                 OverviewBody(from: from, to: to, result: nil, canEditSettings: canEdit),
                 errors: req.fieldErrors(problem.fields), status: .unprocessableEntity)
         }
-        let summary = try await BillingService(req, actor: signedIn.actor).summary(period)
+        let service = BillingService(req, actor: signedIn.actor)
+        let summary = try await req.tandem.heavyWork.run { try await service.summary(period) }
         return try await req.page(
             "billing/index", titleKey: "billing_title",
             OverviewBody(
@@ -121,7 +122,8 @@ struct BillingController: RouteCollection {
         guard case .success(let period) = BillingPeriod.parse(from: query.from ?? "", to: query.to ?? "") else {
             throw Abort(.badRequest, reason: "Give a period as from=YYYY-MM-DD&to=YYYY-MM-DD.")
         }
-        let text = try await BillingService(req, actor: signedIn.actor).csv(period)
+        let service = BillingService(req, actor: signedIn.actor)
+        let text = try await req.tandem.heavyWork.run { try await service.csv(period) }
         return .text(text, subType: "csv", filename: "billing-\(period.from)-\(period.to).csv")
     }
 
