@@ -44,6 +44,8 @@ actor AuditLog {
 
     private let usesPostgres: Bool
     private var waiting: [Waiting] = []
+    /// Entries and writes waiting for the next transaction.
+    var queued: Int { waiting.count }
     private var writing = false
     /// The most entries written in one transaction.
     static let batchLimit = 200

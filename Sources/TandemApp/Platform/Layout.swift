@@ -21,7 +21,7 @@ enum Layout {
         out.raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
         out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         out.text(shell.title)
-        if let organization = shell.organizationName {
+        if let organization = shell.organizationName, !organization.isEmpty {
             out.raw(" · ")
             out.text(organization)
         }
@@ -42,7 +42,7 @@ enum Layout {
             out.raw("</div>\n")
         }
         out.raw("<header class=\"site-header\">\n  <div class=\"header-inner\">\n    <a class=\"brand\" href=\"/\">")
-        out.text(shell.organizationName ?? "Tandem")
+        out.text(shell.organizationName.flatMap { $0.isEmpty ? nil : $0 } ?? "Tandem")
         out.raw("</a>\n")
         if shell.signedIn { accountMenu(&out, shell, t: t) }
         out.raw("  </div>\n  ")

@@ -138,34 +138,49 @@ struct MessageService: ParticipantScopedService {
         guard thread.engagement.status.isOpen else { throw ServiceError.conflict("error_message_closed") }
         let problems = MessageRules.problems(body: body)
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
-        let message = Message()
-        message.organizationID = actor.organizationID
-        message.engagementID = engagementID
-        message.participantID = thread.participant.id!
-        message.senderID = actor.userID
-        message.senderName = actor.user.displayName
-        message.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        message.createdAt = now
+        let id = UUID()
+        let (organizationID, participantID, senderID) = (actor.organizationID, thread.participant.id!, actor.userID)
+        let senderName = actor.user.displayName
+        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A fresh model each time the write runs: a batch that fails is written again, and a
+        // model that was created once cannot be created a second time.
+        let make = { @Sendable () -> Message in
+            let message = Message()
+            message.id = id
+            message.organizationID = organizationID
+            message.engagementID = engagementID
+            message.participantID = participantID
+            message.senderID = senderID
+            message.senderName = senderName
+            message.body = text
+            message.createdAt = now
+            return message
+        }
+        let message = make()
         // The message and the sender's reading point (they have read the thread up to now,
-        // so the others' pages show their messages seen) go in the same commit.
+        // so the others' pages show their messages seen) go in the same commit, and on SQLite
+        // with the audit entry too.
         let reading = readingPoint(thread, at: now)
-        message.id = UUID()
-        let entry = people.auditEntry(
-            "message.send", participant: thread.participant.id, subjectType: "message", subject: message.id)
-        try await req.frequentWrites.run(
+        let writes = req.frequentWrites
+        let entry = people.auditEntry("message.send", participant: participantID, subjectType: "message", subject: id)
+        try await writes.run(
             { db in
-                try await message.create(on: db)
+                try await make().create(on: db)
                 try await reading(db)
-            }, audited: entry)
+            }, audited: writes.together ? entry : nil)
         // Before anything else that could fail: the alert is what matters most.
         var raised = false
         if thread.relation.isSelf {
-            let phrases = CrisisPhrases.matches(in: message.body)
+            let phrases = CrisisPhrases.matches(in: text)
             if !phrases.isEmpty {
                 try await SafetyService(req: req, people: people).raise(
-                    thread.participant, source: .message, key: "message:\(message.id!.uuidString)", now: now)
+                    thread.participant, source: .message, key: "message:\(id.uuidString)", now: now)
                 raised = true
             }
+        }
+        // On PostgreSQL the entry is its own write: after the alert, as above.
+        if !writes.together {
+            try await people.audit("message.send", participant: participantID, subjectType: "message", subject: id)
         }
         await tellRead(thread, at: now)
         await MessageRelay.publishQuietly(
