@@ -61,4 +61,23 @@ struct HeavyWorkTests {
         let after = try await heavy.run { 7 }
         #expect(after == 7)
     }
+
+    @Test("a request given up while it waits leaves the line and takes no slot")
+    func cancelled() async throws {
+        let heavy = HeavyWork(limit: 1)
+        let gate = Gate()
+        let ran = Gate()
+        let first = Task { try await heavy.run { await gate.pass() } }
+        await Self.until { await gate.running == 1 }
+        let given = Task { try await heavy.run { await ran.pass() } }
+        await Self.until { await heavy.queued == 1 }
+        given.cancel()
+        await #expect(throws: CancellationError.self) { try await given.value }
+        #expect(await heavy.queued == 0)
+        await gate.open()
+        try await first.value
+        #expect(await ran.most == 0)
+        let after = try await heavy.run { 7 }
+        #expect(after == 7)
+    }
 }

@@ -44,5 +44,6 @@ enum TandemMigrations {
         M0039_CreateArticles(),
         M0040_CreateSharedState(),
         M0041_CoverCaseloadColumns(),
+        M0042_IndexEngagementsByOrganization(),
     ]
 }

@@ -11,8 +11,10 @@ extension Database {
         try await builder.run()
     }
 
+    /// Quietly does nothing when the index is not there, so a migration that stopped between
+    /// dropping an index and making it anew can run again.
     func dropIndex(_ name: String) async throws {
         guard let sql = self as? any SQLDatabase else { return }
-        try await sql.drop(index: name).run()
+        try await sql.drop(index: name).ifExists().run()
     }
 }
