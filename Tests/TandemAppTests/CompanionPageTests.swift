@@ -227,14 +227,20 @@ struct CompanionPageTests {
             let coach = try await TestBrowser.signedIn(app, w.coach)
             let page = "/engagements/\(w.engagement.id!)/coverage"
             try await coach.post(page, ["pattern": "days", "hourly_rate": "30"], tokenFrom: page)
-            let day = s.today.adding(days: 1)!
+            // Yesterday's shifts were worked; tomorrow's is not yet, so it is not on the timesheet.
+            let day = s.today.adding(days: -1)!
+            let tomorrow = s.today.adding(days: 1)!
             try await coach.post(
                 "/engagements/\(w.engagement.id!)/shifts", Self.shiftForm(s.companion, day, "08:00", day, "14:00"),
                 tokenFrom: page)
             try await coach.post(
                 "/engagements/\(w.engagement.id!)/shifts", Self.shiftForm(s.next, day, "14:00", day, "20:00"),
                 tokenFrom: page)
-            let query = "/shifts/timesheet.csv?from=\(day)&to=\(day)"
+            try await coach.post(
+                "/engagements/\(w.engagement.id!)/shifts",
+                Self.shiftForm(s.companion, tomorrow, "08:00", tomorrow, "14:00"), tokenFrom: page)
+            #expect(try await CompanionShift.query(on: app.db).count() == 3)
+            let query = "/shifts/timesheet.csv?from=\(day)&to=\(tomorrow)"
 
             let companion = try await TestBrowser.signedIn(app, s.companion)
             let own = try await companion.get(query)

@@ -81,10 +81,12 @@ extension CompanionService {
         return (engagement, participant, summary)
     }
 
-    /// The timesheet of the shifts that start in `period`: a companion's own, with their hours;
-    /// everyone's for those who bill (supervisors and admins), with the rate and amounts. It
-    /// names people, so each one finds the export in their access history.
-    func timesheet(_ period: BillingPeriod) async throws -> String {
+    /// The timesheet of the shifts that start in `period` and are over: a companion's own, with
+    /// their hours; everyone's for those who bill (supervisors and admins), with the rate and
+    /// amounts. Hours not yet worked are not on it, so a period still running pays nothing
+    /// ahead; a shift shows once it has ended. It names people, so each one finds the export
+    /// in their access history.
+    func timesheet(_ period: BillingPeriod, now: Date = Date()) async throws -> String {
         guard actor.role.isStaff else { throw ServiceError.denied }
         let midnight = TimeOfDay(minutes: 0)!
         guard let start = AppointmentDraft.instant(period.from, midnight, in: timeZone),
@@ -92,7 +94,7 @@ extension CompanionService {
         else { throw ServiceError.invalid([("from", "error_date_invalid")]) }
         let billing = AccessPolicy.can(actor.role, .exportBilling)
         var query = CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$startsAt >= start).filter(\.$startsAt < end)
+            .filter(\.$startsAt >= start).filter(\.$startsAt < end).filter(\.$endsAt <= now)
         if !billing { query = query.filter(\.$companionID == actor.userID) }
         let shifts = try await query.sort(\.$startsAt).all()
         let people = try await scope.participants().filter(\.$id ~~ Set(shifts.map(\.participantID))).all()

@@ -84,9 +84,6 @@ struct CompanionService: ParticipantScopedService {
             problems.append(("end_date", "error_shift_length"))
         }
         guard problems.isEmpty, let companion, let start, let end else { throw ServiceError.invalid(problems) }
-        let theirs = try await CompanionShift.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$companionID == companion).filter(\.$startsAt < end).filter(\.$endsAt > start).count()
-        if theirs > 0 { throw ServiceError.invalid([("companion", "error_shift_double_booked")]) }
         let shift = CompanionShift()
         shift.organizationID = actor.organizationID
         shift.engagementID = engagement.id!
@@ -97,7 +94,15 @@ struct CompanionService: ParticipantScopedService {
         shift.handoverNote = ""
         shift.createdBy = actor.userID
         shift.createdAt = now
-        try await shift.create(on: req.db)
+        let organizationID = actor.organizationID
+        // The clash is looked for with the companion held, so two shifts added at once for
+        // overlapping times cannot both pass.
+        try await req.db.bookingStaff([companion], in: organizationID) { db in
+            let theirs = try await CompanionShift.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$companionID == companion).filter(\.$startsAt < end).filter(\.$endsAt > start).count()
+            if theirs > 0 { throw ServiceError.invalid([("companion", "error_shift_double_booked")]) }
+            try await shift.create(on: db)
+        }
         try await people.audit(
             "shift.create", participant: participant.id, subjectType: "companion_shift", subject: shift.id)
         return shift

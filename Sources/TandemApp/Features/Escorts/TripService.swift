@@ -99,17 +99,19 @@ struct TripService: ParticipantScopedService {
         guard !chosen.isEmpty, chosen.count == Set(raw).count else {
             throw ServiceError.invalid([("escorts", "error_trip_escorts")])
         }
-        let others = try await TripEscort.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$escortID ~~ chosen).filter(\.$tripID != trip.id!).all(\.$tripID)
-        if !others.isEmpty {
-            let busy = try await Trip.query(on: req.db).filter(\.$id ~~ others)
-                .filter(\.$status ~~ TripStatus.allCases.filter(\.holdsEscorts)).all()
-            let clashes = TripBooking.clashes(
-                (trip.pickupAt, trip.endsAt), with: busy.map { (id: $0.id!, start: $0.pickupAt, end: $0.endsAt) })
-            if !clashes.isEmpty { throw ServiceError.invalid([("escorts", "error_trip_double_booked")]) }
-        }
         let organizationID = actor.organizationID
-        try await req.db.transaction { db in
+        // The clash is looked for with the escorts held, so two trips given the same escort
+        // at once for overlapping times cannot both pass.
+        try await req.db.bookingStaff(chosen, in: organizationID) { db in
+            let others = try await TripEscort.query(on: db).filter(\.$organizationID == organizationID)
+                .filter(\.$escortID ~~ chosen).filter(\.$tripID != trip.id!).all(\.$tripID)
+            if !others.isEmpty {
+                let busy = try await Trip.query(on: db).filter(\.$id ~~ others)
+                    .filter(\.$status ~~ TripStatus.allCases.filter(\.holdsEscorts)).all()
+                let clashes = TripBooking.clashes(
+                    (trip.pickupAt, trip.endsAt), with: busy.map { (id: $0.id!, start: $0.pickupAt, end: $0.endsAt) })
+                if !clashes.isEmpty { throw ServiceError.invalid([("escorts", "error_trip_double_booked")]) }
+            }
             try await TripEscort.query(on: db).filter(\.$tripID == trip.id!).delete()
             for escort in chosen {
                 try await TripEscort(organizationID: organizationID, tripID: trip.id!, escortID: escort).create(on: db)
