@@ -316,4 +316,60 @@ struct CompanionPageTests {
             #expect([.forbidden, .notFound].contains(try await stranger.send(.GET, "\(base)/coverage").0.status))
         }
     }
+
+    @Test("a plan or rate changed later leaves past weeks and past hours as they were")
+    func planHistory() async throws {
+        try await withTandem { app in
+            let s = try await Self.setup(app)
+            let coach = CompanionService(
+                Request(application: app, on: app.eventLoopGroup.next()),
+                actor: Actor(user: s.w.coach.user, organization: s.w.admin.organization, role: .coach))
+            let engagement = s.w.engagement.id!
+            let now = Date()
+            _ = try await coach.savePlan(
+                engagement, pattern: "weekends", start: "", end: "", weekdays: [], rate: "30",
+                now: now.addingTimeInterval(-20 * 86_400))
+            let past = s.today.adding(days: -10)!
+            _ = try await coach.addShift(
+                engagement, companion: s.companion.user.id!.uuidString, startDate: past.description,
+                startTime: "08:00", endDate: past.description, endTime: "14:00")
+            // Nights at a higher rate since three days ago.
+            _ = try await coach.savePlan(
+                engagement, pattern: "nights", start: "", end: "", weekdays: [], rate: "40",
+                now: now.addingTimeInterval(-3 * 86_400))
+            let yesterday = s.today.adding(days: -1)!
+            _ = try await coach.addShift(
+                engagement, companion: s.companion.user.id!.uuidString, startDate: yesterday.description,
+                startTime: "20:00", endDate: s.today.description, endTime: "02:00")
+
+            // The past week is read against the weekends it was planned with, not tonight's nights.
+            let zone = TimeZone(identifier: s.w.admin.organization.timeZone)!
+            let week = ShiftWeek(containing: past)
+            let read = try await CompanionWeeks.read(
+                engagementIDs: [engagement], organizationID: s.w.admin.organization.id!, zone: zone, weeks: [week],
+                on: app.db)
+            let interval = week.interval(in: zone)!
+            func planned(_ pattern: CoveragePattern) -> Int {
+                CoveragePlan.of(pattern)!.windows(from: week.monday.adding(days: -1)!, through: week.sunday, in: zone)
+                    .reduce(0) { total, window in
+                        total
+                            + CompanionHours.quarterHours(
+                                from: max(window.start, interval.start), to: min(window.end, interval.end))
+                    }
+            }
+            #expect(planned(.weekends) != planned(.nights))
+            #expect(read.first?.summary.plannedQuarterHours == planned(.weekends))
+
+            // Each shift at the rate of its own time: 6 hours at $30, 6 hours at $40.
+            let period = try BillingPeriod.parse(from: past.description, to: s.today.description).get()
+            let sheet = try await CompanionService(
+                Request(application: app, on: app.eventLoopGroup.next()),
+                actor: Actor(user: s.w.admin.user, organization: s.w.admin.organization, role: .admin)
+            ).timesheet(period, now: now.addingTimeInterval(3 * 3600 + 86_400))
+            let lines = sheet.split(separator: "\r\n")
+            #expect(lines.count == 4)
+            #expect(lines[1].contains(",6.00,30.00,180.00,") && lines[2].contains(",6.00,40.00,240.00,"))
+            #expect(lines[3] == "total,,,,,,,12.00,,420.00,")
+        }
+    }
 }

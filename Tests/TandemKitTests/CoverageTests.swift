@@ -88,6 +88,46 @@ struct CoverageTests {
         let windows = plan.windows(from: Self.day("2026-01-12"), through: Self.day("2026-01-18"), in: Self.zone)
         #expect(windows.count == 3 && windows.allSatisfy { Self.hours($0) == 8 })
     }
+
+    @Test("a plan changed mid-week: each part of the week is read against the plan of its time")
+    func changedPlan() throws {
+        // Days until Wednesday noon, then nights from then on; the rate rose with the change.
+        let change = Self.at("2026-01-14", "12:00")
+        let history = CoverageHistory([
+            .init(from: change, plan: CoveragePlan.of(.nights), hourlyRateCents: 4_000),
+            .init(from: Self.at("2026-01-05", "09:00"), plan: CoveragePlan.of(.days), hourlyRateCents: 3_000),
+        ])
+        let windows = try #require(
+            history.windows(from: Self.day("2026-01-12"), through: Self.day("2026-01-18"), in: Self.zone))
+        // Monday and Tuesday whole days; Wednesday's day cut at noon; nights from Wednesday on.
+        let days = windows.filter { $0.start < change }
+        #expect(days.map(Self.hours) == [12, 12, 4])
+        #expect(days.last!.end == change)
+        let nights = windows.filter { $0.start >= change }
+        #expect(nights.count == 5 && nights.allSatisfy { Self.hours($0) == 12 })
+        #expect(nights.first!.start == Self.at("2026-01-14", "20:00"))
+
+        #expect(history.inForce(at: Self.at("2026-01-13", "10:00"))?.hourlyRateCents == 3_000)
+        #expect(history.inForce(at: change)?.hourlyRateCents == 4_000)
+        // Before the first version, the first stands.
+        #expect(history.inForce(at: Self.at("2025-12-01", "10:00"))?.hourlyRateCents == 3_000)
+    }
+
+    @Test("no plan at all requires nothing; two versions saved at the same moment: the later wins")
+    func emptyAndTies() {
+        let week = (Self.day("2026-01-12"), Self.day("2026-01-18"))
+        #expect(CoverageHistory([]).windows(from: week.0, through: week.1, in: Self.zone) == nil)
+        #expect(CoverageHistory([]).inForce(at: Date()) == nil)
+        let moment = Self.at("2026-01-01", "09:00")
+        let history = CoverageHistory([
+            .init(from: moment, plan: CoveragePlan.of(.days), hourlyRateCents: 1),
+            .init(from: moment, plan: CoveragePlan.of(.weekends), hourlyRateCents: 2),
+        ])
+        #expect(history.inForce(at: Self.at("2026-01-13", "10:00"))?.hourlyRateCents == 2)
+        let windows = history.windows(from: week.0, through: week.1, in: Self.zone) ?? []
+        // Weekends, not days: Saturday and Sunday joined into one window.
+        #expect(windows.count == 1 && windows.allSatisfy { Self.hours($0) == 48 })
+    }
 }
 
 @Suite("Companion hours")

@@ -45,5 +45,6 @@ enum TandemMigrations {
         M0040_CreateSharedState(),
         M0041_CoverCaseloadColumns(),
         M0042_IndexEngagementsByOrganization(),
+        M0043_CreateCoveragePlanVersions(),
     ]
 }

@@ -111,3 +111,62 @@ public enum CompanionHours {
         "\(quarterHours / 4)." + ["00", "25", "50", "75"][quarterHours % 4]
     }
 }
+
+/// A coverage plan as it changed over time: each version is in force from its moment until
+/// the next one's, so a week already past is read against the plan and the rate of its own
+/// time, not against today's. The first version also stands for the time before it (a rate
+/// set when the plan was made applies to shifts recorded before that).
+public struct CoverageHistory: Sendable {
+    public struct Version: Sendable {
+        public let from: Date
+        public let plan: CoveragePlan?
+        public let hourlyRateCents: Int
+
+        public init(from: Date, plan: CoveragePlan?, hourlyRateCents: Int) {
+            self.from = from
+            self.plan = plan
+            self.hourlyRateCents = hourlyRateCents
+        }
+    }
+
+    /// Oldest first; of two saved at the same moment, the later given wins.
+    public let versions: [Version]
+
+    public init(_ versions: [Version]) {
+        self.versions = versions.enumerated().sorted { ($0.element.from, $0.offset) < ($1.element.from, $1.offset) }
+            .map(\.element)
+    }
+
+    /// When each version is in force: from its moment (the first: always) until the next's.
+    private func span(_ index: Int) -> (start: Date, end: Date) {
+        (
+            index == 0 ? .distantPast : versions[index].from,
+            index + 1 < versions.count ? versions[index + 1].from : .distantFuture
+        )
+    }
+
+    /// The windows to cover for the days `first` through `last`, each part under the plan in
+    /// force at that time; nil when no version has a plan (nothing is required).
+    public func windows(from first: CalendarDate, through last: CalendarDate, in zone: TimeZone) -> [(
+        start: Date, end: Date
+    )]? {
+        guard versions.contains(where: { $0.plan != nil }) else { return nil }
+        var found: [(start: Date, end: Date)] = []
+        for (index, version) in versions.enumerated() {
+            guard let plan = version.plan else { continue }
+            let (lower, upper) = span(index)
+            guard upper > lower else { continue }
+            for window in plan.windows(from: first, through: last, in: zone) {
+                let start = max(window.start, lower)
+                let end = min(window.end, upper)
+                if end > start { found.append((start, end)) }
+            }
+        }
+        return found
+    }
+
+    /// The version in force at `instant`.
+    public func inForce(at instant: Date) -> Version? {
+        versions.indices.last { span($0).start <= instant && instant < span($0).end }.map { versions[$0] }
+    }
+}

@@ -22,9 +22,61 @@ final class CoveragePlanRecord: Model, @unchecked Sendable {
     init() {}
 
     var plan: CoveragePlan? {
+        Self.plan(pattern: pattern, startTime: startTime, endTime: endTime, weekdays: weekdays)
+    }
+
+    static func plan(pattern: String, startTime: String, endTime: String, weekdays: String) -> CoveragePlan? {
         guard let pattern = CoveragePattern(rawValue: pattern) else { return nil }
         let days = Set(weekdays.split(separator: ",").compactMap { Int($0) })
         return CoveragePlan.of(pattern, start: TimeOfDay(startTime), end: TimeOfDay(endTime), weekdays: days)
+    }
+}
+
+/// Each coverage plan as it was saved, from that moment on: past weeks and past shifts are
+/// read against the plan and rate of their own time (`CoverageHistory`).
+final class CoveragePlanVersion: Model, @unchecked Sendable {
+    static let schema = "coverage_plan_versions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "engagement_id") var engagementID: UUID
+    @Field(key: "pattern") var pattern: String
+    @Field(key: "start_time") var startTime: String
+    @Field(key: "end_time") var endTime: String
+    @Field(key: "weekdays") var weekdays: String
+    @Field(key: "hourly_rate_cents") var hourlyRateCents: Int
+    @Field(key: "effective_from") var effectiveFrom: Date
+
+    init() {}
+
+    init(of record: CoveragePlanRecord, from moment: Date) {
+        organizationID = record.organizationID
+        engagementID = record.engagementID
+        pattern = record.pattern
+        startTime = record.startTime
+        endTime = record.endTime
+        weekdays = record.weekdays
+        hourlyRateCents = record.hourlyRateCents
+        effectiveFrom = moment
+    }
+
+    /// The histories of the engagements' plans; an engagement without a plan has none.
+    static func histories(of engagementIDs: [UUID], organizationID: UUID, on db: any Database) async throws
+        -> [UUID: CoverageHistory]
+    {
+        guard !engagementIDs.isEmpty else { return [:] }
+        let versions = try await query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$engagementID ~~ engagementIDs).sort(\.$effectiveFrom).all()
+        return Dictionary(grouping: versions, by: \.engagementID).mapValues { theirs in
+            CoverageHistory(
+                theirs.map {
+                    CoverageHistory.Version(
+                        from: $0.effectiveFrom,
+                        plan: CoveragePlanRecord.plan(
+                            pattern: $0.pattern, startTime: $0.startTime, endTime: $0.endTime, weekdays: $0.weekdays),
+                        hourlyRateCents: $0.hourlyRateCents)
+                })
+        }
     }
 }
 

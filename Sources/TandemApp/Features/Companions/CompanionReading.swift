@@ -100,17 +100,16 @@ extension CompanionService {
         let people = try await scope.participants().filter(\.$id ~~ Set(shifts.map(\.participantID))).all()
         let byID = Dictionary(people.map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
         let names = try await CompanionWeeks.names(Set(shifts.map(\.companionID)), on: req.db)
-        let rates = Dictionary(
-            try await CoveragePlanRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                .filter(\.$engagementID ~~ Set(shifts.map(\.engagementID))).all()
-                .map { ($0.engagementID, $0.hourlyRateCents) }, uniquingKeysWith: { first, _ in first })
+        // Each shift at the rate in force when it began, not today's.
+        let plans = try await CoveragePlanVersion.histories(
+            of: Array(Set(shifts.map(\.engagementID))), organizationID: actor.organizationID, on: req.db)
         let rows = shifts.compactMap { shift -> CompanionTimesheet.Row? in
             guard let person = byID[shift.participantID] else { return nil }
             return CompanionTimesheet.Row(
                 companion: names[shift.companionID] ?? "", participantID: person.id!.uuidString,
                 participant: person.legalName.isEmpty ? person.preferredName : person.legalName,
                 start: shift.startsAt, end: shift.endsAt, handedOver: shift.handedOverAt != nil,
-                hourlyRateCents: rates[shift.engagementID] ?? 0)
+                hourlyRateCents: plans[shift.engagementID]?.inForce(at: shift.startsAt)?.hourlyRateCents ?? 0)
         }
         .sorted { ($0.companion, $0.start) < ($1.companion, $1.start) }
         try await req.audit(

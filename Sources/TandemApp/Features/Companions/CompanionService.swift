@@ -55,7 +55,11 @@ struct CompanionService: ParticipantScopedService {
         record.weekdays = pattern == .custom ? "," + days.sorted().map(String.init).joined(separator: ",") + "," : ""
         record.hourlyRateCents = rateCents
         record.updatedAt = now
-        try await record.save(on: req.db)
+        // The plan as saved is kept from now on; weeks already past keep the plan of their time.
+        try await req.db.transaction { db in
+            try await record.save(on: db)
+            try await CoveragePlanVersion(of: record, from: now).create(on: db)
+        }
         try await people.audit(
             "coverage.plan", participant: participant.id, subjectType: "engagement", subject: engagement.id)
         return record

@@ -24,10 +24,8 @@ enum CompanionWeeks {
         on db: any Database, now: Date = Date()
     ) async throws -> [Week] {
         guard !engagementIDs.isEmpty else { return [] }
-        let plans = Dictionary(
-            try await CoveragePlanRecord.query(on: db).filter(\.$organizationID == organizationID)
-                .filter(\.$engagementID ~~ engagementIDs).all().map { ($0.engagementID, $0) },
-            uniquingKeysWith: { first, _ in first })
+        let plans = try await CoveragePlanVersion.histories(
+            of: engagementIDs, organizationID: organizationID, on: db)
         var query = CompanionShift.query(on: db).filter(\.$organizationID == organizationID)
             .filter(\.$engagementID ~~ engagementIDs)
         let intervals = (weeks ?? []).compactMap { $0.interval(in: zone) }
@@ -74,9 +72,8 @@ enum CompanionWeeks {
                 return at >= interval.start && at < interval.end
             }
             // The window that starts on the Sunday before can run into this Monday.
-            let required = plans[engagementID]?.plan.map {
-                $0.windows(from: week.monday.adding(days: -1) ?? week.monday, through: week.sunday, in: zone)
-            }
+            let required = plans[engagementID]?.windows(
+                from: week.monday.adding(days: -1) ?? week.monday, through: week.sunday, in: zone)
             return Week(
                 engagementID: engagementID, week: week, shifts: inWeek, log: entries, names: names,
                 summary: ShiftWeekSummary.make(

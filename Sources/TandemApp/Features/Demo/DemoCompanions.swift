@@ -23,6 +23,7 @@ enum DemoCompanions {
         plan.hourlyRateCents = 32_00
         plan.updatedAt = now
         try await plan.create(on: db)
+        try await CoveragePlanVersion(of: plan, from: now).create(on: db)
         let today = CalendarDate(now, in: zone)
         for (offset, handover) in [
             (-1, "Slept well from midnight. Call her sister before 10; she is expecting it."), (0, ""),
