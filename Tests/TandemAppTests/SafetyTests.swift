@@ -86,9 +86,10 @@ struct SafetyTests {
             let rosa = try await TestBrowser.signedIn(app, w.rosaAccount)
             #expect(try await rosa.get("/").body.string.contains("id=\"help-now\""))
             let response = try await rosa.post("/help-now", [:], tokenFrom: "/")
-            #expect(response.location == "/care?told=1")
-            let care = try await rosa.get("/care?told=1").body.string
+            #expect(response.location == "/care?told=asked")
+            let care = try await rosa.get("/care?told=asked").body.string
             #expect(care.contains("id=\"coach-told\"") && care.contains("id=\"crisis-card\""))
+            #expect(care.contains("We let your coach know you asked for help"))
             #expect(try await SafetyAlert.query(on: app.db).filter(\.$source == .helpButton).count() == 1)
             // Pressed again while the first is open: the same alert, not a pile of copies.
             _ = try await rosa.post("/help-now", [:], tokenFrom: "/")
@@ -118,6 +119,9 @@ struct SafetyTests {
             try await w.engagement.save(on: app.db)
             let (_, former) = try await APIClient.signIn(app, w.coach).send(.GET, "/alerts")
             #expect((former["open"] as? [[String: Any]])?.isEmpty == true)
+            // With no coach now, the card does not speak of one: the team was told.
+            let alone = try await rosa.get("/care?told=asked").body.string
+            #expect(alone.contains("We let the team at your organization know") && !alone.contains("your coach know"))
 
             // A family member's wellbeing note.
             let (linda, _) = try await app.makeParticipant(
@@ -130,7 +134,10 @@ struct SafetyTests {
                 "/wellbeing",
                 ["stress": "5", "sleep": "1", "self_care": "1", "hope": "1", "note": "No quiero vivir así"],
                 tokenFrom: "/wellbeing")
-            #expect(saved.location == "/care?told=1")
+            #expect(saved.location == "/care?told=wrote")
+            let wrote = try await family.get("/care?told=wrote").body.string
+            #expect(wrote.contains("What you wrote tells us") && wrote.contains("so we let your coach know"))
+            #expect(!wrote.contains("asked for help"))
             #expect(try await SafetyAlert.query(on: app.db).filter(\.$participantID == linda.id!).count() == 1)
         }
     }

@@ -65,6 +65,22 @@ struct FieldRulesTests {
         #expect(FieldRules.name("   ") == "error_name_missing")
         #expect(FieldRules.name(String(repeating: "x", count: 121)) == "error_name_too_long")
         #expect(FieldRules.name("bad\u{0007}name") == "error_name_invalid")
+        #expect(FieldRules.name(String(repeating: "x", count: 200), maximum: 200) == nil)
+        #expect(FieldRules.name(String(repeating: "x", count: 201), maximum: 200) == "error_name_too_long_200")
+    }
+
+    @Test(
+        "typed text: emoji joined by a joiner and scripts that need one are ordinary writing; control and reordering marks are not",
+        arguments: [
+            ("family 👨‍👩‍👧", true), ("rainbow 🏳️‍🌈", true), ("Scotland 🏴󠁧󠁢󠁳󠁣󠁴󠁿", true), ("क्‍ष", true),
+            ("می‌خواهم", true), ("שלום\u{200F} hi", true), ("line\nbreak\ttab", true),
+            ("bell\u{0007}", false), ("nul\u{0000}", false), ("c1\u{0085}x", false), ("del\u{007F}", false),
+            ("\u{202E}gnp.exe", false), ("isolate\u{2067}", false),
+        ])
+    func typedText(text: String, accepted: Bool) {
+        #expect(!text.unicodeScalars.contains(where: ParticipantProfile.forbidden) == accepted)
+        let name = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+        #expect((FieldRules.name(name) == nil) == accepted)
     }
 
     @Test("labels lose control characters and fall back when empty")

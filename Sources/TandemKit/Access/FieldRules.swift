@@ -21,12 +21,28 @@ public enum FieldRules {
         return nil
     }
 
+    /// Characters refused in what people type: control characters (C0, DEL, C1) and the
+    /// invisible marks that reorder text for display (bidirectional embeddings, overrides and
+    /// isolates), which can make a name or a message read other than it is. Other invisible
+    /// format characters are ordinary writing and stay: the joiner in a family or rainbow-flag
+    /// emoji, the non-joiner of Persian and Hindi words, the tags of a regional flag.
+    public static func unwanted(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// `unwanted`, less the line breaks and tabs that text of several lines holds.
+    public static func unwantedInText(_ scalar: Unicode.Scalar) -> Bool {
+        unwanted(scalar) && scalar != "\n" && scalar != "\r" && scalar != "\t"
+    }
+
     /// A person's or an organization's name: 1 to `maximum` characters, no control characters.
     public static func name(_ raw: String, maximum: Int = 120) -> String? {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return "error_name_missing" }
-        if value.count > maximum { return "error_name_too_long" }
-        if value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+        // The message names the limit: 120, or 200 for the longer names (a treatment center).
+        if value.count > maximum { return maximum >= 200 ? "error_name_too_long_200" : "error_name_too_long" }
+        if value.unicodeScalars.contains(where: unwanted) {
             return "error_name_invalid"
         }
         return nil
@@ -35,7 +51,7 @@ public enum FieldRules {
     /// A free-text label (such as a token's name) made safe to show: control characters
     /// removed, space trimmed, and `fallback` when nothing is left.
     public static func label(_ raw: String, fallback: String) -> String {
-        let cleaned = String(raw.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+        let cleaned = String(raw.unicodeScalars.filter { !unwanted($0) })
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return cleaned.isEmpty ? fallback : cleaned
     }

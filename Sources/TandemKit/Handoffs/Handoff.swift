@@ -96,7 +96,7 @@ public struct HandoffReferral: Sendable, Equatable {
         }
         if notes.count > Self.notesLimit {
             found.append(("notes", "error_text_too_long"))
-        } else if notes.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\r" && $0 != "\t" && Self.control($0) }) {
+        } else if notes.unicodeScalars.contains(where: FieldRules.unwantedInText) {
             found.append(("notes", "error_text_invalid"))
         }
         if let key = FieldRules.name(treatmentCenter, maximum: 200) { found.append(("treatment_center", key)) }
@@ -105,6 +105,4 @@ public struct HandoffReferral: Sendable, Equatable {
         }
         return found
     }
-
-    private static func control(_ scalar: Unicode.Scalar) -> Bool { CharacterSet.controlCharacters.contains(scalar) }
 }

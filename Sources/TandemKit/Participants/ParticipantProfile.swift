@@ -162,6 +162,6 @@ public struct ParticipantProfile: Equatable, Sendable {
 
     /// Control characters other than line breaks and tabs have no place in what people type.
     public static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
-        CharacterSet.controlCharacters.contains(scalar) && !["\n", "\r", "\t"].contains(scalar)
+        FieldRules.unwantedInText(scalar)
     }
 }

@@ -41,9 +41,7 @@ public struct ProgramDraft: Sendable, Equatable {
         for (field, value) in [("summary", summary), ("description", description), ("terms", terms)] {
             if value.count > Self.limits[field]! {
                 found.append((field, "error_text_too_long"))
-            } else if value.unicodeScalars.contains(where: {
-                $0 != "\n" && $0 != "\r" && $0 != "\t" && CharacterSet.controlCharacters.contains($0)
-            }) {
+            } else if value.unicodeScalars.contains(where: FieldRules.unwantedInText) {
                 found.append((field, "error_text_invalid"))
             }
         }

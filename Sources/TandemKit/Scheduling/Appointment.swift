@@ -76,12 +76,12 @@ public struct AppointmentDraft: Equatable, Sendable {
             found.append(("date", date.isEmpty ? "error_session_date_required" : "error_date_invalid"))
         }
         if TimeOfDay(start) == nil {
-            found.append(("start", start.isEmpty ? "error_session_time_required" : "error_session_time_invalid"))
+            found.append(("start", start.isEmpty ? "error_time_required" : "error_session_time_invalid"))
         } else if TimeOfDay(end) == nil {
-            found.append(("end", end.isEmpty ? "error_session_time_required" : "error_session_time_invalid"))
+            found.append(("end", end.isEmpty ? "error_time_required" : "error_session_time_invalid"))
         } else if let startTime = TimeOfDay(start), let endTime = TimeOfDay(end) {
             if endTime <= startTime {
-                found.append(("end", "error_session_end_before_start"))
+                found.append(("end", "error_end_before_start"))
             } else if endTime.minutes - startTime.minutes > Self.longestMinutes {
                 found.append(("end", "error_session_duration"))
             } else if let interval = interval(in: timeZone), interval.start <= now, CalendarDate(date) != nil {

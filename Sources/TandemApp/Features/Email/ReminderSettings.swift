@@ -29,7 +29,7 @@ struct ReminderSettingsService {
         let time = choices.checkInTime.trimmingCharacters(in: .whitespaces)
         if choices.checkIn || !time.isEmpty, TimeOfDay(time) == nil {
             throw ServiceError.invalid([
-                ("check_in_time", time.isEmpty ? "error_session_time_required" : "error_session_time_invalid")
+                ("check_in_time", time.isEmpty ? "error_time_required" : "error_session_time_invalid")
             ])
         }
         try await retryingOnUniqueConflict {

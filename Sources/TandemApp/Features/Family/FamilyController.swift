@@ -219,7 +219,7 @@ struct FamilyController: RouteCollection {
         do {
             let raised = try await FamilyService(req, actor: signedIn.actor).saveWellbeing(participant.id!, answers)
             // Words that may mean danger: the crisis card first (their coach has been told).
-            return .redirect(raised ? "/care?told=1" : "/wellbeing?saved=1")
+            return .redirect(raised ? "/care?told=wrote" : "/wellbeing?saved=1")
         } catch ServiceError.invalid(let problems) {
             return try await wellbeingPage(
                 req: req, participant: participant, answers: answers, changing: false,

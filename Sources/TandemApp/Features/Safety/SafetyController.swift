@@ -14,7 +14,10 @@ struct SafetyController: RouteCollection {
 
     struct CareBody: Encodable, Sendable {
         let card: CrisisCard
-        let told: Bool
+        /// Who was told, and why: the person asked for help (`told=asked`) or wrote words that
+        /// may mean danger (`told=wrote`); their coach, or the organization's team when they
+        /// have no coach yet (supervisors see every alert). Nothing is said that did not happen.
+        let told: String?
     }
 
     /// What the crisis card shows: the organization's line, the emergency number and the
@@ -36,9 +39,11 @@ struct SafetyController: RouteCollection {
 
     @Sendable func care(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
-        return try await req.page(
-            "safety/care", titleKey: "care_title",
-            CareBody(card: try await Self.card(signedIn, req: req), told: req.query[String.self, at: "told"] != nil))
+        let card = try await Self.card(signedIn, req: req)
+        let told = req.query[String.self, at: "told"].map { reason in
+            req.t((reason == "wrote" ? "care_told_wrote" : "care_told") + (card.coaches.isEmpty ? "_team" : ""))
+        }
+        return try await req.page("safety/care", titleKey: "care_title", CareBody(card: card, told: told))
     }
 
     /// "I need help now" from the person's home: an alert for their coach, then the card.
@@ -48,7 +53,7 @@ struct SafetyController: RouteCollection {
             return .redirect("/care")
         }
         _ = try await SafetyService(req, actor: signedIn.actor).helpNow(own.id!)
-        return .redirect("/care?told=1")
+        return .redirect("/care?told=asked")
     }
 
     struct AlertRow: Encodable, Sendable {
