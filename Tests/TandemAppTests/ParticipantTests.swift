@@ -200,6 +200,9 @@ struct ParticipantTests {
             let admin = try await app.makeOrganization()
             let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
             let (participant, _) = try await app.makeParticipant("Keisha", in: admin.organization, coach: coach.user)
+            // Her coach noted Spanish: the invitation and her pages after joining speak it.
+            participant.language = "es"
+            try await participant.save(on: app.db)
             let (someoneElse, _) = try await app.makeParticipant("Eli", in: admin.organization, coach: coach.user)
             let record = "/participants/\(participant.id!.uuidString)"
             let coachBrowser = TestBrowser(app)
@@ -209,6 +212,7 @@ struct ParticipantTests {
             let link = try #require(element("invite-link", in: invited.body.string))
             let path = String(link[link.range(of: "/invite/")!.lowerBound...])
             let browser = TestBrowser(app)
+            #expect(try await browser.get(path).body.string.contains("<html lang=\"es\""))
             let accepted = try await browser.post(
                 path, ["display_name": "Keisha M", "password": testPassword], tokenFrom: path)
             #expect(accepted.status == .seeOther)
@@ -216,6 +220,8 @@ struct ParticipantTests {
             #expect(linked.$user.id != nil)
             let home = try await browser.get("/").body.string
             #expect(element("my-coaches", in: home)?.contains("Member coach") == true)
+            #expect(home.contains("<html lang=\"es\""))
+            #expect(try await User.query(on: app.db).filter(\.$email == "keisha@example.org").first()?.language == "es")
             #expect(try await browser.get(record).status == .ok)
             #expect(try await browser.get("/participants/\(someoneElse.id!.uuidString)").status == .forbidden)
             #expect(try await browser.get("/participants").status == .forbidden)

@@ -78,6 +78,8 @@ struct ProgramTests {
             // The guided start: values, a first goal, the BARC-10, each returning here.
             var start = try await visitor.get("\(page)/start").body.string
             #expect(start.contains("id=\"step-values\"") && !start.contains("program-all-done"))
+            // The language chosen on the form, from the first page on.
+            #expect(start.contains("<html lang=\"es\""))
             let values = "/participants/\(person.id!)/plan/edit/values?next=\(page)/start"
             let form = try await visitor.get(values).body.string
             #expect(form.contains("name=\"next\" value=\"\(page)/start\""))
@@ -120,7 +122,7 @@ struct ProgramTests {
             #expect(response.status == .seeOther)
             let mail = try await OutboxMessage.query(on: app.db).filter(\.$kind == "program_coach_request").all()
             #expect(mail.map(\.recipient) == [owner.email] && mail.allSatisfy { !$0.body.contains("Jo") })
-            #expect(try await visitor.get("\(page)/start").body.string.contains("You asked for a coach"))
+            #expect(try await visitor.get("\(page)/start").body.string.contains("Pidió un coach"))
             let enrolled = try await admin.get("/admin/programs/\(program.id!)").body.string
             #expect(enrolled.contains("Jo") && enrolled.contains("Asked for a coach"))
             response = try await admin.post(
@@ -131,7 +133,7 @@ struct ProgramTests {
             let engagement = try #require(
                 try await Engagement.query(on: app.db).filter(\.$participant.$id == person.id!).first())
             #expect(engagement.serviceType == .virtualCoaching && engagement.status == .active)
-            #expect(try await visitor.get("\(page)/start").body.string.contains("You have a coach"))
+            #expect(try await visitor.get("\(page)/start").body.string.contains("Tiene un coach"))
             #expect(
                 try await admin.post(
                     "/admin/programs/enrollments/\(enrollment.id!)/coach",

@@ -37,6 +37,10 @@ struct TripTests {
     @Test("the fee is the rate and the expenses, in cents")
     func fee() {
         #expect(TripBooking.fee(rateCents: Money.cents("450")!, expensesCents: Money.cents("212.35")!) == 66_235)
+        // A comma only between thousands; a decimal comma is refused rather than read as thousands.
+        #expect(Money.cents("1,250.00") == 125_000 && Money.cents("$12,345") == 1_234_500)
+        #expect(Money.cents("49,50") == nil && Money.cents("1,25") == nil && Money.cents(",500") == nil)
+        #expect(Money.cents("1,2500") == nil && Money.cents("49.50") == 4_950 && Money.cents("") == 0)
         #expect(TripBooking.fee(rateCents: 0, expensesCents: 0) == 0)
     }
 

@@ -6,9 +6,19 @@ public enum Money {
     public static let most = 100_000_00
 
     /// "49", "49.5", "49.50", "1,250.00" (a thousands comma) or empty (free); nil otherwise.
+    /// A comma is only ever a thousands comma, between groups of three digits: "49,50" (a
+    /// decimal comma, as written in much of the Spanish-speaking world) is refused, not read
+    /// as 4,950 dollars.
     public static func cents(_ text: String) -> Int? {
-        let value = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            .replacingOccurrences(of: "$", with: "")
+        let typed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "$", with: "")
+        let whole = typed.prefix { $0 != "." }
+        if whole.contains(",") {
+            let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+            guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                return nil
+            }
+        }
+        let value = typed.replacingOccurrences(of: ",", with: "")
         if value.isEmpty { return 0 }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         // At most seven whole digits, so nothing typed can overflow on the way to cents.

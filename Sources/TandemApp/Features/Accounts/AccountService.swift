@@ -154,7 +154,8 @@ struct AccountService {
 
     /// Accepts an invitation: creates the account (or joins an existing one) and the membership.
     func accept(
-        _ link: OneTimeLink, displayName: String, password: String, checkExisting: PasswordCheck? = nil
+        _ link: OneTimeLink, displayName: String, password: String, language: Language = .en,
+        checkExisting: PasswordCheck? = nil
     ) async throws -> User {
         guard let email = link.email, let role = link.role, let organizationID = link.$organization.id else {
             throw Abort(.notFound)
@@ -184,7 +185,7 @@ struct AccountService {
             } else {
                 user = User(
                     email: email, displayName: displayName.trimmingCharacters(in: .whitespacesAndNewlines),
-                    passwordHash: passwordHash)
+                    passwordHash: passwordHash, language: language.rawValue)
                 try await user.create(on: db)
             }
             try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)

@@ -34,11 +34,22 @@ struct InvitationController: RouteCollection {
         var new_password: String?
     }
 
+    /// An invitation to a person's own record speaks the language their coach noted for them,
+    /// unless they chose one here; the account they make keeps it.
+    private func useInviteeLanguage(_ link: OneTimeLink, req: Request) async throws {
+        guard req.cookies[req.cookieName(Localizer.cookieName)] == nil, let id = link.$participant.id,
+            let participant = try await Participant.find(id, on: req.db),
+            let language = Language(rawValue: participant.language)
+        else { return }
+        req.language = language
+    }
+
     @Sendable func inviteForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let link = try await req.accounts.findLink(token, purpose: .invitation) else {
             return try await req.linkGonePage()
         }
+        try await useInviteeLanguage(link, req: req)
         return try await req.page(
             "accounts/invite", titleKey: "invite_title", try await body(link, token: token, req: req))
     }
@@ -49,9 +60,10 @@ struct InvitationController: RouteCollection {
             return try await req.linkGonePage()
         }
         let input = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
+        try await useInviteeLanguage(link, req: req)
         do {
             let user = try await req.accounts.accept(
-                link, displayName: input.display_name ?? "", password: input.password ?? "",
+                link, displayName: input.display_name ?? "", password: input.password ?? "", language: req.language,
                 checkExisting: Credentials.existingAccountCheck(req))
             try await req.audit(
                 "invitation.accept", actor: user.id, organization: link.$organization.id, subjectType: "user",

@@ -21,6 +21,12 @@ struct SessionIssuer {
         request.webSession = session
         response.cookies[request.cookieName(SessionMiddleware.cookieName)] = SessionCookies.make(
             secret, secure: request.settings.secureCookies)
+        // Pages speak the account's language from the first one after joining, unless a
+        // language was already chosen in this browser.
+        if request.cookies[request.cookieName(Localizer.cookieName)] == nil {
+            response.cookies[request.cookieName(Localizer.cookieName)] = LanguageController.cookie(
+                user.language, secure: request.settings.secureCookies)
+        }
     }
 
     func end(response: Response) async throws {

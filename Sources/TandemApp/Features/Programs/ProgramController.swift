@@ -112,6 +112,9 @@ struct ProgramController: RouteCollection {
             let response = Response.redirect("/programs/\(program.id!.uuidString)/start")
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: program.organizationID, awaitingSecondFactor: false, response: response)
+            // The language chosen on the form, whatever the page was shown in.
+            response.cookies[req.cookieName(Localizer.cookieName)] = LanguageController.cookie(
+                user.language, secure: req.settings.secureCookies)
             return response
         } catch ServiceError.invalid(let problems) {
             return try await showPage(
