@@ -54,6 +54,9 @@ struct EngagementController: RouteCollection {
         let signed: Bool
         /// A sober companion engagement links to its coverage, shifts and weekly summaries.
         let isCompanion: Bool
+        /// The thread is only the person's and this engagement's coaches': nobody else gets a
+        /// link that would answer "forbidden".
+        let canMessage: Bool
     }
 
     static func signatureRows(_ views: [AgreementService.SignatureView], req: Request, organization: Organization)
@@ -117,7 +120,11 @@ struct EngagementController: RouteCollection {
             canRecordInPerson: engagement.status.isOpen && can(.recordInPersonSignature)
                 && !agreement.participantSigned,
             typedName: typedName, signed: flags["signed"] != nil,
-            isCompanion: engagement.serviceType == .soberCompanion && can(.viewAppointments))
+            isCompanion: engagement.serviceType == .soberCompanion && can(.viewAppointments),
+            canMessage: ParticipantAccess.can(
+                actor.role, .message,
+                ParticipantRelation(
+                    isSelf: relation.isSelf, isTheirCoach: detail.summary.coaches.contains { $0.id == actor.userID })))
     }
 
     @Sendable func show(req: Request) async throws -> Response {

@@ -170,8 +170,16 @@ struct FamilyController: RouteCollection {
         return (signedIn, participant)
     }
 
+    struct NoRecordBody: Encodable, Sendable {}
+
     @Sendable func wellbeingForm(req: Request) async throws -> Response {
-        let (signedIn, participant) = try await own(req)
+        // A family member not (yet) coached has no wellbeing record: the menu's link says why,
+        // rather than refusing them.
+        let signedIn = try await req.signedIn()
+        if signedIn.role == .family, try await CheckInService(req, actor: signedIn.actor).ownRecord() == nil {
+            return try await req.page("family/wellbeing-none", titleKey: "wellbeing_title", NoRecordBody())
+        }
+        let (_, participant) = try await own(req)
         let (_, today) = try await FamilyService(req, actor: signedIn.actor).todaysWellbeing(of: participant.id!)
         let answers = today.map {
             FamilyWellbeing(stress: $0.stress, sleep: $0.sleep, selfCare: $0.selfCare, hope: $0.hope, note: $0.note)
