@@ -214,6 +214,23 @@ struct ParticipantProfileTests {
 
 @Suite("Attention signals")
 struct AttentionSignalTests {
+    @Test("urgency: an open alert, then a request, a missed appointment, aftercare, no contact, a check-up, nothing")
+    func urgency() {
+        let rank = CaseloadUrgency.rank
+        let ladder = [
+            rank(true, []), rank(false, [.checkUpDue, .reachOutRequested]), rank(false, [.missedAppointment]),
+            rank(false, [.aftercareOverdue, .noRecentContact]), rank(false, [.noRecentContact]),
+            rank(false, [.checkUpDue]), rank(false, []),
+        ]
+        #expect(ladder == ladder.sorted() && Set(ladder).count == ladder.count)
+        #expect(
+            CaseloadUrgency.sorted([.checkUpDue, .noRecentContact, .reachOutRequested])
+                == [.reachOutRequested, .noRecentContact, .checkUpDue])
+        // Equally urgent lines keep their order (by name).
+        let lines: [(String, Int)] = [("Ana", 6), ("Bo", 1), ("Cy", 6), ("Dee", 1), ("Eve", 0)]
+        #expect(CaseloadUrgency.ordered(lines) { $0.1 }.map(\.0) == ["Eve", "Bo", "Dee", "Ana", "Cy"])
+    }
+
     @Test("an active engagement without contact for more than 14 days is flagged")
     func noRecentContact() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -49,6 +49,32 @@ public enum AttentionSignal: String, Sendable, CaseIterable {
     }
 }
 
+/// How urgent a line of a caseload is, for putting the most urgent first: an open crisis
+/// alert, then a request to reach out, a missed appointment, an overdue aftercare contact, no
+/// recent contact, a check-up due; a line with nothing to do comes last.
+public enum CaseloadUrgency {
+    static let order: [AttentionSignal] = [
+        .reachOutRequested, .missedAppointment, .aftercareOverdue, .noRecentContact, .checkUpDue,
+    ]
+
+    /// 0 is the most urgent.
+    public static func rank(openAlert: Bool, signals: [AttentionSignal]) -> Int {
+        if openAlert { return 0 }
+        return signals.compactMap { order.firstIndex(of: $0) }.min().map { $0 + 1 } ?? order.count + 1
+    }
+
+    /// The signals of one line, the thing to do next first.
+    public static func sorted(_ signals: [AttentionSignal]) -> [AttentionSignal] {
+        signals.sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
+    }
+
+    /// `items` most urgent first; lines equally urgent keep their order (by name).
+    public static func ordered<Item>(_ items: [Item], rank: (Item) -> Int) -> [Item] {
+        items.enumerated().map { (rank: rank($0.element), offset: $0.offset, item: $0.element) }
+            .sorted { ($0.rank, $0.offset) < ($1.rank, $1.offset) }.map(\.item)
+    }
+}
+
 /// The contract for engagement an organization starts with until an admin writes its own.
 public enum AgreementDefaults {
     public static let text = """

@@ -45,6 +45,7 @@ enum CaseloadPages {
         filter.coachID = seesEveryone ? input.coach.flatMap(UUID.init(uuidString:)) : nil
         filter.page = max(1, min(input.page ?? 1, 10_000))
         filter.withCoaches = seesEveryone
+        filter.byUrgency = true
         let service = EngagementService(req, actor: actor)
         let (rows, hasMore) = try await service.caseload(filter)
         let openAlerts = try await SafetyService(req, actor: actor).openCount()

@@ -104,8 +104,9 @@ extension TenantScope {
                     goals: try Self.goals(
                         done: row.decode(column: "goals_done", as: Int?.self),
                         total: row.decode(column: "goals_total", as: Int?.self)), coaches: [],
-                    attention: OutreachRules.reasons(facts, policy: policy, now: now, today: today, timeZone: zone)
-                        .map(AttentionSignal.init), lastContact: lastContact))
+                    attention: CaseloadUrgency.sorted(
+                        OutreachRules.reasons(facts, policy: policy, now: now, today: today, timeZone: zone)
+                            .map(AttentionSignal.init)), lastContact: lastContact))
         }
         guard withCoaches, !rows.isEmpty else { return (rows, found.count > limit) }
         let names = try await coachNames(of: rows.map(\.engagementID))
@@ -141,11 +142,19 @@ extension TenantScope {
 
 extension EngagementService.CaseloadRow {
     func with(coaches: [EngagementService.CoachName]) -> Self {
-        Self(
+        var row = Self(
             engagementID: engagementID, participantID: participantID, participantName: participantName,
             serviceType: serviceType, status: status, startDate: startDate, lastCheckIn: lastCheckIn,
             capitalTrend: capitalTrend, goals: goals, coaches: coaches,
             attention: attention, lastContact: lastContact)
+        row.openAlert = openAlert
+        return row
+    }
+
+    func with(openAlert: Bool) -> Self {
+        var row = self
+        row.openAlert = openAlert
+        return row
     }
 }
 

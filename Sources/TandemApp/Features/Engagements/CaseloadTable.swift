@@ -20,6 +20,7 @@ struct CaseloadTable {
         let never = messages.text("caseload_no_check_in")
         let capital = messages.text("caseload_barc_trend")
         let goals = messages.text("caseload_goals")
+        let alertText = messages.text("attention_crisis_alert")
         var trendNames: [Trend: String] = [:]
         // Each distinct value is looked up once, not once a row.
         var serviceNames: [ServiceType: String] = [:]
@@ -104,6 +105,11 @@ struct CaseloadTable {
             }
             out.raw("</td>\n")
             out.cell(label: attention)
+            if row.openAlert {
+                out.raw("<a class=\"badge attention\" href=\"/alerts\">")
+                out.text(alertText)
+                out.raw("</a> ")
+            }
             for signal in row.attention {
                 out.raw("<span class=\"badge attention\">")
                 out.text(cached(signal, in: &signalNames, key: signal.rawValue))

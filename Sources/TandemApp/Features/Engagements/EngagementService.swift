@@ -227,6 +227,9 @@ struct EngagementService {
         return try await summaries([engagement])[0]
     }
 
+    /// The most engagements one coach's caseload is read at once for ordering by urgency.
+    static let largestCaseload = 2000
+
     /// Which engagements a caseload shows.
     struct CaseloadFilter: Sendable {
         /// "open" (referred, active, paused), "all", or one status.
@@ -238,6 +241,9 @@ struct EngagementService {
         var pageSize: Int = 100
         /// Read every line's coaches too (the organization-wide page names the primary coach).
         var withCoaches = false
+        /// One coach's caseload most urgent first, then by name (the caseload page); otherwise,
+        /// and always for the whole organization's list, by name.
+        var byUrgency = false
     }
 
     /// One line of a caseload: read straight from the tables, without loading whole models,
@@ -259,6 +265,8 @@ struct EngagementService {
         let attention: [AttentionSignal]
         /// The last contact with the person on this engagement.
         var lastContact: Date? = nil
+        /// A crisis alert about the person waits for someone to acknowledge it.
+        var openAlert = false
 
         var primary: CoachName? { coaches.first(where: \.isPrimary) }
     }
@@ -282,9 +290,28 @@ struct EngagementService {
                 EngagementStatus(rawValue: filter.status).map { [$0] } ?? EngagementStatus.allCases.filter(\.isOpen)
         }
         let policy = try await OutreachService.policy(of: actor.organizationID, on: req.db)
-        let (rows, hasMore) = try await scope.caseloadPage(
-            coach: coach, statuses: statuses, service: filter.serviceType, offset: (filter.page - 1) * filter.pageSize,
-            limit: filter.pageSize, withCoaches: filter.withCoaches, now: Date(), policy: policy)
+        let offset = (filter.page - 1) * filter.pageSize
+        var (rows, hasMore): ([CaseloadRow], Bool)
+        if filter.byUrgency, coach != nil {
+            // One caseload is small (sixty people or so): all of it is read, put in order of
+            // urgency, and the page cut from that.
+            let (all, _) = try await scope.caseloadPage(
+                coach: coach, statuses: statuses, service: filter.serviceType, offset: 0, limit: Self.largestCaseload,
+                withCoaches: filter.withCoaches, now: Date(), policy: policy)
+            let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
+            let marked = all.map { $0.with(openAlert: alerted.contains($0.participantID)) }
+            let ordered = CaseloadUrgency.ordered(marked) {
+                CaseloadUrgency.rank(openAlert: $0.openAlert, signals: $0.attention)
+            }
+            rows = Array(ordered.dropFirst(offset).prefix(filter.pageSize))
+            hasMore = ordered.count > offset + filter.pageSize
+        } else {
+            (rows, hasMore) = try await scope.caseloadPage(
+                coach: coach, statuses: statuses, service: filter.serviceType, offset: offset, limit: filter.pageSize,
+                withCoaches: filter.withCoaches, now: Date(), policy: policy)
+            let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
+            rows = rows.map { $0.with(openAlert: alerted.contains($0.participantID)) }
+        }
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)

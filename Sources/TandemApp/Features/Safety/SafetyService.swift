@@ -128,6 +128,15 @@ struct SafetyService: ParticipantScopedService {
         return (named(open), named(done))
     }
 
+    /// The people with an alert waiting to be acknowledged, for marking their caseload lines
+    /// (the caseload decides whose lines the actor sees). One seek in the open alerts' index.
+    func openAlertPeople() async throws -> Set<UUID> {
+        guard actor.role.isStaff else { return [] }
+        return Set(
+            try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+                .filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
+    }
+
     /// How many open alerts the actor should see (the caseload's banner): one count query.
     func openCount() async throws -> Int {
         guard actor.role.isStaff else { return 0 }
