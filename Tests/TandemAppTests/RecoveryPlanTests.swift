@@ -89,11 +89,13 @@ struct RecoveryPlanTests {
                 base + "/edit/values", pairs: [("base", "3"), ("values", "My kids.\nMy health.")],
                 tokenFrom: base + "/edit/values")
             #expect(try await Self.versions(app).count == 3)
-            // A save from a page opened before someone else's save is refused, not merged.
+            // A save from a page opened before someone else's save is refused, not merged; what
+            // was typed comes back on top of the newest version, to check and save again.
             let stale = try await coaching.post(
                 base + "/edit/values", pairs: [("base", "2"), ("values", "Overwritten")],
                 tokenFrom: base + "/edit/values")
-            #expect(stale.location == base + "?conflict=1")
+            #expect(stale.status == .conflict && stale.body.string.contains(">Overwritten</textarea>"))
+            #expect(stale.body.string.contains("name=\"base\" value=\"3\""))
             #expect(try await Self.versions(app).count == 3)
             // A step with a who but no what is named; nothing is saved.
             let wrong = try await coaching.post(
@@ -106,6 +108,18 @@ struct RecoveryPlanTests {
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("Say what the step is, or clear the step."))
             #expect(wrong.body.string.contains("href=\"#goal_0_step_0_due\""))
+            #expect(try await Self.versions(app).count == 3)
+            // A new goal left blank under a step written for it is named, not dropped with the step.
+            let forgotten = try await coaching.post(
+                housing,
+                pairs: [
+                    ("base", "3"), ("domain", "housing"), ("goal_0_id", goalID), ("goal_0_text", "A room of my own"),
+                    ("goal_1_id", ""), ("goal_1_text", ""), ("goal_1_step_0_id", ""),
+                    ("goal_1_step_0_what", "Call the housing office"),
+                ], tokenFrom: housing)
+            #expect(forgotten.status == .unprocessableEntity)
+            #expect(forgotten.body.string.contains("href=\"#goal_1_text\""))
+            #expect(forgotten.body.string.contains("Call the housing office"))
             #expect(try await Self.versions(app).count == 3)
 
             // Clearing a goal removes it.

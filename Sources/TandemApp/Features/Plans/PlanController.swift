@@ -221,7 +221,18 @@ struct PlanController: RouteCollection {
             return try await req.page(
                 "plans/edit", titleKey: "plan_edit_title", body, errors: errors, status: .unprocessableEntity)
         } catch ServiceError.conflict {
-            return .redirect("/participants/\(id.uuidString)/plan?conflict=1")
+            // What they typed is not thrown away: it is shown again on top of the newest version
+            // (saved meanwhile in another window, or by the other of person and coach) to check
+            // and save again. Nothing is stored until then.
+            let plan = try await service.current(id, audited: false)
+            var document = plan.document
+            _ = PlanForm.apply(
+                fields, section: section, domain: domain, to: &document, editor: service.editor(plan.relation))
+            let errors = [FieldError(field: "plan-edit-form", message: req.t("error_plan_changed_kept"))]
+            var body = try editBody(plan, section: section, document: document, req: req, errors: errors)
+            body.next = GuidedReturn.checked(fields["next"]) ?? ""
+            return try await req.page(
+                "plans/edit", titleKey: "plan_edit_title", body, errors: errors, status: .conflict)
         }
     }
 

@@ -54,6 +54,13 @@ enum PlanForm {
                         id: text(step + "_id"), what: what, who: text(step + "_who"), due: text(step + "_due"),
                         status: status ?? .notStarted))
             }
+            // A new goal left blank is no goal; but one whose why or steps were written is a
+            // goal whose words were forgotten, and dropping it would lose them.
+            if existing == nil, text(prefix + "_text").isEmpty,
+                !text(prefix + "_why").isEmpty || steps.contains(where: { !$0.what.isEmpty })
+            {
+                problems.append((prefix + "_text", "error_plan_goal_missing"))
+            }
             goals.append(
                 .init(
                     id: existing?.id ?? "", text: text(prefix + "_text"), why: text(prefix + "_why"),
