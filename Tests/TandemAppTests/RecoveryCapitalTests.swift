@@ -145,4 +145,52 @@ struct RecoveryCapitalTests {
             #expect(element("barc-due", in: later)?.contains("Next BARC-10 due:") == true)
         }
     }
+
+    /// The form key written into a page's BARC-10 form.
+    static func formKey(in html: String) -> String? {
+        guard let start = html.range(of: "name=\"form_key\" value=\"") else { return nil }
+        return String(html[start.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("the same form sent twice is one assessment, also when both arrive at once; a new form is another")
+    func sentTwice() async throws {
+        try await withTandem { app in
+            let (_, _, person, participant) = try await app.checkInPeople()
+            let base = "/participants/\(participant.id!.uuidString)/recovery-capital"
+            let own = try await TestBrowser.signedIn(app, person)
+            let full: [Int?] = [5, 5, 4, 3, 6, 5, 4, 6, 5, 5]
+            let key = try #require(Self.formKey(in: try await own.get(base + "/form").body.string))
+            for _ in 0..<2 {
+                let sent = try await own.post(
+                    base, pairs: Self.answers(full) + [("action", "complete"), ("form_key", key)],
+                    tokenFrom: base + "/form")
+                #expect(sent.status == .seeOther && sent.location == base + "?completed=1")
+            }
+            #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 1)
+
+            // Three copies of another form at the same moment, on different connections.
+            let other = try #require(Self.formKey(in: try await own.get(base + "/form").body.string))
+            #expect(other != key)
+            let actor = Actor(user: person.user, organization: person.organization, role: .participant)
+            let kept = try await withThrowingTaskGroup(of: UUID?.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await RecoveryCapitalService(
+                            Request(application: app, on: app.eventLoopGroup.next()), actor: actor
+                        ).save(participant.id!, answers: full, complete: true, formKey: other).id
+                    }
+                }
+                return try await group.reduce(into: Set<UUID?>()) { $0.insert($1) }
+            }
+            #expect(kept.count == 1)
+            #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 2)
+            // A key that is not one of ours counts as none: each such form is its own.
+            for _ in 0..<2 {
+                _ = try await own.post(
+                    base, pairs: Self.answers(full) + [("action", "complete"), ("form_key", "x")],
+                    tokenFrom: base + "/form")
+            }
+            #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 4)
+        }
+    }
 }

@@ -46,5 +46,6 @@ enum TandemMigrations {
         M0041_CoverCaseloadColumns(),
         M0042_IndexEngagementsByOrganization(),
         M0043_CreateCoveragePlanVersions(),
+        M0044_AddAssessmentFormKeys(),
     ]
 }

@@ -23,6 +23,9 @@ final class RecoveryCapitalAssessment: Model, @unchecked Sendable {
     /// Filled in with the coach rather than by the participant alone.
     @Field(key: "with_coach") var withCoach: Bool
     @OptionalField(key: "recorded_by") var recordedBy: UUID?
+    /// The form it was sent from (a key written into each form shown): the same form sent
+    /// twice, by a double click or the back button, is one assessment, not two.
+    @OptionalField(key: "form_key") var formKey: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -113,6 +113,11 @@ struct RecoveryCapitalController: RouteCollection {
         var action: String?
         /// The guided start of an online program to return to (`GuidedReturn`).
         var next: String?
+        /// Written into each form shown, so the same form sent twice is kept once.
+        var form_key: String?
+
+        /// The form's key when it is one of ours (a UUID); anything else counts as none.
+        var formKey: String? { form_key.flatMap(UUID.init(uuidString:))?.uuidString }
 
         /// Each answer, nil when not chosen; text that is no number becomes an answer out of range.
         var answers: [Int?] {
@@ -134,6 +139,7 @@ struct RecoveryCapitalController: RouteCollection {
         let items: [Item]
         let answered: Int
         var next = ""
+        var formKey = UUID().uuidString
     }
 
     private func formBody(
@@ -172,7 +178,8 @@ struct RecoveryCapitalController: RouteCollection {
         let complete = input.action != "draft"
         let service = RecoveryCapitalService(req, actor: actor)
         do {
-            let saved = try await service.save(id, answers: input.answers, complete: complete)
+            let saved = try await service.save(
+                id, answers: input.answers, complete: complete, formKey: input.formKey)
             let flag = saved.status == .completed ? "completed" : "saved"
             if saved.status == .completed, let next = GuidedReturn.checked(input.next) { return .redirect(next) }
             return .redirect("/participants/\(id.uuidString)/recovery-capital?\(flag)=1")
@@ -188,6 +195,7 @@ struct RecoveryCapitalController: RouteCollection {
             }
             var body = formBody(participant, answers: input.answers, actor: actor, req: req, errors: errors)
             body.next = GuidedReturn.checked(input.next) ?? ""
+            body.formKey = input.formKey ?? body.formKey
             return try await req.page(
                 "recovery-capital/form", titleKey: "barc_form_title", body, errors: errors,
                 status: .unprocessableEntity)

@@ -56,8 +56,12 @@ struct RecoveryCapitalService: ParticipantScopedService {
     /// Saves the answers. With `complete`, all ten must be answered and the form is scored
     /// on the participant's local today; otherwise it is kept as the draft. Nothing is
     /// stored when an answer is out of range, or when completing with answers missing.
-    func save(_ participantID: UUID, answers: [Int?], complete: Bool) async throws -> RecoveryCapitalAssessment {
+    func save(_ participantID: UUID, answers: [Int?], complete: Bool, formKey: String? = nil) async throws
+        -> RecoveryCapitalAssessment
+    {
         let (participant, relation) = try await people.authorized(participantID, .assessRecoveryCapital)
+        // The same form completed again (a double click, the back button) is the one already kept.
+        if let formKey, let done = try await sentBefore(participantID, formKey: formKey) { return done }
         let outcome = BARC10.outcome(answers)
         switch outcome {
         case .invalid(let items):
@@ -83,11 +87,28 @@ struct RecoveryCapitalService: ParticipantScopedService {
             assessment.total = total
             assessment.completedOn = CheckInService(req, actor: actor).today(for: participant).description
         }
-        try await assessment.save(on: req.db)
+        if let formKey { assessment.formKey = formKey }
+        do {
+            try await assessment.save(on: req.db)
+        } catch {
+            // The same form sent twice at once: the other one was kept.
+            if (error as? any DatabaseError)?.isConstraintFailure == true, let formKey,
+                let done = try await sentBefore(participantID, formKey: formKey)
+            {
+                return done
+            }
+            throw error
+        }
         try await people.audit(
             assessment.status == .completed ? "recovery_capital.complete" : "recovery_capital.save_draft",
             participant: participantID, subjectType: "recovery_capital", subject: assessment.id)
         return assessment
+    }
+
+    /// The assessment completed from the form `formKey`, if it was sent before.
+    private func sentBefore(_ participantID: UUID, formKey: String) async throws -> RecoveryCapitalAssessment? {
+        try await assessments(of: participantID).filter(\.$formKey == formKey).filter(\.$status == .completed)
+            .first()
     }
 
     /// The last two scored assessments, newest first. Not audited: for pages that audit
