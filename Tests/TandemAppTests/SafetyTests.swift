@@ -69,6 +69,12 @@ struct SafetyTests {
             #expect(
                 try await coach.post("/alerts/\(alert.id!)/acknowledge", [:], tokenFrom: "/alerts").status
                     == .conflict)
+            // The page says what happened and leads back to the alerts, not a puzzle.
+            let second = try await coach.post(
+                "/alerts/\(alert.id!)/acknowledge", [:], tokenFrom: "/alerts",
+                headers: ["Referer": "http://localhost:8080/alerts", "Host": "localhost:8080"])
+            #expect(second.body.string.contains("Someone already acknowledged this alert."))
+            #expect(second.body.string.contains("<a href=\"/alerts\" id=\"error-back\">"))
             let acknowledged = try #require(try await SafetyAlert.find(alert.id, on: app.db))
             #expect(acknowledged.acknowledgedBy == supervisor.user.id && acknowledged.note.contains("sister"))
             let after = try await coach.get("/alerts").body.string

@@ -112,18 +112,40 @@ struct TandemErrorMiddleware: AsyncMiddleware {
         case 413: key = "error_too_large"
         case 429: key = "error_too_many"
         case 503: key = "error_unavailable"
+        // Something already done, or changed meanwhile (a second click, another person first):
+        // the reason names what, when it is one of our messages.
+        case 409:
+            key =
+                reason.flatMap { $0.hasPrefix("error_") && request.messages.text($0) != $0 ? $0 : nil }
+                ?? "error_conflict"
         case 400..<500: key = "error_bad_request"
         default: key = "error_server"
         }
         struct ErrorBody: Encodable, Sendable {
             let status: UInt
             let message: String
+            /// The page the request came from, on this site, to go back to how things stand now.
+            let back: String?
         }
-        let body = ErrorBody(status: status.code, message: request.t(key))
-        if let page = try? await request.page("error", titleKey: "error_title", body, status: status) {
+        let body = ErrorBody(
+            status: status.code, message: request.t(key), back: status == .conflict ? Self.back(request) : nil)
+        if let page = try? await request.page(
+            "error", titleKey: status == .conflict ? "error_conflict_title" : "error_title", body, status: status)
+        {
             return page
         }
         return Response(status: status, body: .init(string: request.t(key)))
+    }
+
+    /// The path of the page that sent the request, when it is this site's (the Referer's host
+    /// is this request's host); nil otherwise.
+    static func back(_ request: Request) -> String? {
+        guard let referer = request.headers.first(name: .referer), let url = URL(string: referer),
+            let host = url.host,
+            host == request.headers.first(name: .host)?.split(separator: ":").first.map(String.init)
+        else { return nil }
+        let path = LanguageController.safeLocalPath(url.path)
+        return path == "/" ? nil : path
     }
 
     static func apiDetail(_ reason: String?, status: HTTPStatus) -> String? {
