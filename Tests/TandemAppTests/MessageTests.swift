@@ -28,6 +28,7 @@ struct MessageTests {
             // The coach's list counts it as new until the thread is opened.
             var list = try await coach.get("/messages").body.string
             #expect(list.contains("id=\"unread-\(w.engagement.id!)\"") && list.contains("Rosa"))
+            #expect(list.contains("with the people you coach"))
             let page = try await coach.get(thread).body.string
             #expect(page.contains("Can we move Thursday?"))
             list = try await coach.get("/messages").body.string
@@ -36,7 +37,14 @@ struct MessageTests {
             let mine = try await rosa.get(thread).body.string
             #expect(mine.contains("class=\"seen\" >") || mine.contains("class=\"seen\">"))
             _ = try await coach.post(thread, ["body": "Sure, Friday at 10?"], tokenFrom: thread)
+            // Rosa's home tells her; her list names the thread by her coach, not by herself.
+            let home = try await rosa.get("/").body.string
+            #expect(element("home-unread", in: home)?.contains("New messages from your coach: 1.") == true)
+            let hers = try await rosa.get("/messages").body.string
+            #expect(element("thread-\(w.engagement.id!)", in: hers) == w.coach.user.displayName)
+            #expect(element("unread-\(w.engagement.id!)", in: hers) == "1 new")
             #expect(try await rosa.get(thread).body.string.contains("Sure, Friday at 10?"))
+            #expect(element("home-unread", in: try await rosa.get("/").body.string) == nil)
 
             // No one else reads the thread: another coach, a supervisor who does not coach it,
             // the mother; each refusal is audited.

@@ -212,7 +212,8 @@ struct ParticipantTests {
             let link = try #require(element("invite-link", in: invited.body.string))
             let path = String(link[link.range(of: "/invite/")!.lowerBound...])
             let browser = TestBrowser(app)
-            #expect(try await browser.get(path).body.string.contains("<html lang=\"es\""))
+            let invitation = try await browser.get(path).body.string
+            #expect(invitation.contains("<html lang=\"es\"") && invitation.contains("Su coach le invita a Tandem"))
             let accepted = try await browser.post(
                 path, ["display_name": "Keisha M", "password": testPassword], tokenFrom: path)
             #expect(accepted.status == .seeOther)

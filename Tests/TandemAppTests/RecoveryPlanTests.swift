@@ -51,6 +51,9 @@ struct RecoveryPlanTests {
             let mine = mineResponse.body.string
             #expect(mine.contains("value=\"A room of my own\""))
             #expect(mine.contains("Written by the coach, Member coach"))
+            // The person reads hints written to them, not about "the person".
+            #expect(mine.contains("Write your goals in your own words") && !mine.contains("Write goals in the person"))
+            #expect(try await coaching.get(housing).body.string.contains("Write goals in the person"))
             let goalID = try #require(try await Self.versions(app).last?.document.domains.first?.goals.first?.id)
             let stepID = try #require(
                 try await Self.versions(app).last?.document.domains.first?.goals.first?.steps.first?.id)

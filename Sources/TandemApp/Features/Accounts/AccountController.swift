@@ -120,8 +120,14 @@ extension DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Foundation.Locale(identifier: language == .es ? "es_US" : "en_US")
         formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
+        if language == .es {
+            // US Spanish puts the month first like English ("nov 30, 2026"); Spanish readers
+            // expect the day first, with the 12-hour clock used in the US: "30 nov 2026, 9:13 a.m.".
+            formatter.dateFormat = "d MMM y, h:mm a"
+        } else {
+            formatter.dateStyle = .medium
+            formatter.timeStyle = .short
+        }
         return formatter
     }
 }

@@ -51,7 +51,7 @@ struct InvitationController: RouteCollection {
         }
         try await useInviteeLanguage(link, req: req)
         return try await req.page(
-            "accounts/invite", titleKey: "invite_title", try await body(link, token: token, req: req))
+            "accounts/invite", titleKey: Self.titleKey(link), try await body(link, token: token, req: req))
     }
 
     @Sendable func accept(req: Request) async throws -> Response {
@@ -80,7 +80,7 @@ struct InvitationController: RouteCollection {
             var body = try await body(link, token: token, req: req)
             body.displayName = input.display_name ?? ""
             return try await req.page(
-                "accounts/invite", titleKey: "invite_title", body,
+                "accounts/invite", titleKey: Self.titleKey(link), body,
                 errors: req.fieldErrors(invalid),
                 status: .unprocessableEntity)
         }
@@ -117,6 +117,11 @@ struct InvitationController: RouteCollection {
                 "accounts/reset", titleKey: "reset_title", ResetBody(token: token),
                 errors: req.fieldErrors(invalid), status: .unprocessableEntity)
         }
+    }
+
+    /// A person invited to their own record is joining their coach, not a team.
+    static func titleKey(_ link: OneTimeLink) -> String {
+        link.role?.hasOwnRecord == true ? "invite_title_own" : "invite_title"
     }
 
     private func body(_ link: OneTimeLink, token: String, req: Request) async throws -> InviteBody {

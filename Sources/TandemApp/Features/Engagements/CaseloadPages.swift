@@ -103,6 +103,8 @@ enum CaseloadPages {
         /// A family member checks in on their own wellbeing, and sees what loved ones share.
         let isFamily: Bool
         let sharers: [SharedController.Person]
+        /// "New messages from your coach: 2." when there are any, linking to the messages.
+        var unreadMessages: String? = nil
     }
 
     /// The loved ones whose consents in force name a family member's account.
@@ -148,13 +150,14 @@ enum CaseloadPages {
             .upcoming.prefix(3)
         let coachNames = try await AppointmentController.coachNames(Array(upcoming), req: req)
         let timeZone = TimeZone(identifier: actor.organization.timeZone) ?? .gmt
-        return try await req.page(
-            "participant-home", titleKey: "home_title",
-            ParticipantBody(
-                name: participant.preferredName, participantID: participant.id!.uuidString, engagements: engagements,
-                coaches: coaches, progress: progress,
-                appointments: upcoming.map {
-                    AppointmentController.row($0, name: coachNames[$0.coachID] ?? "", req: req, timeZone: timeZone)
-                }, isFamily: signedIn.role == .family, sharers: try await sharers(signedIn, req: req)))
+        let unread = try await MessageService(req, actor: actor).threads().reduce(0) { $0 + $1.unread }
+        var body = ParticipantBody(
+            name: participant.preferredName, participantID: participant.id!.uuidString, engagements: engagements,
+            coaches: coaches, progress: progress,
+            appointments: upcoming.map {
+                AppointmentController.row($0, name: coachNames[$0.coachID] ?? "", req: req, timeZone: timeZone)
+            }, isFamily: signedIn.role == .family, sharers: try await sharers(signedIn, req: req))
+        if unread > 0 { body.unreadMessages = req.t("messages_home_unread", ["count": String(unread)]) }
+        return try await req.page("participant-home", titleKey: "home_title", body)
     }
 }

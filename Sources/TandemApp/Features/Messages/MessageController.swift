@@ -24,10 +24,13 @@ struct MessageController: RouteCollection {
         let service: String
         let last: String
         let unread: Int
+        let unreadText: String
     }
 
     struct ListBody: Encodable, Sendable {
         let rows: [ThreadRow]
+        /// Staff write to the people they coach; the person to their coaches.
+        var isStaff = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -38,11 +41,17 @@ struct MessageController: RouteCollection {
             ListBody(
                 rows: threads.map {
                     ThreadRow(
-                        engagementID: $0.engagement.id!.uuidString, name: $0.participantName,
+                        engagementID: $0.engagement.id!.uuidString,
+                        name: $0.coachNames.isEmpty ? $0.participantName : $0.coachNames.joined(separator: ", "),
                         service: req.t("service_" + $0.engagement.serviceType.rawValue),
                         last: $0.lastAt.map { req.dateTime($0, organization: signedIn.organization) } ?? "",
-                        unread: $0.unread)
-                }))
+                        unread: $0.unread, unreadText: Self.unreadText($0.unread, req: req))
+                }, isStaff: signedIn.role.isStaff))
+    }
+
+    /// "1 new", "3 new" (in Spanish "1 nuevo", "3 nuevos").
+    static func unreadText(_ count: Int, req: Request) -> String {
+        req.t(count == 1 ? "messages_unread_one" : "messages_unread_many", ["count": String(count)])
     }
 
     struct MessageRow: Encodable, Sendable {

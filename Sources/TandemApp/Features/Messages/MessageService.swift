@@ -196,6 +196,8 @@ struct MessageService: ParticipantScopedService {
         let participantName: String
         let lastAt: Date?
         let unread: Int
+        /// The engagement's coaches by name: the thread's name for the person it is about.
+        var coachNames: [String] = []
     }
 
     /// The actor's threads: the engagements of their own record, or those they coach, with
@@ -221,6 +223,17 @@ struct MessageService: ParticipantScopedService {
         let reads = Dictionary(
             try await MessageRead.query(on: req.db).filter(\.$engagementID ~~ ids).filter(\.$userID == actor.userID)
                 .all().map { ($0.engagementID, $0.readAt) }, uniquingKeysWith: { first, _ in first })
+        // The person's own threads are named by their coaches (their own name says nothing).
+        var coachNames: [UUID: [String]] = [:]
+        if actor.role.hasOwnRecord {
+            let links = try await scope.engagementCoaches().filter(\.$engagement.$id ~~ ids).all()
+            let users = Dictionary(
+                try await User.query(on: req.db).filter(\.$id ~~ Set(links.map { $0.$coach.id })).all()
+                    .map { ($0.id!, $0.displayName) }, uniquingKeysWith: { first, _ in first })
+            for link in links.sorted(by: { ($0.isPrimary ? 0 : 1) < ($1.isPrimary ? 0 : 1) }) {
+                coachNames[link.$engagement.id, default: []].append(users[link.$coach.id] ?? "")
+            }
+        }
         var summaries: [Summary] = []
         for engagement in engagements {
             let id = engagement.id!
@@ -231,7 +244,8 @@ struct MessageService: ParticipantScopedService {
             summaries.append(
                 Summary(
                     engagement: engagement, participantName: names[engagement.$participant.id] ?? "",
-                    lastAt: last?.createdAt, unread: last == nil ? 0 : try await unread.count()))
+                    lastAt: last?.createdAt, unread: last == nil ? 0 : try await unread.count(),
+                    coachNames: coachNames[id] ?? []))
         }
         return Array(
             summaries.sorted {

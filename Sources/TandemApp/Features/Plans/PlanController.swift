@@ -105,6 +105,8 @@ struct PlanController: RouteCollection {
         let goals: [GoalField]
         /// The guided start of an online program to return to when saved (`GuidedReturn`).
         var next = ""
+        /// The person editing their own plan: the hints speak to them, not about them.
+        var isSelf = false
     }
 
     struct TextField: Encodable, Sendable {
@@ -159,7 +161,8 @@ struct PlanController: RouteCollection {
             title: title, base: plan.number, domain: domain, values: document.values,
             wellness: document.wellness.fields.map {
                 TextField(name: $0.name, label: req.t("plan_" + $0.name), value: $0.text)
-            }, strengths: part.strengths, supports: part.supports, barriers: part.barriers, goals: goals)
+            }, strengths: part.strengths, supports: part.supports, barriers: part.barriers, goals: goals,
+            isSelf: plan.relation.isSelf)
     }
 
     private func stepField(
