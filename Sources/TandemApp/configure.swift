@@ -28,6 +28,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = MessageTag()
+    app.leaf.tags["day"] = DayTag()
 
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware(metrics: app.tandem.metrics))

@@ -92,6 +92,8 @@ struct ConsentPageTests {
             let page = try await motherBrowser.get(shared)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("id=\"shared-milestones\""))
+            // Days written out, as everywhere else: her first milestone, the day after she began.
+            #expect(page.body.string.contains("<time datetime=\"2025-10-02\">October 2, 2025</time>"))
             #expect(!page.body.string.contains("id=\"shared-check-ins\"") && !page.body.string.contains("walk"))
             #expect(try await motherBrowser.get("/").body.string.contains(shared))
             #expect(try await TestBrowser.signedIn(app, w.stranger).get(shared).status == .forbidden)

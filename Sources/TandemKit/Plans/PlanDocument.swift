@@ -235,8 +235,11 @@ public enum LifeDomain: String, Sendable, CaseIterable {
 
 extension PlanDocument {
     /// The plan as labelled lines of text, one per thing a person wrote, for comparing two
-    /// versions. `label` gives a message for a key, `domainName` the name of a domain.
-    public func lines(label: (String) -> String, domainName: (String) -> String) -> [String] {
+    /// versions. `label` gives a message for a key, `domainName` the name of a domain, `day` a
+    /// due date as the reader writes it.
+    public func lines(
+        label: (String) -> String, domainName: (String) -> String, day: (String) -> String = { $0 }
+    ) -> [String] {
         var out: [String] = []
         if !values.isEmpty { out.append("\(label("plan_values")): \(values)") }
         for section in domains {
@@ -253,7 +256,7 @@ extension PlanDocument {
                 for step in goal.steps {
                     var parts = [step.what]
                     if !step.who.isEmpty { parts.append(step.who) }
-                    if !step.due.isEmpty { parts.append(step.due) }
+                    if !step.due.isEmpty { parts.append(day(step.due)) }
                     parts.append(label("step_status_" + step.status.rawValue))
                     out.append("\(name) · \(goal.text) · \(label("plan_step")): \(parts.joined(separator: " · "))")
                 }

@@ -328,7 +328,8 @@ struct PlanController: RouteCollection {
         guard let number = req.parameters.get("number", as: Int.self) else { throw Abort(.notFound) }
         let (plan, current) = try await PlanService(req, actor: actor).version(id, number: number)
         func lines(_ document: PlanDocument) -> [String] {
-            document.lines(label: { req.t($0) }, domainName: { Self.domainName($0, req: req) })
+            document.lines(
+                label: { req.t($0) }, domainName: { Self.domainName($0, req: req) }, day: { req.calendarDate($0) })
         }
         let isCurrent = plan.number == current.number
         let compared = isCurrent ? [] : LineDiff.changes(from: lines(plan.document), to: lines(current.document))
