@@ -27,6 +27,25 @@ struct SigninTests {
         }
     }
 
+    @Test("a page that asked for sign-in is where sign-in leads; never another site or the sign-in page")
+    func next() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            for (asked, landed) in [
+                ("/programs/abc", "/programs/abc"), ("//evil.example/x", "/"), ("https://evil.example", "/"),
+                ("/signin", "/"), ("/\\evil.example", "/"),
+            ] {
+                let browser = TestBrowser(app)
+                let page = try await browser.get(
+                    "/signin?next=\(asked.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                #expect(page.body.string.contains("name=\"next\" value=\"\(asked)\"") == (landed != "/"), "\(asked)")
+                let response = try await browser.post(
+                    "/signin", ["email": admin.email, "password": admin.password, "next": asked], tokenFrom: "/signin")
+                #expect(response.location == landed, "\(asked)")
+            }
+        }
+    }
+
     @Test("the session id changes at every sign-in and the old one stops working")
     func renewal() async throws {
         try await withTandem { app in

@@ -16,30 +16,49 @@ struct SigninController: RouteCollection {
     struct SigninBody: Encodable, Sendable {
         var email = ""
         var notice: String?
+        /// Where to go once signed in (a page that asked for sign-in), or "" for home.
+        var next = ""
     }
 
     struct SigninForm: Content {
         var email: String?
         var password: String?
+        var next: String?
     }
 
     struct CodeForm: Content {
         var code: String?
+        var next: String?
+    }
+
+    struct CodeBody: Encodable, Sendable {
+        var next = ""
+    }
+
+    /// A page of this site to go on to after signing in; nil for home. Only a plain local path
+    /// (no open redirect), and never the sign-in pages themselves.
+    static func next(_ raw: String?) -> String? {
+        guard let raw, !raw.isEmpty else { return nil }
+        let path = LanguageController.safeLocalPath(raw)
+        return path == "/" || path.hasPrefix("/signin") || path.hasPrefix("/signout") ? nil : path
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        if await req.optionalSignedIn() != nil { return .redirect("/") }
+        let next = Self.next(req.query[String.self, at: "next"])
+        if await req.optionalSignedIn() != nil { return .redirect(next ?? "/") }
         var notice: String?
         if (try? req.query.get(String.self, at: "ended")) != nil { notice = req.t("signin_session_ended") }
         if (try? req.query.get(String.self, at: "signedout")) != nil { notice = req.t("signin_signed_out") }
         if (try? req.query.get(String.self, at: "reset")) != nil { notice = req.t("signin_password_reset_done") }
-        return try await req.page("signin/signin", titleKey: "signin_title", SigninBody(notice: notice))
+        return try await req.page(
+            "signin/signin", titleKey: "signin_title", SigninBody(notice: notice, next: next ?? ""))
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
         let input = (try? req.content.decode(SigninForm.self)) ?? SigninForm()
         let email = String((input.email ?? "").prefix(254))
-        let body = SigninBody(email: email)
+        let next = Self.next(input.next)
+        let body = SigninBody(email: email, next: next ?? "")
         if email.isEmpty || (input.password ?? "").isEmpty {
             let errors = req.fieldErrors([
                 ("email", email.isEmpty ? "error_email_missing" : nil),
@@ -60,7 +79,13 @@ struct SigninController: RouteCollection {
             return try await req.page(
                 "signin/signin", titleKey: "signin_title", body, errors: errors, status: .unauthorized)
         case .success(let user):
-            let response = Response.redirect(user.twoFactorEnabled ? "/signin/code" : "/")
+            let code =
+                "/signin/code"
+                + (next.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) }.map {
+                    "?next=" + $0
+                }
+                    ?? "")
+            let response = Response.redirect(user.twoFactorEnabled ? code : next ?? "/")
             let organization = try await SessionIssuer.defaultOrganization(for: user, on: req.db)
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: organization, awaitingSecondFactor: user.twoFactorEnabled,
@@ -75,18 +100,22 @@ struct SigninController: RouteCollection {
 
     @Sendable func codeForm(req: Request) async throws -> Response {
         guard let session = req.webSession, session.awaitingSecondFactor else { return .redirect("/signin") }
-        return try await req.page("signin/code", titleKey: "signin_code_title", Empty())
+        return try await req.page(
+            "signin/code", titleKey: "signin_code_title",
+            CodeBody(next: Self.next(req.query[String.self, at: "next"]) ?? ""))
     }
 
     @Sendable func submitCode(req: Request) async throws -> Response {
         guard let session = req.webSession, session.awaitingSecondFactor else { return .redirect("/signin") }
-        let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(32))
+        let form = (try? req.content.decode(CodeForm.self)) ?? CodeForm()
+        let code = String((form.code ?? "").prefix(32))
+        let next = Self.next(form.next)
         let user = try await session.$user.get(on: req.db)
         let outcome: Credentials.SecondFactorOutcome =
             code.isEmpty ? .wrong : try await Credentials(request: req).checkSecondFactor(user: user, code: code)
         switch outcome {
         case .success:
-            let response = Response.redirect("/")
+            let response = Response.redirect(next ?? "/")
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: session.$organization.id, awaitingSecondFactor: false, response: response)
             try await req.audit("signin", actor: user.id, organization: session.$organization.id)
@@ -97,11 +126,13 @@ struct SigninController: RouteCollection {
                 FieldError(field: "code", message: req.t("error_signin_throttled", ["minutes": Self.minutes(wait)]))
             ]
             return try await req.page(
-                "signin/code", titleKey: "signin_code_title", Empty(), errors: errors, status: .tooManyRequests)
+                "signin/code", titleKey: "signin_code_title", CodeBody(next: next ?? ""), errors: errors,
+                status: .tooManyRequests)
         case .wrong:
             let errors = [FieldError(field: "code", message: req.t("error_code_wrong"))]
             return try await req.page(
-                "signin/code", titleKey: "signin_code_title", Empty(), errors: errors, status: .unauthorized)
+                "signin/code", titleKey: "signin_code_title", CodeBody(next: next ?? ""), errors: errors,
+                status: .unauthorized)
         }
     }
 
