@@ -236,6 +236,19 @@ struct HandoffTests {
             #expect(
                 !hidden.contains("Declined") && !hidden.contains("No virtual coach free")
                     && hidden.contains("Not shared"))
+            // Nothing on the page or in the answer to a withdrawal tells the liaison without
+            // consent that a decision was made: it may be withdrawn as if it were still waiting.
+            #expect(hidden.contains("id=\"withdraw-handoff\"") && !seen.contains("id=\"withdraw-handoff\""))
+            let taken = try await liaison.post(
+                "/handoffs/\(without.id!)/withdraw", [:], tokenFrom: "/handoffs/\(without.id!)")
+            #expect(taken.status == .seeOther)
+            let after = try await liaison.get("/handoffs/\(without.id!)").body.string
+            #expect(element("handoff-status", in: after) == "Withdrawn" && !after.contains("id=\"withdraw-handoff\""))
+            let kept = try #require(try await Handoff.find(without.id, on: app.db))
+            #expect(kept.status == .declined && kept.partnerWithdrewAt != nil)
+            let staffView = try await admin.get("/handoffs/\(without.id!)").body.string
+            #expect(
+                element("handoff-status", in: staffView) == "Declined" && staffView.contains("id=\"partner-withdrew\""))
 
             // A liaison may withdraw a referral still waiting, only their own, only once.
             try await liaison.post("/handoffs", Self.referral(discharge: today), tokenFrom: "/handoffs/new")

@@ -47,5 +47,6 @@ enum TandemMigrations {
         M0042_IndexEngagementsByOrganization(),
         M0043_CreateCoveragePlanVersions(),
         M0044_AddAssessmentFormKeys(),
+        M0045_AddPartnerWithdrawals(),
     ]
 }

@@ -94,8 +94,10 @@ extension APIHandler {
             id: handoff.id!.uuidString, treatmentCenter: handoff.treatmentCenter, preferredName: handoff.preferredName,
             phone: handoff.phone, email: handoff.email, language: handoff.language, dischargeDate: handoff.dischargeOn,
             serviceType: .init(rawValue: handoff.serviceType) ?? .virtual_coaching, notes: handoff.notes,
-            statusConsent: handoff.statusConsent, statusShared: shared,
-            status: shared ? .init(rawValue: handoff.status.rawValue) : nil,
+            // A liaison's own withdrawal reads the same whether or not a decision came first.
+            statusConsent: handoff.statusConsent,
+            statusShared: shared || HandoffController.shownStatus(handoff, shared: shared) == .withdrawn,
+            status: HandoffController.shownStatus(handoff, shared: shared).flatMap { .init(rawValue: $0.rawValue) },
             declineReason: shared && handoff.status == .declined ? handoff.declineReason : nil,
             participantId: isPartner ? nil : handoff.participantID?.uuidString,
             appointmentId: isPartner ? nil : handoff.appointmentID?.uuidString, createdAt: handoff.createdAt,

@@ -27,6 +27,9 @@ final class Handoff: Model, @unchecked Sendable {
     @Enum(key: "status") var status: HandoffStatus
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?
+    /// When the liaison took the referral back: with the status `withdrawn` while it waited,
+    /// or beside a decision they could not see (which stands; see `HandoffService.withdraw`).
+    @OptionalField(key: "partner_withdrew_at") var partnerWithdrewAt: Date?
     @Field(key: "decline_reason") var declineReason: String
     @OptionalField(key: "participant_id") var participantID: UUID?
     @OptionalField(key: "engagement_id") var engagementID: UUID?

@@ -60,8 +60,15 @@ struct HandoffController: RouteCollection {
             discharge: CalendarDate(handoff.dischargeOn)?.written(req.messages) ?? handoff.dischargeOn,
             service: req.t("service_" + handoff.serviceType),
             sent: CalendarDate(handoff.createdAt, in: zone).written(req.messages),
-            status: shared ? req.t("handoff_status_" + handoff.status.rawValue) : req.t("handoff_status_not_shared"),
-            statusKey: shared ? handoff.status.rawValue : "not_shared")
+            status: Self.shownStatus(handoff, shared: shared).map { req.t("handoff_status_" + $0.rawValue) }
+                ?? req.t("handoff_status_not_shared"),
+            statusKey: Self.shownStatus(handoff, shared: shared)?.rawValue ?? "not_shared")
+    }
+
+    /// The status a viewer is shown: the real one when they may see it; for a liaison who took
+    /// back a referral decided out of their sight, "withdrawn", as after any withdrawal.
+    static func shownStatus(_ handoff: Handoff, shared: Bool) -> HandoffStatus? {
+        shared ? handoff.status : handoff.partnerWithdrewAt != nil ? .withdrawn : nil
     }
 
     struct FormBody: Encodable, Sendable {
@@ -154,6 +161,8 @@ struct HandoffController: RouteCollection {
         /// The person's coach records the contacts they make as session notes.
         let isCoach: Bool
         let canWithdraw: Bool
+        /// For staff: the liaison took the referral back after it was decided.
+        var partnerWithdrew: String? = nil
         let canDecide: Bool
         let participantID: String?
         let appointmentID: String?
@@ -197,20 +206,26 @@ struct HandoffController: RouteCollection {
             try await service.people.audit(
                 "handoff.view", participant: participantID, subjectType: "handoff", subject: handoff.id)
         }
-        let body = ShowBody(
+        var body = ShowBody(
             id: handoff.id!.uuidString, row: row(handoff, shared: shared, service: service, req: req),
             phone: handoff.phone,
             email: handoff.email, language: req.t("language_" + handoff.language), notes: handoff.notes,
             consent: handoff.statusConsent, consentSignedName: handoff.consentSignedName,
             declineReason: shared ? handoff.declineReason : "", statusShared: shared, isPartner: isPartner,
             isCoach: signedIn.role == .coach,
-            canWithdraw: isPartner && handoff.status.isOpen, canDecide: canDecide,
+            canWithdraw: isPartner && handoff.partnerWithdrewAt == nil && (handoff.status.isOpen || !shared),
+            canDecide: canDecide,
             participantID: isPartner ? nil : handoff.participantID?.uuidString,
             appointmentID: isPartner ? nil : handoff.appointmentID?.uuidString, contacts: contacts,
             accept: canDecide ? try await acceptBody(handoff, form: accept, service: service, req: req) : nil,
             reason: reason,
             decided: shared
                 ? handoff.decidedAt.map { CalendarDate($0, in: service.timeZone).written(req.messages) } : nil)
+        if !isPartner, handoff.status != .withdrawn, let at = handoff.partnerWithdrewAt {
+            body.partnerWithdrew = req.t(
+                "handoff_partner_withdrew_after", ["date": CalendarDate(at, in: service.timeZone).written(req.messages)]
+            )
+        }
         return try await req.page("handoffs/show", titleKey: "handoff_title", body, errors: errors, status: status)
     }
 

@@ -83,13 +83,27 @@ struct HandoffService: ParticipantScopedService {
         return try await DisclosureService(req, actor: actor).disclose(.handoffStatus, of: participantID, now: now)
     }
 
-    /// Takes back a referral still waiting for a decision: its liaison only.
-    func withdraw(_ id: UUID) async throws -> Handoff {
+    /// Takes back a referral: its liaison only. While it waits, it is withdrawn. Once decided,
+    /// a liaison who may see how it went is told so; one who may not (the person gave no
+    /// consent) must not learn from this answer that a decision was made: their wish is kept
+    /// beside the decision, which stands, for the organization to read, and they see the
+    /// referral withdrawn, as after any withdrawal.
+    func withdraw(_ id: UUID, now: Date = Date()) async throws -> Handoff {
         let handoff = try await handoff(id)
         guard handoff.partnerUserID == actor.userID else { throw ServiceError.denied }
-        try await claim(handoff, to: .withdrawn) { _ in }
+        do {
+            try await claim(handoff, to: .withdrawn) { $0.partnerWithdrewAt = now }
+        } catch ServiceError.conflict where !handoff.statusConsent {
+            guard let sql = req.db as? any SQLDatabase else { throw ServiceError.conflict("error_handoff_decided") }
+            try await sql.raw(
+                """
+                UPDATE handoffs SET partner_withdrew_at = \(bind: now) WHERE id = \(bind: handoff.id!) \
+                AND organization_id = \(bind: handoff.organizationID) AND partner_withdrew_at IS NULL
+                """
+            ).run()
+        }
         try await audit("handoff.withdraw", handoff)
-        return handoff
+        return try await self.handoff(id)
     }
 
     func decline(_ id: UUID, reason: String, now: Date = Date()) async throws -> Handoff {
