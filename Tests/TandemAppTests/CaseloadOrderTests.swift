@@ -58,6 +58,24 @@ struct CaseloadOrderTests {
             // One coach's caseload chosen by a supervisor is in order of urgency.
             let chosen = try await everyone.get("/?coach=\(coach.user.id!.uuidString)").body.string
             #expect(order(chosen) == ["Dee", "Ana", "Bea", "Cy"])
+
+            // A coach whose coaching ended is not shown the person's alert, as on the alerts page.
+            let ended = try #require(
+                try await Engagement.query(on: app.db).filter(\.$participant.$id == people["Ana"]!.id!).first())
+            ended.status = .completed
+            try await ended.save(on: app.db)
+            let late = SafetyAlert()
+            late.organizationID = admin.organization.id!
+            late.participantID = people["Ana"]!.id!
+            late.source = .helpButton
+            late.sourceKey = "help_button:\(UUID())"
+            late.createdAt = Date()
+            late.acknowledgedName = ""
+            late.note = ""
+            try await late.create(on: app.db)
+            let all = try await browser.get("/?status=all").body.string
+            #expect(all.contains(">Ana</a>") && !all.contains("Open crisis alert"))
+            #expect(try await everyone.get("/?status=all").body.string.contains("Open crisis alert"))
         }
     }
 }

@@ -170,6 +170,13 @@ struct HandoffTests {
             seen = try await liaison.get(page).body.string
             #expect(!seen.contains("handoff-contacts") && !seen.contains("On time") && seen.contains("Not shared"))
             #expect(!(try await liaison.get("/handoffs").body.string.contains("Accepted")))
+            // Consent gone, withdrawing tells nothing of the acceptance: it reads withdrawn.
+            #expect(seen.contains("id=\"withdraw-handoff\""))
+            response = try await liaison.post("\(page)/withdraw", [:], tokenFrom: page)
+            #expect(response.status == .seeOther)
+            seen = try await liaison.get(page).body.string
+            #expect(element("handoff-status", in: seen) == "Withdrawn" && !seen.contains("Accepted"))
+            #expect(try await Handoff.find(handoff.id, on: app.db)?.status == .accepted)
         }
     }
 

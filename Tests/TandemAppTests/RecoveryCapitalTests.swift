@@ -184,6 +184,23 @@ struct RecoveryCapitalTests {
             }
             #expect(kept.count == 1)
             #expect(try await RecoveryCapitalAssessment.query(on: app.db).count() == 2)
+            // A draft saved twice at once from one form is one draft.
+            let draftKey = UUID().uuidString
+            let drafts = try await withThrowingTaskGroup(of: UUID?.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await RecoveryCapitalService(
+                            Request(application: app, on: app.eventLoopGroup.next()), actor: actor
+                        ).save(
+                            participant.id!, answers: [5, nil, 4, nil, nil, nil, nil, nil, nil, nil], complete: false,
+                            formKey: draftKey
+                        ).id
+                    }
+                }
+                return try await group.reduce(into: Set<UUID?>()) { $0.insert($1) }
+            }
+            #expect(drafts.count == 1)
+            try await RecoveryCapitalAssessment.query(on: app.db).filter(\.$status == .draft).delete()
             // A key that is not one of ours counts as none: each such form is its own.
             for _ in 0..<2 {
                 _ = try await own.post(

@@ -70,10 +70,11 @@ struct FieldRulesTests {
     }
 
     @Test(
-        "typed text: emoji joined by a joiner and scripts that need one are ordinary writing; control and reordering marks are not",
+        "typed text: emoji joined by a joiner and scripts that need one are ordinary writing; control and invisible marks are not",
         arguments: [
             ("family 👨‍👩‍👧", true), ("rainbow 🏳️‍🌈", true), ("Scotland 🏴󠁧󠁢󠁳󠁣󠁴󠁿", true), ("क्‍ष", true),
-            ("می‌خواهم", true), ("שלום\u{200F} hi", true), ("line\nbreak\ttab", true),
+            ("می‌خواهم", true), ("line\nbreak\ttab", true), ("שלום hi", true),
+            ("שלום\u{200F} hi", false), ("co\u{200B}ach", false), ("soft\u{00AD}hyphen", false), ("\u{FEFF}bom", false),
             ("bell\u{0007}", false), ("nul\u{0000}", false), ("c1\u{0085}x", false), ("del\u{007F}", false),
             ("\u{202E}gnp.exe", false), ("isolate\u{2067}", false),
         ])

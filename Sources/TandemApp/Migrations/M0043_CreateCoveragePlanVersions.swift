@@ -6,6 +6,11 @@ import Fluent
 /// and, being the first, for the time before too, as it did.
 struct M0043_CreateCoveragePlanVersions: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        // All or nothing, so a migration stopped part way can run again.
+        try await database.transaction { database in try await make(on: database) }
+    }
+
+    private func make(on database: any Database) async throws {
         try await database.schema("coverage_plan_versions")
             .id()
             .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))

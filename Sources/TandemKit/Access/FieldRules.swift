@@ -21,14 +21,18 @@ public enum FieldRules {
         return nil
     }
 
-    /// Characters refused in what people type: control characters (C0, DEL, C1) and the
-    /// invisible marks that reorder text for display (bidirectional embeddings, overrides and
-    /// isolates), which can make a name or a message read other than it is. Other invisible
-    /// format characters are ordinary writing and stay: the joiner in a family or rainbow-flag
-    /// emoji, the non-joiner of Persian and Hindi words, the tags of a regional flag.
+    /// Characters refused in what people type: control characters (C0, DEL, C1) and invisible
+    /// format characters (direction marks and overrides, zero-width spaces, soft hyphens),
+    /// which can make a name or a message read other than it is, or two names look alike. Three
+    /// kinds of format character are ordinary writing and stay: the joiner in a family or
+    /// rainbow-flag emoji, the non-joiner of Persian and Hindi words, the tags of a regional flag.
     public static func unwanted(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
-            || (0x2066...0x2069).contains(scalar.value)
+        switch scalar.properties.generalCategory {
+        case .control: return true
+        case .format:
+            return !(scalar.value == 0x200C || scalar.value == 0x200D || (0xE0020...0xE007F).contains(scalar.value))
+        default: return false
+        }
     }
 
     /// `unwanted`, less the line breaks and tabs that text of several lines holds.

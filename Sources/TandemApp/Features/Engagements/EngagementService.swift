@@ -291,13 +291,17 @@ struct EngagementService {
         }
         let policy = try await OutreachService.policy(of: actor.organizationID, on: req.db)
         let offset = (filter.page - 1) * filter.pageSize
-        var (rows, hasMore): ([CaseloadRow], Bool)
+        var (rows, hasMore): ([CaseloadRow], Bool) = ([], false)
+        var whole: [CaseloadRow]?
         if filter.byUrgency, coach != nil {
             // One caseload is small (sixty people or so): all of it is read, put in order of
-            // urgency, and the page cut from that.
-            let (all, _) = try await scope.caseloadPage(
+            // urgency, and the page cut from that. One past the largest is paged by name.
+            let (all, more) = try await scope.caseloadPage(
                 coach: coach, statuses: statuses, service: filter.serviceType, offset: 0, limit: Self.largestCaseload,
                 withCoaches: filter.withCoaches, now: Date(), policy: policy)
+            if !more { whole = all }
+        }
+        if let all = whole {
             let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
             let marked = all.map { $0.with(openAlert: alerted.contains($0.participantID)) }
             let ordered = CaseloadUrgency.ordered(marked) {

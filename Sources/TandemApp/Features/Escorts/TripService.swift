@@ -103,6 +103,10 @@ struct TripService: ParticipantScopedService {
         // The clash is looked for with the escorts held, so two trips given the same escort
         // at once for overlapping times cannot both pass.
         try await req.db.bookingStaff(chosen, in: organizationID) { db in
+            // The trip is held too, and must still be open: one cancelled meanwhile is not
+            // brought back, and two assignments of this trip take turns.
+            guard try await moveStatus(trip, from: [.requested, .scheduled], to: .scheduled, reason: nil, on: db)
+            else { throw ServiceError.conflict("error_trip_closed") }
             let others = try await TripEscort.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$escortID ~~ chosen).filter(\.$tripID != trip.id!).all(\.$tripID)
             if !others.isEmpty {
@@ -116,11 +120,8 @@ struct TripService: ParticipantScopedService {
             for escort in chosen {
                 try await TripEscort(organizationID: organizationID, tripID: trip.id!, escortID: escort).create(on: db)
             }
-            if trip.status == .requested {
-                trip.status = .scheduled
-                try await trip.save(on: db)
-            }
         }
+        trip.status = .scheduled
         try await audit("trip.assign", trip)
         return trip
     }

@@ -93,8 +93,12 @@ struct HandoffService: ParticipantScopedService {
         guard handoff.partnerUserID == actor.userID else { throw ServiceError.denied }
         do {
             try await claim(handoff, to: .withdrawn) { $0.partnerWithdrewAt = now }
-        } catch ServiceError.conflict where !handoff.statusConsent {
-            guard let sql = req.db as? any SQLDatabase else { throw ServiceError.conflict("error_handoff_decided") }
+        } catch ServiceError.conflict {
+            // Whether they may see it is asked of the hand-off as it now is (a consent may have
+            // ended since the referral); told it was decided only if they may.
+            guard let current = try await Handoff.find(handoff.id, on: req.db),
+                !(try await statusShared(current, now: now)), let sql = req.db as? any SQLDatabase
+            else { throw ServiceError.conflict("error_handoff_decided") }
             try await sql.raw(
                 """
                 UPDATE handoffs SET partner_withdrew_at = \(bind: now) WHERE id = \(bind: handoff.id!) \

@@ -93,7 +93,7 @@ struct RecoveryCapitalService: ParticipantScopedService {
         } catch {
             // The same form sent twice at once: the other one was kept.
             if (error as? any DatabaseError)?.isConstraintFailure == true, let formKey,
-                let done = try await sentBefore(participantID, formKey: formKey)
+                let done = try await sentBefore(participantID, formKey: formKey, completedOnly: false)
             {
                 return done
             }
@@ -105,10 +105,14 @@ struct RecoveryCapitalService: ParticipantScopedService {
         return assessment
     }
 
-    /// The assessment completed from the form `formKey`, if it was sent before.
-    private func sentBefore(_ participantID: UUID, formKey: String) async throws -> RecoveryCapitalAssessment? {
-        try await assessments(of: participantID).filter(\.$formKey == formKey).filter(\.$status == .completed)
-            .first()
+    /// The assessment saved from the form `formKey` (completed, unless `completedOnly` is
+    /// false: a draft saved twice at once is the one draft), if it was sent before.
+    private func sentBefore(_ participantID: UUID, formKey: String, completedOnly: Bool = true) async throws
+        -> RecoveryCapitalAssessment?
+    {
+        var query = assessments(of: participantID).filter(\.$formKey == formKey)
+        if completedOnly { query = query.filter(\.$status == .completed) }
+        return try await query.first()
     }
 
     /// The last two scored assessments, newest first. Not audited: for pages that audit

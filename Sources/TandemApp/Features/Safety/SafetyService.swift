@@ -132,9 +132,10 @@ struct SafetyService: ParticipantScopedService {
     /// (the caseload decides whose lines the actor sees). One seek in the open alerts' index.
     func openAlertPeople() async throws -> Set<UUID> {
         guard actor.role.isStaff else { return [] }
-        return Set(
-            try await SafetyAlert.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                .filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
+        // As on the alerts page: a coach only of the people they still coach.
+        let visible = try await visibleParticipants()
+        if visible?.isEmpty == true { return [] }
+        return Set(try await alertsQuery(visible).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
     }
 
     /// How many open alerts the actor should see (the caseload's banner): one count query.
