@@ -68,10 +68,13 @@ public enum CaseloadUrgency {
         signals.sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
     }
 
-    /// `items` most urgent first; lines equally urgent keep their order (by name).
+    /// `items` most urgent first; lines equally urgent keep their order (by name). Positions
+    /// are sorted, not the lines: a caseload line is large to copy. Inlinable, so it is made
+    /// for the caller's own type rather than run generically.
+    @inlinable
     public static func ordered<Item>(_ items: [Item], rank: (Item) -> Int) -> [Item] {
-        items.enumerated().map { (rank: rank($0.element), offset: $0.offset, item: $0.element) }
-            .sorted { ($0.rank, $0.offset) < ($1.rank, $1.offset) }.map(\.item)
+        let ranks = items.map(rank)
+        return ranks.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { items[$0] }
     }
 }
 

@@ -301,10 +301,14 @@ struct EngagementService {
                 withCoaches: filter.withCoaches, now: Date(), policy: policy)
             if !more { whole = all }
         }
+        let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
+        // As on the alerts page, a coach is shown an alert only on coaching still going on.
+        let coachOnly = actor.role == .coach
+        func marked(_ row: CaseloadRow) -> CaseloadRow {
+            row.with(openAlert: alerted.contains(row.participantID) && (!coachOnly || row.status.isOpen))
+        }
         if let all = whole {
-            let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
-            let marked = all.map { $0.with(openAlert: alerted.contains($0.participantID)) }
-            let ordered = CaseloadUrgency.ordered(marked) {
+            let ordered = CaseloadUrgency.ordered(all.map(marked)) {
                 CaseloadUrgency.rank(openAlert: $0.openAlert, signals: $0.attention)
             }
             rows = Array(ordered.dropFirst(offset).prefix(filter.pageSize))
@@ -313,8 +317,7 @@ struct EngagementService {
             (rows, hasMore) = try await scope.caseloadPage(
                 coach: coach, statuses: statuses, service: filter.serviceType, offset: offset, limit: filter.pageSize,
                 withCoaches: filter.withCoaches, now: Date(), policy: policy)
-            let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
-            rows = rows.map { $0.with(openAlert: alerted.contains($0.participantID)) }
+            rows = rows.map(marked)
         }
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",

@@ -128,14 +128,12 @@ struct SafetyService: ParticipantScopedService {
         return (named(open), named(done))
     }
 
-    /// The people with an alert waiting to be acknowledged, for marking their caseload lines
-    /// (the caseload decides whose lines the actor sees). One seek in the open alerts' index.
+    /// The people of the organization with an alert waiting to be acknowledged, for marking
+    /// caseload lines: one seek in the open alerts' index (open alerts are few). The caseload
+    /// decides which of its lines show it (`EngagementService.caseload`).
     func openAlertPeople() async throws -> Set<UUID> {
         guard actor.role.isStaff else { return [] }
-        // As on the alerts page: a coach only of the people they still coach.
-        let visible = try await visibleParticipants()
-        if visible?.isEmpty == true { return [] }
-        return Set(try await alertsQuery(visible).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
+        return Set(try await alertsQuery(nil).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
     }
 
     /// How many open alerts the actor should see (the caseload's banner): one count query.
