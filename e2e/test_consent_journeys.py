@@ -80,8 +80,10 @@ def test_participant_shares_milestones_with_her_mother_then_revokes(browser, fre
 
     # She revokes; the mother, still signed in, sees nothing on her very next request.
     person.get(f"{base}/participants/{cast.participant_id}/consents")
-    revoke = visible(person, "#consents button[id^='revoke-']")
-    submit(person, f"button#{revoke.get_dom_attribute('id')}")
+    click_and_wait_for_new_page(person, visible(person, "#consents a[id^='revoke-']"))
+    assert MOTHER in visible(person, "#revoke-intro").text
+    check_page(person, "stop sharing? (confirm)")
+    submit(person, "button#confirm-revoke")
     visible(person, "div.notice.success")
     assert EN["consent_state_revoked"] in visible(person, "#consents").text
     check_page(person, "who can see what (revoked)")

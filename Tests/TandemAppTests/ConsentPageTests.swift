@@ -141,9 +141,15 @@ struct ConsentPageTests {
             #expect(list.contains("Elena Mother") && list.contains("In force"))
             // Her coaching team is named too: they see the record without a consent.
             #expect(list.contains("id=\"coaching-team\"") && list.contains(w.coach.user.displayName))
-            response = try await rosaBrowser.post(
-                "/consents/\(consent.id!)/revoke", [:], tokenFrom: new)
+            // Revoking asks first, on a page of its own; the mother cannot reach it.
+            let ask = "/consents/\(consent.id!)/revoke"
+            #expect(list.contains("href=\"\(ask)\""))
+            let asked = try await rosaBrowser.get(ask).body.string
+            #expect(element("revoke-intro", in: asked) == "Elena Mother will no longer see: Milestones.")
+            #expect([.forbidden, .notFound].contains(try await motherBrowser.get(ask).status))
+            response = try await rosaBrowser.post(ask, [:], tokenFrom: ask)
             #expect(response.status == .seeOther)
+            #expect(try await rosaBrowser.get(ask).location == "/consents/\(consent.id!)")
             response = try await motherBrowser.get(shared)
             #expect(response.status == .forbidden && !response.body.string.contains("private walk"))
             #expect(try await motherAPI.send(.GET, shared).0.status == .forbidden)

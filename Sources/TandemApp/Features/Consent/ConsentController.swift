@@ -14,6 +14,7 @@ struct ConsentController: RouteCollection {
         forPerson.post("consents", use: create)
         forPerson.get("disclosures", use: disclosures)
         routes.get("consents", ":consentID", use: show)
+        routes.get("consents", ":consentID", "revoke", use: confirmRevoke)
         routes.post("consents", ":consentID", "revoke", use: revoke)
         routes.post("consents", ":consentID", "disclosures", use: export)
     }
@@ -215,6 +216,29 @@ struct ConsentController: RouteCollection {
                 canManage: ParticipantAccess.can(signedIn.role, .manageConsents, relation),
                 canExport: ParticipantAccess.can(signedIn.role, .export, relation),
                 notice: ConsentRules.notice, saved: req.query[String.self, at: "saved"] != nil))
+    }
+
+    struct RevokeBody: Encodable, Sendable {
+        let id: String
+        let participantID: String
+        let intro: String
+    }
+
+    /// Revoking is a danger button: it asks on a page of its own, saying what stops and what
+    /// does not, before anything changes.
+    @Sendable func confirmRevoke(req: Request) async throws -> Response {
+        let signedIn = try await req.signedIn()
+        let service = ConsentService(req, actor: signedIn.actor)
+        let (consent, participant, relation) = try await service.consent(try req.id("consentID"))
+        guard ParticipantAccess.can(signedIn.role, .manageConsents, relation) else { throw ServiceError.denied }
+        let row = Self.row(
+            consent, ended: try await service.endedEngagements(of: participant.id!), today: service.today, req: req)
+        guard row.inForce else { return .redirect("/consents/\(consent.id!.uuidString)") }
+        return try await req.page(
+            "consents/revoke", titleKey: "consent_revoke_title",
+            RevokeBody(
+                id: consent.id!.uuidString, participantID: participant.id!.uuidString,
+                intro: req.t("consent_revoke_intro", ["recipient": row.recipient, "categories": row.categories])))
     }
 
     @Sendable func revoke(req: Request) async throws -> Response {
