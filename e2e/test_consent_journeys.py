@@ -34,6 +34,10 @@ def test_participant_shares_milestones_with_her_mother_then_revokes(browser, fre
     mother = people("mother")
     accept_invitation(mother, link, org_name, MOTHER, strong_password(), "family member")
     assert visible(mother, "#shared-with-me .empty-state").text.strip() == EN["shared_none"]
+    # Not coached herself (yet): the wellbeing link says why there is nothing to fill in.
+    mother.get(f"{base}/wellbeing")
+    assert visible(mother, "#wellbeing-none").text.strip() == EN["wellbeing_no_record"]
+    check_page(mother, "wellbeing, no record of her own yet")
 
     # The participant opens "Who can see what" from her home page.
     person.get(f"{base}/")

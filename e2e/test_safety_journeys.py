@@ -41,11 +41,32 @@ def test_crisis_words_show_the_card_and_alert_the_coach_who_acknowledges(browser
     assert "Dana" in alerts and EN["alert_source_check_in"] in alerts, alerts
     note = coach.find_element(By.CSS_SELECTOR, "#open-alerts textarea")
     note.send_keys("Called Dana; she is with her sister tonight")
+    # What a second copy of this page, left open, would send later.
+    stale = coach.execute_script(
+        "const f = document.querySelector('#open-alerts form');"
+        "return {action: f.action, fields: Array.from(new FormData(f).entries())};"
+    )
     submit(coach, "#open-alerts button[id^='acknowledge-']")
     visible(coach, "div.notice.success")
     assert visible(coach, "#no-open-alerts").text.strip() == EN["alerts_none"]
     assert "with her sister" in visible(coach, "#acknowledged-alerts").text
     check_page(coach, "alerts (acknowledged)")
+
+    # That second copy is sent: told someone already acknowledged it, with the way back.
+    coach.execute_script(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+        "for (const [name, value] of arguments[1]) {"
+        "  const i = document.createElement('input'); i.type = 'hidden'; i.name = name; i.value = value;"
+        "  f.appendChild(i); }"
+        "document.body.appendChild(f); f.submit();",
+        stale["action"],
+        stale["fields"],
+    )
+    wait(coach).until(lambda d: EN["error_alert_acknowledged"] in d.find_element(By.TAG_NAME, "main").text)
+    assert visible(coach, "a#error-back").get_dom_attribute("href") == "/alerts"
+    check_page(coach, "alert already acknowledged (409)")
+    click_and_wait_for_new_page(coach, visible(coach, "a#error-back"))
+    assert "with her sister" in visible(coach, "#acknowledged-alerts").text
     coach.get(f"{base}/")
     assert not coach.find_elements(By.CSS_SELECTOR, "#alerts-banner"), "the banner stayed after acknowledging"
 

@@ -24,15 +24,7 @@ struct CaseloadOrderTests {
             let checkIn = CheckIn(organizationID: admin.organization.id!, participantID: people["Dee"]!.id!, day: today)
             checkIn.apply(CheckInAnswers(mood: 2, craving: 5, wantsReachOut: true))
             try await checkIn.create(on: app.db)
-            let alert = SafetyAlert()
-            alert.organizationID = admin.organization.id!
-            alert.participantID = people["Cy"]!.id!
-            alert.source = .helpButton
-            alert.sourceKey = "help_button:\(UUID())"
-            alert.createdAt = Date()
-            alert.acknowledgedName = ""
-            alert.note = ""
-            try await alert.create(on: app.db)
+            let alert = try await Self.openAlert(for: people["Cy"]!, on: app.db)
 
             let browser = try await TestBrowser.signedIn(app, coach)
             let page = try await browser.get("/").body.string
@@ -43,6 +35,7 @@ struct CaseloadOrderTests {
             }
             #expect(order(page) == ["Cy", "Dee", "Ana", "Bea"])
             #expect(page.contains("href=\"/alerts\">Open crisis alert</a>"))
+            #expect(page.contains(">Open alerts: 1</a>"))
 
             // Acknowledged, the alert no longer puts Cy first.
             alert.acknowledgedAt = Date()
@@ -50,7 +43,7 @@ struct CaseloadOrderTests {
             try await alert.save(on: app.db)
             let after = try await browser.get("/").body.string
             #expect(order(after) == ["Dee", "Ana", "Bea", "Cy"])
-            #expect(!after.contains("Open crisis alert"))
+            #expect(!after.contains("Open crisis alert") && !after.contains("Open alerts:"))
 
             // The organization's whole list stays in name order, with the signals shown.
             let everyone = try await TestBrowser.signedIn(app, admin)
@@ -64,18 +57,33 @@ struct CaseloadOrderTests {
                 try await Engagement.query(on: app.db).filter(\.$participant.$id == people["Ana"]!.id!).first())
             ended.status = .completed
             try await ended.save(on: app.db)
-            let late = SafetyAlert()
-            late.organizationID = admin.organization.id!
-            late.participantID = people["Ana"]!.id!
-            late.source = .helpButton
-            late.sourceKey = "help_button:\(UUID())"
-            late.createdAt = Date()
-            late.acknowledgedName = ""
-            late.note = ""
-            try await late.create(on: app.db)
+            _ = try await Self.openAlert(for: people["Ana"]!, on: app.db)
             let all = try await browser.get("/?status=all").body.string
-            #expect(all.contains(">Ana</a>") && !all.contains("Open crisis alert"))
-            #expect(try await everyone.get("/?status=all").body.string.contains("Open crisis alert"))
+            #expect(all.contains(">Ana</a>") && !all.contains("Open crisis alert") && !all.contains("Open alerts:"))
+            #expect(!(try await browser.get("/").body.string.contains("Open alerts:")))
+            let organization = try await everyone.get("/?status=all").body.string
+            #expect(organization.contains("Open crisis alert") && organization.contains(">Open alerts: 1</a>"))
+
+            // Two alerts for one person both count, on every filter of the coach's page.
+            _ = try await Self.openAlert(for: people["Bea"]!, on: app.db)
+            _ = try await Self.openAlert(for: people["Bea"]!, on: app.db)
+            #expect(try await browser.get("/").body.string.contains(">Open alerts: 2</a>"))
+            #expect(try await browser.get("/?status=active").body.string.contains(">Open alerts: 2</a>"))
+            #expect(try await everyone.get("/").body.string.contains(">Open alerts: 3</a>"))
         }
+    }
+
+    /// An alert from the help button, waiting to be acknowledged.
+    static func openAlert(for person: Participant, on db: any Database) async throws -> SafetyAlert {
+        let alert = SafetyAlert()
+        alert.organizationID = person.$organization.id
+        alert.participantID = person.id!
+        alert.source = .helpButton
+        alert.sourceKey = "help_button:\(UUID())"
+        alert.createdAt = Date()
+        alert.acknowledgedName = ""
+        alert.note = ""
+        try await alert.create(on: db)
+        return alert
     }
 }

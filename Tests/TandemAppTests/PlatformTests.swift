@@ -19,7 +19,7 @@ struct PlatformTests {
                 #expect(csp.contains("script-src 'self'"))
                 #expect(!csp.contains("unsafe-inline"))
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
-                #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
+                #expect(response.headers.first(name: "Referrer-Policy") == "same-origin")
                 #expect(response.headers.first(name: .cacheControl) == "no-store")
                 #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
             }

@@ -22,6 +22,25 @@ struct LocalizationTests {
         #expect(es.filter { $0.value.isEmpty }.keys.sorted() == [])
     }
 
+    @Test("no key is written twice (a decoder keeps one of the two silently)")
+    func noDuplicateKeys() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for language in ["en", "es"] {
+            let text = try String(
+                contentsOf: root.appendingPathComponent("Resources/Localization/\(language).json"), encoding: .utf8)
+            // One entry a line: `  "key": "text",`.
+            let keys = text.split(separator: "\n").compactMap { line -> Substring? in
+                let trimmed = line.drop(while: { $0 == " " })
+                guard trimmed.first == "\"", let end = trimmed.dropFirst().firstIndex(of: "\"") else { return nil }
+                return trimmed[trimmed.index(after: trimmed.startIndex)..<end]
+            }
+            let repeated = Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+            #expect(repeated == [], "\(language).json")
+            #expect(keys.count == (try Self.table(language)).count, "\(language).json")
+        }
+    }
+
     @Test("placeholders match between the languages")
     func placeholders() throws {
         let en = try Self.table("en")

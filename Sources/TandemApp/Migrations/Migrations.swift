@@ -48,5 +48,6 @@ enum TandemMigrations {
         M0043_CreateCoveragePlanVersions(),
         M0044_AddAssessmentFormKeys(),
         M0045_AddPartnerWithdrawals(),
+        M0046_IndexHandoffsByParticipant(),
     ]
 }

@@ -96,8 +96,8 @@ extension APIHandler {
             serviceType: .init(rawValue: handoff.serviceType) ?? .virtual_coaching, notes: handoff.notes,
             // A liaison's own withdrawal reads the same whether or not a decision came first.
             statusConsent: handoff.statusConsent,
-            statusShared: shared || HandoffController.shownStatus(handoff, shared: shared) == .withdrawn,
-            status: HandoffController.shownStatus(handoff, shared: shared).flatMap { .init(rawValue: $0.rawValue) },
+            statusShared: shared || HandoffService.shownStatus(handoff, shared: shared) == .withdrawn,
+            status: HandoffService.shownStatus(handoff, shared: shared).flatMap { .init(rawValue: $0.rawValue) },
             declineReason: shared && handoff.status == .declined ? handoff.declineReason : nil,
             participantId: isPartner ? nil : handoff.participantID?.uuidString,
             appointmentId: isPartner ? nil : handoff.appointmentID?.uuidString, createdAt: handoff.createdAt,

@@ -122,7 +122,8 @@ extension APIHandler {
             filter.serviceType = input.query.serviceType.flatMap { ServiceType(rawValue: $0.rawValue) }
             if let coach = input.query.coachId { filter.coachID = try Self.uuid(coach, "coachId") }
             filter.page = try Self.page(input.query.page)
-            let (rows, hasMore) = try await EngagementService(req, actor: actor).caseload(filter)
+            let caseload = try await EngagementService(req, actor: actor).caseload(filter)
+            let (rows, hasMore) = (caseload.rows, caseload.hasMore)
             let models = try await EngagementService(req, actor: actor).scope.engagements()
                 .filter(\.$id ~~ rows.map(\.engagementID)).all()
             let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0) })

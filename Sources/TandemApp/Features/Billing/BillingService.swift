@@ -186,7 +186,7 @@ struct BillingService {
             guard let day = CalendarDate(try row.decode(column: "local_date", as: String.self)) else { continue }
             sessions.append(
                 Session(
-                    noteID: noteID, day: day, minutes: try row.decode(column: "minutes", as: Int?.self) ?? 0,
+                    noteID: noteID, day: day, minutes: try row.optional("minutes", as: Int.self) ?? 0,
                     author: try row.uuid("author_id"), participant: try row.uuid("participant_id"),
                     group: try row.decode(column: "group_size", as: Int.self) > 1))
         }

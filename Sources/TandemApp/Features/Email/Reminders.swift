@@ -45,7 +45,7 @@ enum Reminders {
             """
         ).all()
         for row in appointments {
-            guard try row.decode(column: "wanted", as: Bool?.self) ?? true else { continue }
+            guard try row.optional("wanted", as: Bool.self) ?? true else { continue }
             let start = try row.decode(column: "starts_at", as: Date.self)
             guard let reminder = ReminderRules.appointmentReminder(start: start, now: now) else { continue }
             let person = try recipient(row)
@@ -116,8 +116,8 @@ enum Reminders {
         ).all()
         var queued = 0
         for row in rows {
-            guard try row.decode(column: "wanted", as: Bool?.self) ?? true,
-                let last = CalendarDate(try row.decode(column: "last_scored", as: String?.self) ?? "")
+            guard try row.optional("wanted", as: Bool.self) ?? true,
+                let last = CalendarDate(try row.optional("last_scored", as: String.self) ?? "")
             else { continue }
             let person = try recipient(row)
             let today = CalendarDate(now, in: person.timeZone)

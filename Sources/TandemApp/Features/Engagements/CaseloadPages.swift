@@ -47,8 +47,8 @@ enum CaseloadPages {
         filter.withCoaches = seesEveryone
         filter.byUrgency = true
         let service = EngagementService(req, actor: actor)
-        let (rows, hasMore) = try await service.caseload(filter)
-        let openAlerts = try await SafetyService(req, actor: actor).openCount()
+        let caseload = try await service.caseload(filter)
+        let (rows, hasMore, openAlerts) = (caseload.rows, caseload.hasMore, caseload.openAlerts)
         let staff = seesEveryone ? try await service.staff() : []
         var query: [String] = ["status=\(filter.status)"]
         if let type = filter.serviceType { query.append("service=\(type.rawValue)") }

@@ -82,14 +82,14 @@ extension TenantScope {
                 let status = EngagementStatus(rawValue: try row.decode(column: "status", as: String.self))
             else { continue }
             let startDate = try row.decode(column: "start_date", as: String.self)
-            let lastContact = try row.decode(column: "last_contact_at", as: Date?.self)
+            let lastContact = try row.optional("last_contact_at", as: Date.self)
             let facts = OutreachFacts(
                 status: status, startDate: CalendarDate(startDate),
                 endDate: CalendarDate(try row.decode(column: "end_date", as: String.self)), lastContact: lastContact,
-                lastMissedAppointment: try row.decode(column: "last_missed", as: Date?.self),
-                reachOutSince: try row.decode(column: "reach_out_since", as: Date?.self),
-                lastAttempt: try row.decode(column: "last_attempt", as: Date?.self),
-                aftercareDueOn: try row.decode(column: "aftercare_due", as: String?.self).flatMap(CalendarDate.init))
+                lastMissedAppointment: try row.optional("last_missed", as: Date.self),
+                reachOutSince: try row.optional("reach_out_since", as: Date.self),
+                lastAttempt: try row.optional("last_attempt", as: Date.self),
+                aftercareDueOn: try row.optional("aftercare_due", as: String.self).flatMap(CalendarDate.init))
             rows.append(
                 EngagementService.CaseloadRow(
                     engagementID: try row.uuid("id"),
@@ -97,13 +97,13 @@ extension TenantScope {
                     participantName: try row.decode(column: "preferred_name", as: String.self),
                     serviceType: type, status: status,
                     startDate: startDate,
-                    lastCheckIn: try row.decode(column: "last_check_in", as: String?.self),
+                    lastCheckIn: try row.optional("last_check_in", as: String.self),
                     capitalTrend: Trend.of(
-                        previous: try row.decode(column: "barc_previous", as: Int?.self),
-                        latest: try row.decode(column: "barc_latest", as: Int?.self)),
+                        previous: try row.optional("barc_previous", as: Int.self),
+                        latest: try row.optional("barc_latest", as: Int.self)),
                     goals: try Self.goals(
-                        done: row.decode(column: "goals_done", as: Int?.self),
-                        total: row.decode(column: "goals_total", as: Int?.self)), coaches: [],
+                        done: row.optional("goals_done", as: Int.self),
+                        total: row.optional("goals_total", as: Int.self)), coaches: [],
                     attention: CaseloadUrgency.sorted(
                         OutreachRules.reasons(facts, policy: policy, now: now, today: today, timeZone: zone)
                             .map(AttentionSignal.init)), lastContact: lastContact))

@@ -271,9 +271,16 @@ struct EngagementService {
         var primary: CoachName? { coaches.first(where: \.isPrimary) }
     }
 
+    /// A page of a caseload, and how many crisis alerts wait for the reader (the page's banner).
+    struct Caseload: Sendable {
+        var rows: [CaseloadRow]
+        var hasMore: Bool
+        var openAlerts: Int
+    }
+
     /// A caseload: a coach's own engagements, or for supervisors and admins every coach's
     /// (or one coach's), ordered by the participant's name. Audited as one view.
-    func caseload(_ filter: CaseloadFilter) async throws -> (rows: [CaseloadRow], hasMore: Bool) {
+    func caseload(_ filter: CaseloadFilter) async throws -> Caseload {
         let reach = ParticipantAccess.reach(of: actor.role)
         guard reach == .organization || reach == .ownEngagements else {
             try await req.audit(
@@ -301,7 +308,9 @@ struct EngagementService {
                 withCoaches: filter.withCoaches, now: Date(), policy: policy)
             if !more { whole = all }
         }
-        let alerted = try await SafetyService(req, actor: actor).openAlertPeople()
+        let safety = SafetyService(req, actor: actor)
+        let openAlerts = try await safety.openAlertParticipants()
+        let alerted = Set(openAlerts)
         // As on the alerts page, a coach is shown an alert only on coaching still going on.
         let coachOnly = actor.role == .coach
         func marked(_ row: CaseloadRow) -> CaseloadRow {
@@ -319,10 +328,16 @@ struct EngagementService {
                 withCoaches: filter.withCoaches, now: Date(), policy: policy)
             rows = rows.map(marked)
         }
+        // A coach's whole caseload of open engagements, just read, is the people whose alerts
+        // they see; any other filter leaves the count to read them.
+        let coachedOpenly: Set<UUID>? =
+            coachOnly && filter.status == "open" && filter.serviceType == nil
+            ? whole.map { Set($0.filter(\.status.isOpen).map(\.participantID)) } : nil
+        let count = try await safety.visibleCount(of: openAlerts, coachedOpenly: coachedOpenly)
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)
-        return (rows, hasMore)
+        return Caseload(rows: rows, hasMore: hasMore, openAlerts: count)
     }
 
     /// The engagements of the signed-in participant's own record, with coaches and agreements.

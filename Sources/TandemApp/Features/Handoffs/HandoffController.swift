@@ -60,15 +60,9 @@ struct HandoffController: RouteCollection {
             discharge: CalendarDate(handoff.dischargeOn)?.written(req.messages) ?? handoff.dischargeOn,
             service: req.t("service_" + handoff.serviceType),
             sent: CalendarDate(handoff.createdAt, in: zone).written(req.messages),
-            status: Self.shownStatus(handoff, shared: shared).map { req.t("handoff_status_" + $0.rawValue) }
+            status: HandoffService.shownStatus(handoff, shared: shared).map { req.t("handoff_status_" + $0.rawValue) }
                 ?? req.t("handoff_status_not_shared"),
-            statusKey: Self.shownStatus(handoff, shared: shared)?.rawValue ?? "not_shared")
-    }
-
-    /// The status a viewer is shown: the real one when they may see it; for a liaison who took
-    /// back a referral decided out of their sight, "withdrawn", as after any withdrawal.
-    static func shownStatus(_ handoff: Handoff, shared: Bool) -> HandoffStatus? {
-        shared ? handoff.status : handoff.partnerWithdrewAt != nil ? .withdrawn : nil
+            statusKey: HandoffService.shownStatus(handoff, shared: shared)?.rawValue ?? "not_shared")
     }
 
     struct FormBody: Encodable, Sendable {
@@ -213,7 +207,7 @@ struct HandoffController: RouteCollection {
             consent: handoff.statusConsent, consentSignedName: handoff.consentSignedName,
             declineReason: shared ? handoff.declineReason : "", statusShared: shared, isPartner: isPartner,
             isCoach: signedIn.role == .coach,
-            canWithdraw: isPartner && handoff.partnerWithdrewAt == nil && (handoff.status.isOpen || !shared),
+            canWithdraw: isPartner && HandoffService.partnerMayWithdraw(handoff, shared: shared),
             canDecide: canDecide,
             participantID: isPartner ? nil : handoff.participantID?.uuidString,
             appointmentID: isPartner ? nil : handoff.appointmentID?.uuidString, contacts: contacts,

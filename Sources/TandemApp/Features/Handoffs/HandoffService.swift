@@ -88,6 +88,25 @@ struct HandoffService: ParticipantScopedService {
     /// consent) must not learn from this answer that a decision was made: their wish is kept
     /// beside the decision, which stands, for the organization to read, and they see the
     /// referral withdrawn, as after any withdrawal.
+    /// The hand-off that brought the person, for the link on their page (staff only): its id
+    /// alone, by `handoffs_participant`.
+    static func handoffID(of participantID: UUID, in organizationID: UUID, on db: any Database) async throws -> UUID? {
+        try await Handoff.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == participantID).field(\.$id).first()?.id
+    }
+
+    /// The status a viewer is shown: the real one when they may see it; for a liaison who took
+    /// back a referral decided out of their sight, "withdrawn", as after any withdrawal.
+    static func shownStatus(_ handoff: Handoff, shared: Bool) -> HandoffStatus? {
+        shared ? handoff.status : handoff.partnerWithdrewAt != nil ? .withdrawn : nil
+    }
+
+    /// Whether the referring liaison may still take the referral back: while it waits, or
+    /// whenever its decision is out of their sight (withdrawing must not tell them it was made).
+    static func partnerMayWithdraw(_ handoff: Handoff, shared: Bool) -> Bool {
+        handoff.partnerWithdrewAt == nil && (handoff.status.isOpen || !shared)
+    }
+
     func withdraw(_ id: UUID, now: Date = Date()) async throws -> Handoff {
         let handoff = try await handoff(id)
         guard handoff.partnerUserID == actor.userID else { throw ServiceError.denied }

@@ -68,7 +68,7 @@ enum MeetingFeed {
         let sourceID = try row.map { try $0.uuid("id") }
         let version =
             try row.map {
-                let at = try $0.decode(column: "imported_at", as: Date?.self)?.timeIntervalSince1970 ?? 0
+                let at = try $0.optional("imported_at", as: Date.self)?.timeIntervalSince1970 ?? 0
                 return "\(try $0.uuid("id")):\(try $0.decode(column: "meeting_count", as: Int.self)):\(at)"
             } ?? "none"
         if let cached = cache.withLockedValue({ $0[organizationID] }), cached.version == version { return cached }

@@ -108,7 +108,7 @@ enum MeetingIndex {
         ).first()
         let version =
             try row.map {
-                let latest = try $0.decode(column: "latest", as: Date?.self)?.timeIntervalSince1970 ?? 0
+                let latest = try $0.optional("latest", as: Date.self)?.timeIntervalSince1970 ?? 0
                 return
                     "\(try $0.decode(column: "sources", as: Int.self)):\(try $0.decode(column: "meetings", as: Int.self)):\(latest)"
             } ?? ""
@@ -143,15 +143,15 @@ enum MeetingIndex {
         return Listed(
             id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
             dayMask: try row.decode(column: "day_mask", as: Int.self),
-            start: try row.decode(column: "start_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
-            end: try row.decode(column: "end_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
+            start: try row.optional("start_minute", as: Int.self).flatMap { TimeOfDay(minutes: $0) },
+            end: try row.optional("end_minute", as: Int.self).flatMap { TimeOfDay(minutes: $0) },
             attendance: Meeting.Attendance(rawValue: try row.decode(column: "attendance", as: String.self))
                 ?? .inPerson,
             types: types,
             location: try row.decode(column: "location", as: String.self),
             address: try row.decode(column: "formatted_address", as: String.self),
-            latitude: try row.decode(column: "latitude", as: Double?.self),
-            longitude: try row.decode(column: "longitude", as: Double?.self),
+            latitude: try row.optional("latitude", as: Double.self),
+            longitude: try row.optional("longitude", as: Double.self),
             conferenceURL: try row.decode(column: "conference_url", as: String.self),
             conferencePhone: try row.decode(column: "conference_phone", as: String.self),
             notes: try row.decode(column: "notes", as: String.self),

@@ -98,16 +98,16 @@ struct MyMeetingsService {
             """
         ).all()
         return try rows.map { row in
-            let id = try row.decode(column: "id", as: UUID?.self)
-            let mask = try row.decode(column: "day_mask", as: Int?.self) ?? 0
+            let id = try row.optional("id", as: UUID.self)
+            let mask = try row.optional("day_mask", as: Int.self) ?? 0
             return Kept(
                 savedID: try row.uuid("saved_id"), meetingID: id,
-                name: try row.decode(column: "name", as: String?.self)
+                name: try row.optional("name", as: String.self)
                     ?? row.decode(column: "kept_name", as: String.self),
                 days: (0...6).filter { mask & (1 << $0) != 0 },
-                start: try row.decode(column: "start_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
-                end: try row.decode(column: "end_minute", as: Int?.self).flatMap { TimeOfDay(minutes: $0) },
-                attendance: try row.decode(column: "attendance", as: String?.self).flatMap(
+                start: try row.optional("start_minute", as: Int.self).flatMap { TimeOfDay(minutes: $0) },
+                end: try row.optional("end_minute", as: Int.self).flatMap { TimeOfDay(minutes: $0) },
+                attendance: try row.optional("attendance", as: String.self).flatMap(
                     Meeting.Attendance.init(rawValue:)))
         }.sorted { ($0.days.first ?? 9, $0.start?.minutes ?? 0) < ($1.days.first ?? 9, $1.start?.minutes ?? 0) }
     }

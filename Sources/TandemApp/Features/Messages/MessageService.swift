@@ -220,9 +220,6 @@ struct MessageService: ParticipantScopedService {
         let names = Dictionary(
             try await scope.participants().filter(\.$id ~~ Set(engagements.map { $0.$participant.id })).all()
                 .map { ($0.id!, $0.preferredName) }, uniquingKeysWith: { first, _ in first })
-        let reads = Dictionary(
-            try await MessageRead.query(on: req.db).filter(\.$engagementID ~~ ids).filter(\.$userID == actor.userID)
-                .all().map { ($0.engagementID, $0.readAt) }, uniquingKeysWith: { first, _ in first })
         // The person's own threads are named by their coaches (their own name says nothing).
         var coachNames: [UUID: [String]] = [:]
         if actor.role.hasOwnRecord {
@@ -234,24 +231,42 @@ struct MessageService: ParticipantScopedService {
                 coachNames[link.$engagement.id, default: []].append(users[link.$coach.id] ?? "")
             }
         }
-        var summaries: [Summary] = []
-        for engagement in engagements {
-            let id = engagement.id!
-            let last = try await Message.query(on: req.db).filter(\.$engagementID == id)
-                .sort(\.$createdAt, .descending).first()
-            var unread = Message.query(on: req.db).filter(\.$engagementID == id).filter(\.$senderID != actor.userID)
-            if let read = reads[id] { unread = unread.filter(\.$createdAt > read) }
-            summaries.append(
-                Summary(
-                    engagement: engagement, participantName: names[engagement.$participant.id] ?? "",
-                    lastAt: last?.createdAt, unread: last == nil ? 0 : try await unread.count(),
-                    coachNames: coachNames[id] ?? []))
+        let activity = try await activity(of: ids)
+        let summaries = engagements.map { engagement in
+            Summary(
+                engagement: engagement, participantName: names[engagement.$participant.id] ?? "",
+                lastAt: activity[engagement.id!]?.lastAt, unread: activity[engagement.id!]?.unread ?? 0,
+                coachNames: coachNames[engagement.id!] ?? [])
         }
         return Array(
             summaries.sorted {
                 ($0.lastAt ?? .distantPast, $0.participantName) > ($1.lastAt ?? .distantPast, $1.participantName)
             }
             .prefix(limit))
+    }
+
+    /// Each thread's last message time and how many of the others' messages came after the
+    /// actor's reading point, for all of `engagements` in one statement (a coach has a thread
+    /// for every person they coach).
+    private func activity(of engagements: [UUID]) async throws -> [UUID: (lastAt: Date?, unread: Int)] {
+        guard let sql = req.db as? any SQLDatabase else { return [:] }
+        let user = actor.userID
+        let rows = try await sql.raw(
+            """
+            SELECT e.id, (SELECT MAX(m.created_at) FROM messages m WHERE m.engagement_id = e.id) AS last_at, \
+            (SELECT COUNT(*) FROM messages m WHERE m.engagement_id = e.id AND m.sender_id <> \(bind: user) \
+            AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.engagement_id = e.id AND r.user_id = \(bind: user) \
+            AND r.read_at >= m.created_at)) AS unread \
+            FROM engagements e WHERE e.organization_id = \(bind: actor.organizationID) AND e.id IN (\(binds: engagements))
+            """
+        ).all()
+        var activity: [UUID: (lastAt: Date?, unread: Int)] = [:]
+        for row in rows {
+            activity[try row.uuid("id")] = (
+                try row.optional("last_at", as: Date.self), try row.decode(column: "unread", as: Int.self)
+            )
+        }
+        return activity
     }
 
     /// Deletes the messages older than each organization keeps them.

@@ -24,6 +24,16 @@ final class OutreachSettings: Model, @unchecked Sendable {
     }
 
     var policy: OutreachPolicy {
+        Self.policy(
+            noContactDays: noContactDays, missedAppointments: missedAppointments, reachOutRequests: reachOutRequests,
+            checkUpDays: checkUpDays, aftercareDays: aftercareDays)
+    }
+
+    /// The policy a row's columns describe (also read without the model, by `OutreachService`).
+    static func policy(
+        noContactDays: Int, missedAppointments: Bool, reachOutRequests: Bool, checkUpDays: String,
+        aftercareDays: String
+    ) -> OutreachPolicy {
         OutreachPolicy(
             noContactDays: noContactDays, missedAppointments: missedAppointments, reachOutRequests: reachOutRequests,
             checkUpDays: OutreachPolicy.parseCheckUpDays(checkUpDays) ?? [],

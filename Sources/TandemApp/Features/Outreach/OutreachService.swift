@@ -13,8 +13,25 @@ struct OutreachService: ParticipantScopedService {
     let people: ParticipantService
 
     static func policy(of organizationID: UUID, on db: any Database) async throws -> OutreachPolicy {
-        try await OutreachSettings.query(on: db).filter(\.$organizationID == organizationID).first()?.policy
-            ?? OutreachPolicy()
+        // Every caseload page reads it: plain SQL, not a model decoded by reflection.
+        guard let sql = db as? any SQLDatabase else {
+            return try await OutreachSettings.query(on: db).filter(\.$organizationID == organizationID).first()?
+                .policy ?? OutreachPolicy()
+        }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT no_contact_days, missed_appointments, reach_out_requests, check_up_days, aftercare_days \
+                FROM outreach_settings WHERE organization_id = \(bind: organizationID) LIMIT 1
+                """
+            ).first()
+        else { return OutreachPolicy() }
+        return OutreachSettings.policy(
+            noContactDays: try row.decode(column: "no_contact_days", as: Int.self),
+            missedAppointments: try row.decode(column: "missed_appointments", as: Bool.self),
+            reachOutRequests: try row.decode(column: "reach_out_requests", as: Bool.self),
+            checkUpDays: try row.decode(column: "check_up_days", as: String.self),
+            aftercareDays: try row.decode(column: "aftercare_days", as: String.self))
     }
 
     struct PolicyInput: Sendable {

@@ -257,8 +257,7 @@ struct ParticipantController: RouteCollection {
             canAnonymize: record.can(actor.role, .anonymize),
             isFamilyCoaching: record.engagements.contains { $0.engagement.serviceType == .familyRecoveryCoaching },
             handoffID: actor.role.isStaff
-                ? try await Handoff.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                    .filter(\.$participantID == id).first()?.id?.uuidString : nil)
+                ? try await HandoffService.handoffID(of: id, in: actor.organizationID, on: req.db)?.uuidString : nil)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

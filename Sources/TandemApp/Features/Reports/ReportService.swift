@@ -50,7 +50,7 @@ struct ReportService {
             guard let day = CalendarDate(try row.decode(column: "local_date", as: String.self)) else { continue }
             parsed.append(
                 (
-                    try row.uuid("note_id"), day, try row.decode(column: "minutes", as: Int?.self) ?? 0,
+                    try row.uuid("note_id"), day, try row.optional("minutes", as: Int.self) ?? 0,
                     try row.decode(column: "mode", as: String.self), try row.uuid("author_id"),
                     try row.decode(column: "display_name", as: String.self), try row.uuid("participant_id")
                 ))
@@ -102,7 +102,7 @@ struct ReportService {
         var totals: [UUID: [Int]] = [:]
         var order: [UUID] = []
         for row in rows {
-            guard let total = try row.decode(column: "total", as: Int?.self) else { continue }
+            guard let total = try row.optional("total", as: Int.self) else { continue }
             let person = try row.uuid("participant_id")
             if totals[person] == nil { order.append(person) }
             totals[person, default: []].append(total)

@@ -128,20 +128,35 @@ struct SafetyService: ParticipantScopedService {
         return (named(open), named(done))
     }
 
-    /// The people of the organization with an alert waiting to be acknowledged, for marking
-    /// caseload lines: one seek in the open alerts' index (open alerts are few). The caseload
-    /// decides which of its lines show it (`EngagementService.caseload`).
-    func openAlertPeople() async throws -> Set<UUID> {
+    /// The person of each alert in the organization waiting to be acknowledged (a person with
+    /// two open alerts is named twice), for the caseload: one seek in the open alerts' index
+    /// (open alerts are few), in plain SQL since every caseload page reads it. The caseload
+    /// decides which of its lines show one and how many its banner counts
+    /// (`EngagementService.caseload`).
+    func openAlertParticipants() async throws -> [UUID] {
         guard actor.role.isStaff else { return [] }
-        return Set(try await alertsQuery(nil).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID))
+        guard let sql = req.db as? any SQLDatabase else {
+            return try await alertsQuery(nil).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID)
+        }
+        return try await sql.raw(
+            """
+            SELECT participant_id FROM safety_alerts \
+            WHERE organization_id = \(bind: actor.organizationID) AND acknowledged_at IS NULL LIMIT 5000
+            """
+        ).all().map { try $0.uuid("participant_id") }
     }
 
-    /// How many open alerts the actor should see (the caseload's banner): one count query.
-    func openCount() async throws -> Int {
-        guard actor.role.isStaff else { return 0 }
-        let visible = try await visibleParticipants()
-        if visible?.isEmpty == true { return 0 }
-        return try await alertsQuery(visible).filter(\.$acknowledgedAt == nil).count()
+    /// How many of `open` (from `openAlertParticipants`) the actor should see: a coach only
+    /// those of the people in `coachedOpenly`, read here when the caller has not.
+    func visibleCount(of open: [UUID], coachedOpenly: Set<UUID>?) async throws -> Int {
+        guard actor.role == .coach, !open.isEmpty else { return open.count }
+        let coached: Set<UUID>
+        if let coachedOpenly {
+            coached = coachedOpenly
+        } else {
+            coached = try await scope.openlyCoachedParticipants(by: actor.userID)
+        }
+        return open.filter(coached.contains).count
     }
 
     /// Records who acknowledged an alert and when, with what they did; the first one counts.

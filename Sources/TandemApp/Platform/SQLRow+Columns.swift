@@ -9,4 +9,11 @@ extension SQLRow {
         if let text = try? decode(column: column, as: String.self), let id = UUIDText.parse(text) { return id }
         return try decode(column: column, as: UUID.self)
     }
+
+    /// A column that may be null. Asking whether it is null first keeps the value on the
+    /// drivers' direct conversions: SQLiteKit decodes an `Optional` through a general decoder
+    /// made for each value, which showed in the profile of every page of rows.
+    func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
 }
