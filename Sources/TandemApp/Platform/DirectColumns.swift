@@ -42,6 +42,20 @@ struct PrefixedColumns: DatabaseOutput {
     func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
 
     func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
-        try row.decode(column: prefix + key.description, as: T.self)
+        let column = prefix + key.description
+        // An optional field is asked whether it is null first (see `SQLRow.optional`).
+        if let optional = T.self as? any NullableColumn.Type { return try optional.read(column, from: row) as! T }
+        return try row.decode(column: column, as: T.self)
+    }
+}
+
+/// An `Optional` read from a row without SQLiteKit's general decoder (see `SQLRow.optional`).
+private protocol NullableColumn {
+    static func read(_ column: String, from row: any SQLRow) throws -> Self
+}
+
+extension Optional: NullableColumn where Wrapped: Decodable {
+    fileprivate static func read(_ column: String, from row: any SQLRow) throws -> Self {
+        try row.optional(column, as: Wrapped.self)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -167,12 +168,18 @@ struct PlanService: ParticipantScopedService {
 
     /// Goals done and all goals of the current plan, for pages that audit their own view.
     func goalCounts(of participantID: UUID) async throws -> (done: Int, total: Int)? {
-        // Only the two counts: a version also holds the whole plan.
-        guard
-            let version = try await versions(of: participantID).sort(\.$number, .descending)
-                .field(\.$goalsDone).field(\.$goalsTotal).first()
+        // Only the two counts (a version also holds the whole plan), by plain SQL: every
+        // participant page and home reads them.
+        guard let sql = req.db as? any SQLDatabase,
+            let row = try await sql.raw(
+                """
+                SELECT goals_done, goals_total FROM recovery_plan_versions \
+                WHERE organization_id = \(bind: actor.organizationID) AND participant_id = \(bind: participantID) \
+                ORDER BY number DESC LIMIT 1
+                """
+            ).first()
         else { return nil }
-        return (version.goalsDone, version.goalsTotal)
+        return (try row.decode(column: "goals_done", as: Int.self), try row.decode(column: "goals_total", as: Int.self))
     }
 
     private func versions(of participantID: UUID) -> QueryBuilder<RecoveryPlanVersion> {

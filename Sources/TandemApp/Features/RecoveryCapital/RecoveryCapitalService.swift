@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -115,11 +116,28 @@ struct RecoveryCapitalService: ParticipantScopedService {
         return try await query.first()
     }
 
-    /// The last two scored assessments, newest first. Not audited: for pages that audit
-    /// their own view of the record.
-    func lastScored(of participantID: UUID) async throws -> [RecoveryCapitalAssessment] {
-        try await assessments(of: participantID).filter(\.$status == .completed)
-            .sort(\.$completedOn, .descending).sort(\.$createdAt, .descending).limit(2).all()
+    /// A scored assessment's total and day.
+    struct Scored: Sendable {
+        let total: Int?
+        let completedOn: String
+    }
+
+    /// The last two scored assessments, newest first, by plain SQL (every participant page
+    /// and home reads them; `recovery_capital_participant`). Not audited: for pages that
+    /// audit their own view of the record.
+    func lastScored(of participantID: UUID) async throws -> [Scored] {
+        guard let sql = req.db as? any SQLDatabase else { return [] }
+        return try await sql.raw(
+            """
+            SELECT total, completed_on FROM recovery_capital_assessments \
+            WHERE organization_id = \(bind: actor.organizationID) AND participant_id = \(bind: participantID) \
+            AND status = 'completed' ORDER BY completed_on DESC, created_at DESC LIMIT 2
+            """
+        ).all().map {
+            Scored(
+                total: try $0.optional("total", as: Int.self),
+                completedOn: try $0.decode(column: "completed_on", as: String.self))
+        }
     }
 
     private func assessments(of participantID: UUID) -> QueryBuilder<RecoveryCapitalAssessment> {
