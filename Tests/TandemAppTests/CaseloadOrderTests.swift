@@ -64,9 +64,15 @@ struct CaseloadOrderTests {
             let organization = try await everyone.get("/?status=all").body.string
             #expect(organization.contains("Open crisis alert") && organization.contains(">Open alerts: 1</a>"))
 
-            // Two alerts for one person both count, on every filter of the coach's page.
+            // Two alerts for one person both count, on every filter of the coach's page; another
+            // organization's alert counts for no one here.
             _ = try await Self.openAlert(for: people["Bea"]!, on: app.db)
             _ = try await Self.openAlert(for: people["Bea"]!, on: app.db)
+            let other = try await app.makeOrganization("Elsewhere", email: "admin@elsewhere.example.org")
+            let otherCoach = try await app.addMember(
+                .coach, to: other.organization, email: "coach@elsewhere.example.org")
+            let stranger = try await app.makeParticipant("Eve", in: other.organization, coach: otherCoach.user).0
+            _ = try await Self.openAlert(for: stranger, on: app.db)
             #expect(try await browser.get("/").body.string.contains(">Open alerts: 2</a>"))
             #expect(try await browser.get("/?status=active").body.string.contains(">Open alerts: 2</a>"))
             #expect(try await everyone.get("/").body.string.contains(">Open alerts: 3</a>"))

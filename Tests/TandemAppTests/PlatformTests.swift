@@ -23,6 +23,11 @@ struct PlatformTests {
                 #expect(response.headers.first(name: .cacheControl) == "no-store")
                 #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
             }
+            // A page reached by a one-time link repeats its address to no one, this site included.
+            for path in ["/invite/some-token", "/reset/some-token", "/setup/some-token"] {
+                let response = try await app.testing().sendRequest(.GET, path)
+                #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer", "\(path)")
+            }
             let css = try await app.testing().sendRequest(.GET, "/css/tandem.css")
             #expect(css.status == .ok)
             #expect(css.headers.first(name: .cacheControl) != "no-store")

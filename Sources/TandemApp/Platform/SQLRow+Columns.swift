@@ -13,7 +13,17 @@ extension SQLRow {
     /// A column that may be null. Asking whether it is null first keeps the value on the
     /// drivers' direct conversions: SQLiteKit decodes an `Optional` through a general decoder
     /// made for each value, which showed in the profile of every page of rows.
+    ///
+    /// A column missing from the row is an error, as with `decode`, not a null: a misspelt
+    /// alias must not read as "no data".
     func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
-        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+        guard contains(column: column) else { throw MissingColumn(column: column) }
+        return try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
     }
+}
+
+/// A column a statement was expected to return and did not.
+struct MissingColumn: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "no column \(column) in the row" }
 }

@@ -13,13 +13,21 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     static let staticPrefixes = ["/css/", "/js/", "/img/", "/favicon"]
 
+    /// Pages reached by a one-time link (`/invite/…`, `/reset/…`, `/setup/…`).
+    static func carriesToken(_ path: String) -> Bool {
+        ["/invite/", "/reset/", "/setup/"].contains { path.hasPrefix($0) }
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         // Same-origin: no other site learns which of our pages a link was followed from, and a
         // form sent from a page that has since changed (409) can still offer the way back to it.
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // A page whose address holds a one-time token sends no referrer at all, so the token is
+        // not repeated in the requests it makes.
+        response.headers.replaceOrAdd(
+            name: "Referrer-Policy", value: Self.carriesToken(request.url.path) ? "no-referrer" : "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()")
         response.headers.replaceOrAdd(name: "Cross-Origin-Opener-Policy", value: "same-origin")

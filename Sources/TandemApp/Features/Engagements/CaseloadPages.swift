@@ -46,6 +46,7 @@ enum CaseloadPages {
         filter.page = max(1, min(input.page ?? 1, 10_000))
         filter.withCoaches = seesEveryone
         filter.byUrgency = true
+        filter.countsOpenAlerts = true
         let service = EngagementService(req, actor: actor)
         let caseload = try await service.caseload(filter)
         let (rows, hasMore, openAlerts) = (caseload.rows, caseload.hasMore, caseload.openAlerts)

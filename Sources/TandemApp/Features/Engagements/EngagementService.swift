@@ -244,6 +244,8 @@ struct EngagementService {
         /// One coach's caseload most urgent first, then by name (the caseload page); otherwise,
         /// and always for the whole organization's list, by name.
         var byUrgency = false
+        /// Count the crisis alerts waiting for the reader (the page's banner; the API has none).
+        var countsOpenAlerts = false
     }
 
     /// One line of a caseload: read straight from the tables, without loading whole models,
@@ -271,7 +273,8 @@ struct EngagementService {
         var primary: CoachName? { coaches.first(where: \.isPrimary) }
     }
 
-    /// A page of a caseload, and how many crisis alerts wait for the reader (the page's banner).
+    /// A page of a caseload, and how many crisis alerts wait for the reader (the page's
+    /// banner; 0 unless the filter asks).
     struct Caseload: Sendable {
         var rows: [CaseloadRow]
         var hasMore: Bool
@@ -333,7 +336,10 @@ struct EngagementService {
         let coachedOpenly: Set<UUID>? =
             coachOnly && filter.status == "open" && filter.serviceType == nil
             ? whole.map { Set($0.filter(\.status.isOpen).map(\.participantID)) } : nil
-        let count = try await safety.visibleCount(of: openAlerts, coachedOpenly: coachedOpenly)
+        var count = 0
+        if filter.countsOpenAlerts {
+            count = try await safety.visibleCount(of: openAlerts, coachedOpenly: coachedOpenly)
+        }
         try await req.audit(
             "caseload.view", actor: actor.userID, organization: actor.organizationID, subjectType: "caseload",
             subject: coach)

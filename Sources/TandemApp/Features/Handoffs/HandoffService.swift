@@ -83,11 +83,6 @@ struct HandoffService: ParticipantScopedService {
         return try await DisclosureService(req, actor: actor).disclose(.handoffStatus, of: participantID, now: now)
     }
 
-    /// Takes back a referral: its liaison only. While it waits, it is withdrawn. Once decided,
-    /// a liaison who may see how it went is told so; one who may not (the person gave no
-    /// consent) must not learn from this answer that a decision was made: their wish is kept
-    /// beside the decision, which stands, for the organization to read, and they see the
-    /// referral withdrawn, as after any withdrawal.
     /// The hand-off that brought the person, for the link on their page (staff only): its id
     /// alone, by `handoffs_participant`.
     static func handoffID(of participantID: UUID, in organizationID: UUID, on db: any Database) async throws -> UUID? {
@@ -107,6 +102,11 @@ struct HandoffService: ParticipantScopedService {
         handoff.partnerWithdrewAt == nil && (handoff.status.isOpen || !shared)
     }
 
+    /// Takes back a referral: its liaison only. While it waits, it is withdrawn. Once decided,
+    /// a liaison who may see how it went is told so; one who may not (the person gave no
+    /// consent) must not learn from this answer that a decision was made: their wish is kept
+    /// beside the decision, which stands, for the organization to read, and they see the
+    /// referral withdrawn, as after any withdrawal.
     func withdraw(_ id: UUID, now: Date = Date()) async throws -> Handoff {
         let handoff = try await handoff(id)
         guard handoff.partnerUserID == actor.userID else { throw ServiceError.denied }

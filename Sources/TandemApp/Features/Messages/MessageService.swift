@@ -247,17 +247,20 @@ struct MessageService: ParticipantScopedService {
 
     /// Each thread's last message time and how many of the others' messages came after the
     /// actor's reading point, for all of `engagements` in one statement (a coach has a thread
-    /// for every person they coach).
+    /// for every person they coach). Each is read from `messages_thread`: the last message is
+    /// one seek, and the unread ones the range after the reading point.
     private func activity(of engagements: [UUID]) async throws -> [UUID: (lastAt: Date?, unread: Int)] {
         guard let sql = req.db as? any SQLDatabase else { return [:] }
         let user = actor.userID
         let rows = try await sql.raw(
             """
             SELECT e.id, (SELECT MAX(m.created_at) FROM messages m WHERE m.engagement_id = e.id) AS last_at, \
-            (SELECT COUNT(*) FROM messages m WHERE m.engagement_id = e.id AND m.sender_id <> \(bind: user) \
-            AND NOT EXISTS (SELECT 1 FROM message_reads r WHERE r.engagement_id = e.id AND r.user_id = \(bind: user) \
-            AND r.read_at >= m.created_at)) AS unread \
-            FROM engagements e WHERE e.organization_id = \(bind: actor.organizationID) AND e.id IN (\(binds: engagements))
+            CASE WHEN r.read_at IS NULL THEN \
+            (SELECT COUNT(*) FROM messages m WHERE m.engagement_id = e.id AND m.sender_id <> \(bind: user)) \
+            ELSE (SELECT COUNT(*) FROM messages m WHERE m.engagement_id = e.id AND m.created_at > r.read_at \
+            AND m.sender_id <> \(bind: user)) END AS unread \
+            FROM engagements e LEFT JOIN message_reads r ON r.engagement_id = e.id AND r.user_id = \(bind: user) \
+            WHERE e.organization_id = \(bind: actor.organizationID) AND e.id IN (\(binds: engagements))
             """
         ).all()
         var activity: [UUID: (lastAt: Date?, unread: Int)] = [:]

@@ -130,7 +130,8 @@ struct SafetyService: ParticipantScopedService {
 
     /// The person of each alert in the organization waiting to be acknowledged (a person with
     /// two open alerts is named twice), for the caseload: one seek in the open alerts' index
-    /// (open alerts are few), in plain SQL since every caseload page reads it. The caseload
+    /// (open alerts are few; past 5,000 the banner's count stops there), in plain SQL since
+    /// every caseload page reads it. The caseload
     /// decides which of its lines show one and how many its banner counts
     /// (`EngagementService.caseload`).
     func openAlertParticipants() async throws -> [UUID] {
