@@ -229,15 +229,15 @@ struct ConsentController: RouteCollection {
     @Sendable func confirmRevoke(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
         let service = ConsentService(req, actor: signedIn.actor)
-        let (consent, participant, relation) = try await service.consent(try req.id("consentID"))
-        guard ParticipantAccess.can(signedIn.role, .manageConsents, relation) else { throw ServiceError.denied }
-        let row = Self.row(
-            consent, ended: try await service.endedEngagements(of: participant.id!), today: service.today, req: req)
-        guard row.inForce else { return .redirect("/consents/\(consent.id!.uuidString)") }
+        let id = try req.id("consentID")
+        guard let (consent, ended) = try await service.revocable(id) else {
+            return .redirect("/consents/\(id.uuidString)")
+        }
+        let row = Self.row(consent, ended: ended, today: service.today, req: req)
         return try await req.page(
             "consents/revoke", titleKey: "consent_revoke_title",
             RevokeBody(
-                id: consent.id!.uuidString, participantID: participant.id!.uuidString,
+                id: consent.id!.uuidString, participantID: consent.participantID.uuidString,
                 intro: req.t("consent_revoke_intro", ["recipient": row.recipient, "categories": row.categories])))
     }
 

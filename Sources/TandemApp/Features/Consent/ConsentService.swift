@@ -166,6 +166,15 @@ struct ConsentService: ParticipantScopedService {
     }
 
     /// One consent, for its printable form.
+    /// A consent its manager is about to revoke, for the page that asks first (audited as a
+    /// view); nil when it is no longer in force, so there is nothing to revoke.
+    func revocable(_ id: UUID) async throws -> (consent: ConsentRecord, ended: Set<UUID>)? {
+        let (consent, participant, _) = try await consent(id)
+        _ = try await people.authorized(participant.id!, .manageConsents)
+        let ended = try await endedEngagements(of: participant.id!)
+        return consent.state(endedEngagements: ended, today: today) == "in_force" ? (consent, ended) : nil
+    }
+
     func consent(_ id: UUID) async throws -> (ConsentRecord, Participant, ParticipantRelation) {
         let consent = try await find(id)
         let (participant, relation) = try await people.authorized(consent.participantID, .viewDisclosures)
