@@ -11,6 +11,8 @@ journey depends on another having run first. A "new session" is a second browser
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -307,6 +309,27 @@ def test_security_and_password_change(browser, fresh_server):
     assert empty and empty[0].text.strip(), "the API tokens section has no empty state"
     assert not tokens.find_elements(By.CSS_SELECTOR, "table.data"), "the API tokens section shows a table"
     check_page(browser, "account security")
+
+    # A token made through the API is listed; revoking it asks first, on a page of its own.
+    made = urllib.request.Request(
+        srv.base_url + "/api/v1/tokens",
+        data=json.dumps({"email": account.email, "password": account.password, "name": "Calendar sync"}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(made, timeout=WAIT) as response:
+        assert response.status == 201, f"making an API token answered {response.status}"
+    browser.get(srv.base_url + "/account/security")
+    row = visible(browser, "section[aria-labelledby='tokens-heading'] table.data tbody tr")
+    assert "Calendar sync" in row.text, f"the new token is not listed: {row.text!r}"
+    click_and_wait_for_new_page(browser, row.find_element(By.CSS_SELECTOR, "a.button.danger"))
+    intro = visible(browser, "#revoke-token-intro").text
+    assert "Calendar sync" in intro, f"the confirmation does not name the token: {intro!r}"
+    check_page(browser, "revoke an API token")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#confirm-revoke-token"))
+    assert path_of(browser) == "/account/security", f"revoking led to {path_of(browser)}"
+    tokens = visible(browser, "section[aria-labelledby='tokens-heading']")
+    assert tokens.find_elements(By.CSS_SELECTOR, ".empty-state"), "the revoked token is still listed"
 
     def change_password(current: str, new: str) -> None:
         visible(browser, "#current_password").clear()

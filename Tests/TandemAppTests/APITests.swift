@@ -112,10 +112,28 @@ struct APITests {
             let browser = TestBrowser(app)
             try await browser.signIn(admin)
             let page = try await browser.get("/account/security")
-            #expect(page.body.string.contains("/account/tokens/\(stored.id!)/revoke"))
-            let revoke = try await browser.post(
-                "/account/tokens/\(stored.id!)/revoke", [:], tokenFrom: "/account/security")
+            let confirm = "/account/tokens/\(stored.id!)/revoke"
+            #expect(page.body.string.contains("href=\"\(confirm)\""))
+            // The danger button asks first, naming the token, and changes nothing by asking.
+            let asked = try await browser.get(confirm)
+            #expect(
+                asked.status == .ok
+                    && element("revoke-token-intro", in: asked.body.string)?.contains("API token") == true)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: auth).status == .ok)
+            // Another person's token is not found, asked or revoked.
+            let stranger = try await app.makeOrganization("Other Org", email: "other@example.org")
+            let other = try await TestBrowser.signedIn(app, stranger)
+            #expect(try await other.get(confirm).status == .notFound)
+            #expect(try await other.post(confirm, [:], tokenFrom: "/account/security").status == .notFound)
+            let revoke = try await browser.post(confirm, [:], tokenFrom: confirm)
             #expect(revoke.status == .seeOther)
+            // A second press leads back to the security page, with nothing more written.
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "api_token.revoke").count()
+            #expect(audited == 1)
+            let again = try await browser.post(confirm, [:], tokenFrom: "/account/security")
+            #expect(again.status == .seeOther && again.location == "/account/security")
+            #expect(try await browser.get(confirm).location == "/account/security")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "api_token.revoke").count() == audited)
             let after = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: auth)
             #expect(after.status == .unauthorized)
             #expect(try Self.problem(after)["detail"] as? String == "The token is unknown, expired or revoked.")

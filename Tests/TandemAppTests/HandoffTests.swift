@@ -251,6 +251,10 @@ struct HandoffTests {
             #expect(taken.status == .seeOther)
             let after = try await liaison.get("/handoffs/\(without.id!)").body.string
             #expect(element("handoff-status", in: after) == "Withdrawn" && !after.contains("id=\"withdraw-handoff\""))
+            // Listed among the decided ones as withdrawn, no longer among the waiting ones.
+            let listed = try await liaison.get("/handoffs").body.string
+            #expect(listSection("handoffs-decided", in: listed).contains(without.id!.uuidString))
+            #expect(!listSection("handoffs-waiting", in: listed).contains(without.id!.uuidString))
             let kept = try #require(try await Handoff.find(without.id, on: app.db))
             #expect(kept.status == .declined && kept.partnerWithdrewAt != nil)
             let staffView = try await admin.get("/handoffs/\(without.id!)").body.string

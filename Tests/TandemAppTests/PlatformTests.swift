@@ -135,6 +135,18 @@ struct PlatformTests {
         }
     }
 
+    @Test("a nullable column reads its value or nil, and a column the statement lacks is an error")
+    func nullableColumns() async throws {
+        try await withTandem { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let row = try #require(try await sql.raw("SELECT 7 AS seven, NULL AS absent, 'x' AS letter").first())
+            #expect(try row.optional("seven", as: Int.self) == 7)
+            #expect(try row.optional("letter", as: String.self) == "x")
+            #expect(try row.optional("absent", as: Int.self) == nil)
+            #expect(throws: MissingColumn.self) { try row.optional("misspelt", as: Int.self) }
+        }
+    }
+
     @Test("migrations are safe to run twice")
     func migrateTwice() async throws {
         try await withTandem { app in

@@ -177,6 +177,14 @@ func element(_ id: String, in html: String) -> String? {
     return String(html[after..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
+/// The markup of the list with `id`, up to its closing tag; empty when the page has no such list.
+func listSection(_ id: String, in html: String) -> String {
+    guard let start = html.range(of: "id=\"\(id)\""),
+        let end = html[start.upperBound...].range(of: "</ul>")
+    else { return "" }
+    return String(html[start.upperBound..<end.lowerBound])
+}
+
 extension TestBrowser {
     /// A new browser already signed in as `account`.
     static func signedIn(_ app: Application, _ account: Account) async throws -> TestBrowser {

@@ -209,6 +209,14 @@ struct ParticipantProfileTests {
         #expect(CalendarDate("1899-12-31") == nil)
         #expect(CalendarDate("2024-1-01") == nil)
         #expect(CalendarDate("２０２４-01-01") == nil)
+        for text in [
+            "", "2024-01-0", "2024-01-011", "2024/01/01", "2024-01-1a", "+024-01-01", "2024--01-01", " 2024-01-1",
+            "2024-00-10", "2024-13-01", "2024-04-31", "2024-01-00", "2024-01-01\n", "2024-0１-01",
+        ] {
+            #expect(CalendarDate(text) == nil, "\(text) parsed")
+        }
+        #expect(CalendarDate("9999-12-31")?.description == "9999-12-31")
+        #expect(CalendarDate(Substring("x2000-02-29").dropFirst().description)?.description == "2000-02-29")
     }
 }
 

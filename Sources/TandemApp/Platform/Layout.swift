@@ -8,13 +8,13 @@ enum Layout {
     /// The page: the frame's opening, `content` as rendered, the frame's close.
     static func wrap(_ content: ByteBuffer, shell: Shell, t: (String) -> String) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: content.readableBytes + 4096)
-        buffer.writeString(opening(shell, t: t))
+        buffer.writeBytes(opening(shell, t: t))
         buffer.writeImmutableBuffer(content)
-        buffer.writeString(closing(shell, t: t))
+        buffer.writeBytes(closing(shell, t: t))
         return buffer
     }
 
-    private static func opening(_ shell: Shell, t: (String) -> String) -> String {
+    private static func opening(_ shell: Shell, t: (String) -> String) -> [UInt8] {
         var out = HTMLWriter(capacity: 3072)
         out.raw("<!doctype html>\n<html lang=\"")
         out.text(shell.language)
@@ -51,7 +51,7 @@ enum Layout {
         out.raw(shell.signedIn ? "<div class=\"page\">\n" : "<div class=\"page reading\">\n")
         if shell.signedIn { navigation(&out, shell, t: t) }
         out.raw("  <main id=\"main\" class=\"content\" tabindex=\"-1\">\n")
-        return out.html
+        return out.bytes
     }
 
     private static func accountMenu(_ out: inout HTMLWriter, _ shell: Shell, t: (String) -> String) {
@@ -81,7 +81,7 @@ enum Layout {
         out.raw("    </ul>\n  </nav>\n")
     }
 
-    private static func closing(_ shell: Shell, t: (String) -> String) -> String {
+    private static func closing(_ shell: Shell, t: (String) -> String) -> [UInt8] {
         var out = HTMLWriter(capacity: 1536)
         out.raw("  </main>\n</div>\n<footer class=\"site-footer\">\n")
         out.raw("  <form class=\"language-switch\" method=\"post\" action=\"/language\">\n")
@@ -102,7 +102,7 @@ enum Layout {
         out.raw("</p>\n  <p class=\"muted\">")
         out.text(t("footer_privacy"))
         out.raw("</p>\n</footer>\n</body>\n</html>\n")
-        return out.html
+        return out.bytes
     }
 
     private static func csrfField(_ out: inout HTMLWriter, _ shell: Shell) {

@@ -16,9 +16,12 @@ extension SQLRow {
     ///
     /// A column missing from the row is an error, as with `decode`, not a null: a misspelt
     /// alias must not read as "no data".
+    /// A drivers' `decodeNil` answers true for a missing column, so only a null is looked up
+    /// a second time, to tell the two apart.
     func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        guard try decodeNil(column: column) else { return try decode(column: column, as: T.self) }
         guard contains(column: column) else { throw MissingColumn(column: column) }
-        return try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+        return nil
     }
 }
 

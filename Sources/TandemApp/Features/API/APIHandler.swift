@@ -79,8 +79,7 @@ struct APIHandler: APIProtocol {
         let req = try APIRequestContext.request()
         let (user, _) = try await req.bearerUser()
         let now = Date()
-        let tokens = try await ApiToken.query(on: req.db).filter(\.$user.$id == user.id!).filter(\.$revokedAt == nil)
-            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        let tokens = try await ApiTokenService(db: req.db, userID: user.id!).inUse(now: now)
         return .ok(
             .init(
                 body: .json(
@@ -100,13 +99,11 @@ struct APIHandler: APIProtocol {
                 status: .badRequest, reason: "tokenId is not a UUID.",
                 fields: [.init(field: "tokenId", message: "Give a token id.")])
         }
-        guard
-            let token = try await ApiToken.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == user.id!)
-                .first(),
-            token.revokedAt == nil
-        else { throw APIProblem(status: .notFound, reason: "No such token.") }
-        token.revokedAt = Date()
-        try await token.save(on: req.db)
+        let tokens = ApiTokenService(db: req.db, userID: user.id!)
+        guard let token = try await tokens.revocable(id) else {
+            throw APIProblem(status: .notFound, reason: "No such token.")
+        }
+        try await tokens.revoke(token)
         try await req.audit(
             "api_token.revoke", actor: user.id, organization: nil, subjectType: "api_token", subject: id)
         return .noContent(.init())

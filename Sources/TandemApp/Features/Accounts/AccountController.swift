@@ -10,6 +10,7 @@ struct AccountController: RouteCollection {
         account.get("security", use: security)
         account.get("password", use: passwordForm)
         account.post("password", use: changePassword)
+        account.get("tokens", ":tokenID", "revoke", use: confirmRevokeToken)
         account.post("tokens", ":tokenID", "revoke", use: revokeToken)
     }
 
@@ -37,8 +38,7 @@ struct AccountController: RouteCollection {
 
     private func securityBody(_ actor: SignedIn, req: Request, notice: String?) async throws -> SecurityBody {
         let now = Date()
-        let tokens = try await ApiToken.query(on: req.db).filter(\.$user.$id == actor.userID)
-            .filter(\.$revokedAt == nil).filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        let tokens = try await ApiTokenService(db: req.db, userID: actor.userID).inUse(now: now)
         let formatter = DateFormatter.tandemShort(req.language, timeZone: actor.organization.timeZone)
         return SecurityBody(
             email: actor.user.email, twoFactorEnabled: actor.user.twoFactorEnabled,
@@ -84,16 +84,38 @@ struct AccountController: RouteCollection {
         return try await req.page("accounts/password", titleKey: "password_title", PasswordBody(done: true))
     }
 
+    struct RevokeTokenBody: Encodable, Sendable {
+        let id: String
+        let intro: String
+    }
+
+    /// Revoking is a danger button: it asks on a page of its own, naming the token, before
+    /// the programs that use it stop working.
+    @Sendable func confirmRevokeToken(req: Request) async throws -> Response {
+        guard let (token, _) = try await revocableToken(req) else { return .redirect("/account/security") }
+        return try await req.page(
+            "accounts/revoke-token", titleKey: "tokens_revoke_title",
+            RevokeTokenBody(id: token.id!.uuidString, intro: req.t("tokens_revoke_intro", ["name": token.name])))
+    }
+
+    /// A token already revoked (a second press, an old tab) leads back to the security page
+    /// with nothing changed; another person's token is not found.
     @Sendable func revokeToken(req: Request) async throws -> Response {
-        let actor = try await req.signedIn()
-        guard let id = req.parameters.get("tokenID", as: UUID.self),
-            let token = try await ApiToken.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == actor.userID)
-                .first()
-        else { throw Abort(.notFound) }
-        token.revokedAt = Date()
-        try await token.save(on: req.db)
-        try await req.audit("api_token.revoke", subjectType: "api_token", subject: id)
+        guard let (token, tokens) = try await revocableToken(req) else { return .redirect("/account/security") }
+        try await tokens.revoke(token)
+        try await req.audit("api_token.revoke", subjectType: "api_token", subject: token.id)
         return .redirect("/account/security")
+    }
+
+    /// The signed-in person's token named in the path while it can still be revoked; nil once
+    /// it is; not found when it is not theirs.
+    private func revocableToken(_ req: Request) async throws -> (ApiToken, ApiTokenService)? {
+        let actor = try await req.signedIn()
+        let tokens = ApiTokenService(db: req.db, userID: actor.userID)
+        let id = try req.id("tokenID")
+        if let token = try await tokens.revocable(id) { return (token, tokens) }
+        guard try await tokens.owns(id) else { throw Abort(.notFound) }
+        return nil
     }
 }
 

@@ -312,12 +312,11 @@ struct EngagementService {
             if !more { whole = all }
         }
         let safety = SafetyService(req, actor: actor)
-        let openAlerts = try await safety.openAlertParticipants()
-        let alerted = Set(openAlerts)
+        let openAlerts = try await safety.openAlertCounts()
         // As on the alerts page, a coach is shown an alert only on coaching still going on.
         let coachOnly = actor.role == .coach
         func marked(_ row: CaseloadRow) -> CaseloadRow {
-            row.with(openAlert: alerted.contains(row.participantID) && (!coachOnly || row.status.isOpen))
+            row.with(openAlert: openAlerts[row.participantID] != nil && (!coachOnly || row.status.isOpen))
         }
         if let all = whole {
             let ordered = CaseloadUrgency.ordered(all.map(marked)) {

@@ -38,13 +38,16 @@ struct HandoffController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let signedIn = try await req.signedIn()
         let service = HandoffService(req, actor: signedIn.actor)
-        // A referral whose status is not shared stays among the waiting ones, whatever became of it.
         var waiting: [Row] = []
         var others: [Row] = []
         for handoff in try await service.list() {
             let shared = try await service.statusShared(handoff)
             let row = row(handoff, shared: shared, service: service, req: req)
-            if handoff.status.isOpen || !shared { waiting.append(row) } else { others.append(row) }
+            if HandoffService.listedAsWaiting(handoff, shared: shared) {
+                waiting.append(row)
+            } else {
+                others.append(row)
+            }
         }
         return try await req.page(
             "handoffs/list", titleKey: "handoffs_title",

@@ -96,6 +96,12 @@ struct HandoffService: ParticipantScopedService {
         shared ? handoff.status : handoff.partnerWithdrewAt != nil ? .withdrawn : nil
     }
 
+    /// Whether a referral is listed among the waiting ones for this viewer: while it waits, and
+    /// while its decision is out of their sight; one they took back is listed as withdrawn.
+    static func listedAsWaiting(_ handoff: Handoff, shared: Bool) -> Bool {
+        shownStatus(handoff, shared: shared)?.isOpen ?? true
+    }
+
     /// Whether the referring liaison may still take the referral back: while it waits, or
     /// whenever its decision is out of their sight (withdrawing must not tell them it was made).
     static func partnerMayWithdraw(_ handoff: Handoff, shared: Bool) -> Bool {

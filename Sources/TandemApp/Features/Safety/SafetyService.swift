@@ -128,36 +128,41 @@ struct SafetyService: ParticipantScopedService {
         return (named(open), named(done))
     }
 
-    /// The person of each alert in the organization waiting to be acknowledged (a person with
-    /// two open alerts is named twice), for the caseload: one seek in the open alerts' index
-    /// (open alerts are few; past 5,000 the banner's count stops there), in plain SQL since
-    /// every caseload page reads it. The caseload
-    /// decides which of its lines show one and how many its banner counts
-    /// (`EngagementService.caseload`).
-    func openAlertParticipants() async throws -> [UUID] {
-        guard actor.role.isStaff else { return [] }
+    /// How many alerts wait to be acknowledged for each person in the organization, for the
+    /// caseload: one pass over the open alerts' index, in plain SQL since every caseload page
+    /// reads it. Counted by person, so the answer stays as small as the number of people
+    /// waiting, however many alerts one of them raised; nothing is cut off, since a person left
+    /// out would lose their mark on the caseload. The caseload decides which of its lines show
+    /// one and how many its banner counts (`EngagementService.caseload`).
+    func openAlertCounts() async throws -> [UUID: Int] {
+        guard actor.role.isStaff else { return [:] }
         guard let sql = req.db as? any SQLDatabase else {
-            return try await alertsQuery(nil).filter(\.$acknowledgedAt == nil).limit(5000).all(\.$participantID)
+            let people = try await alertsQuery(nil).filter(\.$acknowledgedAt == nil).all(\.$participantID)
+            return people.reduce(into: [:]) { $0[$1, default: 0] += 1 }
         }
-        return try await sql.raw(
+        var counts: [UUID: Int] = [:]
+        for row in try await sql.raw(
             """
-            SELECT participant_id FROM safety_alerts \
-            WHERE organization_id = \(bind: actor.organizationID) AND acknowledged_at IS NULL LIMIT 5000
+            SELECT participant_id, COUNT(*) AS waiting FROM safety_alerts \
+            WHERE organization_id = \(bind: actor.organizationID) AND acknowledged_at IS NULL GROUP BY participant_id
             """
-        ).all().map { try $0.uuid("participant_id") }
+        ).all() {
+            counts[try row.uuid("participant_id")] = try row.decode(column: "waiting", as: Int.self)
+        }
+        return counts
     }
 
-    /// How many of `open` (from `openAlertParticipants`) the actor should see: a coach only
+    /// How many of the `open` alerts (from `openAlertCounts`) the actor should see: a coach only
     /// those of the people in `coachedOpenly`, read here when the caller has not.
-    func visibleCount(of open: [UUID], coachedOpenly: Set<UUID>?) async throws -> Int {
-        guard actor.role == .coach, !open.isEmpty else { return open.count }
+    func visibleCount(of open: [UUID: Int], coachedOpenly: Set<UUID>?) async throws -> Int {
+        guard actor.role == .coach, !open.isEmpty else { return open.values.reduce(0, +) }
         let coached: Set<UUID>
         if let coachedOpenly {
             coached = coachedOpenly
         } else {
             coached = try await scope.openlyCoachedParticipants(by: actor.userID)
         }
-        return open.filter(coached.contains).count
+        return open.reduce(0) { $0 + (coached.contains($1.key) ? $1.value : 0) }
     }
 
     /// Records who acknowledged an alert and when, with what they did; the first one counts.
