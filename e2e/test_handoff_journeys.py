@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import check_page, perform_setup, strong_password, unique_email
+from conftest import check_page, free_port, perform_setup, strong_password, unique_email
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from test_journeys import click_and_wait_for_new_page, error_summary_shown, path_of, visible
 from test_participant_journeys import EN, accept_invitation, invite_member, people, query_of, wait  # noqa: F401
 from test_plan_journeys import COACH, type_into
+from test_email import body_of, smtp_env, start_mail_server, to
 from test_session_note_journeys import choose, set_value, submit
 
 LIAISON = "Morgan Liaison"
@@ -125,7 +126,15 @@ def test_liaison_refers_admin_accepts_coach_calls_liaison_sees_it_on_time(browse
 
 
 def test_visitor_joins_a_free_program_and_starts_a_plan(browser, fresh_server, people):  # noqa: F811
-    srv = fresh_server("programs")
+    port = free_port()
+    controller, inbox = start_mail_server(port)
+    try:
+        visitor_joins_and_starts_a_plan(browser, fresh_server("programs", env=smtp_env(port)), people, inbox)
+    finally:
+        controller.stop()
+
+
+def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noqa: F811
     base = srv.base_url
     perform_setup(browser, srv)
 
@@ -153,8 +162,9 @@ def test_visitor_joins_a_free_program_and_starts_a_plan(browser, fresh_server, p
     check_page(visitor, "program page (public)")
 
     # Joining without accepting the terms is refused; then with a new sign-in.
+    address = unique_email("jo")
     type_into(visitor, "input#name", "Jo")
-    type_into(visitor, "input#email", unique_email("jo"))
+    type_into(visitor, "input#email", address)
     type_into(visitor, "input#password", strong_password())
     submit(visitor, "button#enroll-program")
     summary = error_summary_shown(visitor)
@@ -165,6 +175,16 @@ def test_visitor_joins_a_free_program_and_starts_a_plan(browser, fresh_server, p
     visitor.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
     box.click()
     submit(visitor, "button#enroll-program")
+    # The next step comes by e-mail; the page says so, the same for any address.
+    visible(visitor, "#program-check-email")
+    assert query_of(visitor).get("sent") == ["1"] and "@" not in visitor.current_url
+    check_page(visitor, "program page, sign-up mailed")
+    letter = inbox.wait_for(to(address), "with the link to finish joining")
+    link = next(word for word in body_of(letter).split() if word.startswith(base + "/join/"))
+    visitor.get(link)
+    assert "Jo" in visible(visitor, "#join-intro").text
+    check_page(visitor, "finish joining")
+    submit(visitor, "button#finish-joining")
     wait(visitor).until(lambda d: path_of(d).endswith("/start"))
     start_path = path_of(visitor)
     check_page(visitor, "program start")

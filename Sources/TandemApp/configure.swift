@@ -72,6 +72,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: MessageController())
     try app.register(collection: HandoffController())
     try app.register(collection: ProgramController())
+    try app.register(collection: ProgramJoinController())
     try app.register(collection: ProgramAdminController())
     try app.register(collection: TripController())
     try app.register(collection: CompanionController())

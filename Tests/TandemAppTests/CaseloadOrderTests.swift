@@ -1,5 +1,7 @@
+import ConsoleKit
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Testing
 import VaporTesting
@@ -76,6 +78,51 @@ struct CaseloadOrderTests {
             #expect(try await browser.get("/").body.string.contains(">Open alerts: 2</a>"))
             #expect(try await browser.get("/?status=active").body.string.contains(">Open alerts: 2</a>"))
             #expect(try await everyone.get("/").body.string.contains(">Open alerts: 3</a>"))
+        }
+    }
+
+    @Test("a caseload past the largest read at once is paged by name, its alerts still marked and counted")
+    func pastTheLargest() async throws {
+        try await withTandem { app in
+            // One coach with more open engagements than are put in order of urgency at once.
+            let size = String(EngagementService.largestCaseload * 23 / 20)
+            var context = CommandContext(
+                console: Terminal(),
+                input: CommandInput(arguments: ["tandem", "--participants", size, "--per-coach", size, "--seed", "3"]))
+            context.application = app
+            try await SeedCommand().run(using: &context)
+            let coach = try #require(
+                try await User.query(on: app.db).filter(\.$email == "coach1@seed.tandem.test").first())
+            coach.passwordHash = try await app.password.async.hash(PasswordDigest.prepare(testPassword))
+            try await coach.save(on: app.db)
+            let organization = try #require(try await Organization.query(on: app.db).first())
+            let browser = try await TestBrowser.signedIn(
+                app, Account(organization: organization, user: coach, email: coach.email, password: testPassword))
+            let open = try await (app.db as! any SQLDatabase).raw(
+                """
+                SELECT e.participant_id FROM engagement_coaches c JOIN engagements e ON e.id = c.engagement_id \
+                JOIN participants p ON p.id = e.participant_id WHERE c.coach_id = \(bind: coach.id!) \
+                AND e.status IN ('referred', 'active', 'paused') ORDER BY p.sort_name, p.id, e.created_at
+                """
+            ).all().map { try $0.uuid("participant_id") }
+            #expect(open.count > EngagementService.largestCaseload)
+            let first = try #require(try await Participant.find(open[0], on: app.db))
+            let last = try #require(try await Participant.find(open[open.count - 1], on: app.db))
+            _ = try await Self.openAlert(for: first, on: app.db)
+            _ = try await Self.openAlert(for: last, on: app.db)
+            _ = try await Self.openAlert(for: last, on: app.db)
+
+            let page = try await browser.get("/").body.string
+            func position(_ id: UUID) -> String.Index? {
+                page.range(of: "/participants/\(id.uuidString)\"")?.lowerBound
+            }
+            // In name order: the first person first, marked; the last, alert or not, not on page one.
+            let firstAt = try #require(position(open[0]))
+            #expect(try #require(position(open[1])) > firstAt)
+            #expect(position(open[open.count - 1]) == nil)
+            #expect(page.contains("href=\"/alerts\">Open crisis alert</a>"))
+            // The banner counts every alert of the coach's people, on any page.
+            #expect(page.contains(">Open alerts: 3</a>"))
         }
     }
 

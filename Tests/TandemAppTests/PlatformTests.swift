@@ -147,6 +147,23 @@ struct PlatformTests {
         }
     }
 
+    @Test("a refused form links back to the page it came from only when that page is this site's")
+    func backLink() async throws {
+        try await withTandem({ $0.baseURL = "https://tandem.example.org" }) { app in
+            func back(referer: String, host: String) -> String? {
+                let request = Request(
+                    application: app, method: .POST, url: "/alerts/x/acknowledge",
+                    headers: ["Referer": referer, "Host": host], on: app.eventLoopGroup.next())
+                return TandemErrorMiddleware.back(request)
+            }
+            #expect(back(referer: "http://localhost:8080/alerts", host: "localhost:8080") == "/alerts")
+            // Behind a proxy that passes on its own Host, the public address still counts.
+            #expect(back(referer: "https://tandem.example.org/alerts?x=1", host: "10.0.0.5:8080") == "/alerts")
+            #expect(back(referer: "https://elsewhere.example/alerts", host: "10.0.0.5:8080") == nil)
+            #expect(back(referer: "not a url", host: "localhost:8080") == nil)
+        }
+    }
+
     @Test("migrations are safe to run twice")
     func migrateTwice() async throws {
         try await withTandem { app in

@@ -143,6 +143,83 @@ struct ProgramTests {
         }
     }
 
+    @Test("with e-mail on, the form answers alike for any address, and the mailed link makes the sign-in once")
+    func mailedSignUp() async throws {
+        try await withTandem({
+            $0.baseURL = "https://tandem.example.org"
+            $0.smtp = SMTPConfiguration(
+                host: "127.0.0.1", port: 25, username: nil, password: nil, security: .none, from: "tandem@example.org",
+                trustedCertificatesFile: nil)
+        }) { app in
+            let owner = try await app.makeOrganization()
+            _ = try await app.addMember(.coach, to: owner.organization, email: "coach@example.org")
+            let program = try await Self.publish(try await TestBrowser.signedIn(app, owner))
+            let page = "/programs/\(program.id!)"
+            let visitor = TestBrowser(app)
+            var fields = [
+                "name": "Jo Ruiz", "email": "coach@example.org", "password": testPassword, "language": "es",
+                "accept_terms": "on",
+            ]
+            let taken = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            fields["email"] = "jo@example.org"
+            let fresh = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            // Nothing in the answer tells an address with a sign-in from a new one.
+            #expect(taken.status == .seeOther && taken.location == "\(page)?sent=1")
+            #expect(fresh.status == taken.status && fresh.location == taken.location)
+            #expect(fresh.body.string == taken.body.string)
+            #expect(try await visitor.get("\(page)?sent=1").body.string.contains("id=\"program-check-email\""))
+            #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
+            // The mailbox does: a link to finish for the new one, a note to sign in for the other.
+            let mail = try await OutboxMessage.query(on: app.db).all()
+            let note = try #require(mail.first { $0.recipient == "coach@example.org" })
+            #expect(note.body.contains("https://tandem.example.org\(page)") && !note.body.contains("/join/"))
+            let letter = try #require(mail.first { $0.recipient == "jo@example.org" })
+            #expect(letter.subject == "Termine de inscribirse en su programa" && letter.body.contains("Hola, Jo:"))
+            let marker = try #require(letter.body.range(of: "https://tandem.example.org/join/"))
+            let token = String(letter.body[marker.upperBound...].prefix { !$0.isWhitespace })
+            let link = "/join/\(token)"
+            // Sent again within the hour: no second message, and the first link still works
+            // (checked unless the clock's hour turned between the two, when a second may go).
+            let hour = { Int(Date().timeIntervalSince1970 / 3600) }
+            let before = hour()
+            _ = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            if hour() == before, let first = letter.createdAt, Int(first.timeIntervalSince1970 / 3600) == before {
+                #expect(try await OutboxMessage.query(on: app.db).count() == 2)
+                #expect(try await ProgramSignUp.query(on: app.db).count() == 1)
+            }
+
+            // Opening the link changes nothing; its button makes the sign-in, record and enrollment.
+            let asked = try await visitor.get(link)
+            #expect(asked.status == .ok && asked.body.string.contains("id=\"finish-joining\""))
+            #expect(asked.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
+            let done = try await visitor.post(link, [:], tokenFrom: link)
+            #expect(done.status == .seeOther && done.location == "\(page)/start")
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "jo@example.org").first())
+            #expect(user.language == "es" && user.displayName == "Jo Ruiz")
+            let person = try #require(try await Participant.query(on: app.db).filter(\.$user.$id == user.id!).first())
+            let enrollment = try #require(try await ProgramEnrollment.query(on: app.db).first())
+            #expect(enrollment.participantID == person.id && enrollment.programID == program.id)
+            #expect(try await visitor.get("\(page)/start").status == .ok)
+            // The link works once.
+            let stranger = TestBrowser(app)
+            #expect(try await stranger.post(link, [:], tokenFrom: "/signin").status == .notFound)
+            #expect(try await stranger.get(link).status == .notFound)
+
+            // An address that got a sign-in after the form was sent is asked to sign in.
+            fields["email"] = "sam@example.org"
+            _ = try await stranger.post("\(page)/enroll", fields, tokenFrom: page)
+            let second = try #require(
+                try await OutboxMessage.query(on: app.db).filter(\.$recipient == "sam@example.org").first())
+            let samToken = try #require(second.body.range(of: "/join/")).upperBound
+            let samLink = "/join/" + String(second.body[samToken...].prefix { !$0.isWhitespace })
+            _ = try await app.addMember(.coach, to: owner.organization, email: "sam@example.org")
+            let refused = try await stranger.post(samLink, [:], tokenFrom: samLink)
+            #expect(refused.status == .conflict && refused.body.string.contains("id=\"join-has-sign-in\""))
+            #expect(try await User.query(on: app.db).filter(\.$email == "sam@example.org").count() == 1)
+        }
+    }
+
     @Test("a paid program shows its price; the admin records a payment or a sponsorship; others cannot")
     func payments() async throws {
         try await withTandem { app in

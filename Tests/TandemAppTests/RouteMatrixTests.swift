@@ -20,8 +20,10 @@ struct RouteMatrixTests {
         "GET /organizations/:organizationID/meetings.json", "GET /organizations/:organizationID/meetings",
         "GET /organizations/:organizationID/meetings/:meetingID",
         "GET /organizations/:organizationID/meetings/:meetingID/calendar.ics",
-        // Online programs: their public pages, and enrolling with a new sign-in.
-        "GET /programs", "GET /programs/:programID", "POST /programs/:programID/enroll",
+        // Online programs: their public pages, enrolling with a new sign-in, and the link that
+        // finishes a sign-up mailed to a new address.
+        "GET /programs", "GET /programs/:programID", "POST /programs/:programID/enroll", "GET /join/:token",
+        "POST /join/:token",
         // The organization's public site: articles, comments, ratings, following by e-mail.
         "GET /organizations/:organizationID", "GET /organizations/:organizationID/articles",
         "GET /organizations/:organizationID/articles.atom", "GET /organizations/:organizationID/articles/:slug",

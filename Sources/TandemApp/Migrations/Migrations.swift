@@ -49,5 +49,6 @@ enum TandemMigrations {
         M0044_AddAssessmentFormKeys(),
         M0045_AddPartnerWithdrawals(),
         M0046_IndexHandoffsByParticipant(),
+        M0047_CreateProgramSignUps(),
     ]
 }

@@ -138,12 +138,17 @@ struct TandemErrorMiddleware: AsyncMiddleware {
     }
 
     /// The path of the page that sent the request, when it is this site's (the Referer's host
-    /// is this request's host); nil otherwise.
+    /// is this request's host, or the public address's: a proxy in front may rewrite the
+    /// Host it passes on); nil otherwise.
     static func back(_ request: Request) -> String? {
         guard let referer = request.headers.first(name: .referer), let url = URL(string: referer),
-            let host = url.host,
-            host == request.headers.first(name: .host)?.split(separator: ":").first.map(String.init)
+            let host = url.host
         else { return nil }
+        let ours = [
+            request.headers.first(name: .host)?.split(separator: ":").first.map(String.init),
+            request.settings.baseURL.flatMap { URL(string: $0)?.host },
+        ]
+        guard ours.contains(host) else { return nil }
         let path = LanguageController.safeLocalPath(url.path)
         return path == "/" ? nil : path
     }

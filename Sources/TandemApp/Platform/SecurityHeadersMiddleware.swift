@@ -13,9 +13,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     static let staticPrefixes = ["/css/", "/js/", "/img/", "/favicon"]
 
-    /// Pages reached by a one-time link (`/invite/…`, `/reset/…`, `/setup/…`).
+    /// Pages reached by a one-time link (`/invite/…`, `/reset/…`, `/setup/…`, `/join/…`).
     static func carriesToken(_ path: String) -> Bool {
-        ["/invite/", "/reset/", "/setup/"].contains { path.hasPrefix($0) }
+        ["/invite/", "/reset/", "/setup/", "/join/"].contains { path.hasPrefix($0) }
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -22,6 +22,11 @@ final class OutboxWorker: LifecycleHandler, Sendable {
         let interval = UInt64(app.tandemSettings.outboxIntervalSeconds) * 1_000_000_000
         let retryBase = TimeInterval(app.tandemSettings.outboxRetrySeconds)
         app.logger.notice("E-mail goes through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))")
+        if app.tandemSettings.baseURL == nil {
+            // A public form's mail (a program sign-up, following the site) would carry a link
+            // to whatever host the form's request named.
+            app.logger.warning("TANDEM_BASE_URL is not set: links in e-mail are built from each request's Host header")
+        }
         let seconds = TimeInterval(app.tandemSettings.outboxIntervalSeconds)
         let running = Task {
             while !Task.isCancelled {
@@ -36,6 +41,10 @@ final class OutboxWorker: LifecycleHandler, Sendable {
                 }
                 await ScheduledJobs.run("article notices", every: seconds, app) {
                     _ = try await SiteService.notifyNewArticles(app, on: db)
+                }
+                // Sign-ups wait for a mailed link, so they exist only where e-mail is sent.
+                await ScheduledJobs.run("lapsed program sign-ups", every: 3600, app) {
+                    try await ProgramService.purgeLapsedSignUps(on: db)
                 }
                 await ScheduledJobs.run("e-mail delivery", every: seconds, app) {
                     _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)

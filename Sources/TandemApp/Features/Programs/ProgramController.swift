@@ -54,6 +54,9 @@ struct ProgramController: RouteCollection {
         let v: [String: String]
         let languages: [SelectOption]
         let accepted: Bool
+        /// The form was sent and its next step mailed.
+        let sent: Bool
+        let sentText: String
     }
 
     struct EnrollForm: Content {
@@ -90,7 +93,9 @@ struct ProgramController: RouteCollection {
                 v: ["name": form.name ?? "", "email": form.email ?? ""],
                 languages: req.options(
                     Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
-                accepted: form.accept_terms != nil),
+                accepted: form.accept_terms != nil,
+                sent: status == .ok && req.query[String.self, at: "sent"] != nil,
+                sentText: req.t("program_check_email", ["hours": String(ProgramService.signUpHours)])),
             errors: errors, status: status)
     }
 
@@ -104,22 +109,33 @@ struct ProgramController: RouteCollection {
                     id, actor: signedIn.actor, acceptsTerms: form.accept_terms != nil)
                 return .redirect("/programs/\(program.id!.uuidString)/start")
             }
-            let (user, program) = try await service.enrollNew(
+            let outcome = try await service.enrollNew(
                 id,
                 ProgramService.NewPerson(
                     name: form.name ?? "", email: form.email ?? "", password: form.password ?? "",
                     language: form.language ?? "en", acceptsTerms: form.accept_terms != nil))
-            let response = Response.redirect("/programs/\(program.id!.uuidString)/start")
-            try await SessionIssuer(request: req).start(
-                user: user, organizationID: program.organizationID, awaitingSecondFactor: false, response: response)
-            // The language chosen on the form, whatever the page was shown in.
-            response.cookies[req.cookieName(Localizer.cookieName)] = LanguageController.cookie(
-                user.language, secure: req.settings.secureCookies)
-            return response
+            switch outcome {
+            case .enrolled(let user, let program):
+                return try await Self.signedIn(user, startOf: program, req: req)
+            case .mailed(let program):
+                // The same answer for every address; no address in the link.
+                return .redirect("/programs/\(program.id!.uuidString)?sent=1")
+            }
         } catch ServiceError.invalid(let problems) {
             return try await showPage(
                 req: req, form: form, errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
+    }
+
+    /// Signs in a person who just joined and takes them to the program's guided start, in
+    /// the language they chose on the form, whatever the page was shown in.
+    static func signedIn(_ user: User, startOf program: Program, req: Request) async throws -> Response {
+        let response = Response.redirect(GuidedReturn.path(program.id!))
+        try await SessionIssuer(request: req).start(
+            user: user, organizationID: program.organizationID, awaitingSecondFactor: false, response: response)
+        response.cookies[req.cookieName(Localizer.cookieName)] = LanguageController.cookie(
+            user.language, secure: req.settings.secureCookies)
+        return response
     }
 
     struct Step: Encodable, Sendable {

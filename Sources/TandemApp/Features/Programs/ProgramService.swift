@@ -47,19 +47,34 @@ struct ProgramService {
         var acceptsTerms = false
     }
 
-    /// Enrolls someone without a sign-in here: makes their sign-in (a participant of the
-    /// program's organization) and their record, in one transaction. An address that already
-    /// has a sign-in is asked to sign in first, so nobody joins on another's account.
-    func enrollNew(_ programID: UUID, _ person: NewPerson, now: Date = Date()) async throws -> (User, Program) {
-        let program = try await Self.published(programID, on: req.db).program
+    /// What became of a new person's enrollment form.
+    enum NewEnrollment {
+        /// Signed up and enrolled at once (Tandem sends no e-mail here).
+        case enrolled(User, Program)
+        /// The next step went by e-mail: to finish, or to sign in and join.
+        case mailed(Program)
+    }
+
+    /// Enrolls someone without a sign-in here. When Tandem sends e-mail, the form's answer is
+    /// the same whether or not the address has a sign-in: the next step is mailed
+    /// (`mailSignUp`), and the same password work is done either way, so neither the answer
+    /// nor its time tells. Without e-mail there is no other way to tell the person, so an
+    /// address with a sign-in is asked on the form to sign in first, and a new one joins at once
+    /// (a person, the program's organization's participant, and their record, in one transaction).
+    func enrollNew(_ programID: UUID, _ person: NewPerson, now: Date = Date()) async throws -> NewEnrollment {
+        let listed = try await Self.published(programID, on: req.db)
+        let program = listed.program
+        let mails = req.application.tandemSettings.smtp != nil
         var problems: [(field: String, key: String)] = []
         let name = person.name.trimmingCharacters(in: .whitespacesAndNewlines)
         if let key = FieldRules.name(name, maximum: 120) { problems.append(("name", key)) }
         let email = FieldRules.normalizedEmail(person.email)
+        var hasSignIn = false
         if let key = FieldRules.email(email) {
             problems.append(("email", key))
-        } else if try await User.query(on: req.db).filter(\.$email == email).first() != nil {
-            problems.append(("email", "error_program_account_exists"))
+        } else {
+            hasSignIn = try await User.query(on: req.db).filter(\.$email == email).first() != nil
+            if hasSignIn && !mails { problems.append(("email", "error_program_account_exists")) }
         }
         if let key = AccountService.passwordProblem(person.password, email: email) {
             problems.append(("password", key))
@@ -68,21 +83,18 @@ struct ProgramService {
         if !person.acceptsTerms { problems.append(("accept_terms", "error_program_accept_terms")) }
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         let hash = try await req.password.async.hash(PasswordDigest.prepare(person.password))
+        if mails {
+            try await mailSignUp(
+                listed, name: name, email: email, language: language, passwordHash: hash, hasSignIn: hasSignIn,
+                now: now)
+            return .mailed(program)
+        }
         let made: (User, Participant)
         do {
             made = try await req.db.transaction { db in
-                let user = User(email: email, displayName: name, passwordHash: hash, language: language.rawValue)
-                try await user.create(on: db)
-                try await Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
-                    .create(on: db)
-                let participant = Participant(
-                    organizationID: program.organizationID,
-                    profile: ParticipantProfile(preferredName: name, email: email, language: language.rawValue))
-                participant.$user.id = user.id
-                try await participant.create(on: db)
-                try await ParticipantService.index(participant, on: db)
-                try await ProgramEnrollment(program: program, participantID: participant.id!, at: now).create(on: db)
-                return (user, participant)
+                try await Self.makeParticipant(
+                    program, name: name, email: email, passwordHash: hash, language: language, termsAcceptedAt: now,
+                    enrolledAt: now, on: db)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The same address joined a moment ago, in another request.
@@ -92,7 +104,29 @@ struct ProgramService {
         try await req.audit(
             "program.enroll", actor: user.id, organization: program.organizationID, subjectType: "program",
             subject: program.id, participant: participant.id)
-        return (user, program)
+        return .enrolled(user, program)
+    }
+
+    /// A new sign-in, a participant of the program's organization, their record and their
+    /// enrollment; the caller's transaction holds them together.
+    static func makeParticipant(
+        _ program: Program, name: String, email: String, passwordHash: String, language: Language,
+        termsAcceptedAt: Date, enrolledAt: Date, on db: any Database
+    ) async throws -> (User, Participant) {
+        let user = User(email: email, displayName: name, passwordHash: passwordHash, language: language.rawValue)
+        try await user.create(on: db)
+        try await Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
+            .create(on: db)
+        let participant = Participant(
+            organizationID: program.organizationID,
+            profile: ParticipantProfile(preferredName: name, email: email, language: language.rawValue))
+        participant.$user.id = user.id
+        try await participant.create(on: db)
+        try await ParticipantService.index(participant, on: db)
+        let enrollment = ProgramEnrollment(program: program, participantID: participant.id!, at: enrolledAt)
+        enrollment.termsAcceptedAt = termsAcceptedAt
+        try await enrollment.create(on: db)
+        return (user, participant)
     }
 
     /// Enrolls a signed-in participant of the program's organization; enrolling again changes nothing.
