@@ -161,16 +161,16 @@ def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noq
     assert visible(visitor, "#program-price").text.strip() == EN["program_free"]
     check_page(visitor, "program page (public)")
 
-    # Joining without accepting the terms is refused; then with a new sign-in.
+    # Joining without accepting the terms is refused; then with a new sign-in. With e-mail on,
+    # the password is chosen on the mailed link's page, not on this public form.
     address = unique_email("jo")
+    assert not visitor.find_elements(By.CSS_SELECTOR, "input#password"), "the public form asks for a password"
     type_into(visitor, "input#name", "Jo")
     type_into(visitor, "input#email", address)
-    type_into(visitor, "input#password", strong_password())
     submit(visitor, "button#enroll-program")
     summary = error_summary_shown(visitor)
     assert EN["error_program_accept_terms"] in summary, summary
     check_page(visitor, "program page with errors")
-    type_into(visitor, "input#password", strong_password())
     box = visitor.find_element(By.CSS_SELECTOR, "input#accept_terms")
     visitor.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
     box.click()
@@ -183,7 +183,12 @@ def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noq
     link = next(word for word in body_of(letter).split() if word.startswith(base + "/join/"))
     visitor.get(link)
     assert "Jo" in visible(visitor, "#join-intro").text
+    assert visible(visitor, "#join-price").text.strip() == EN["program_free"]
     check_page(visitor, "finish joining")
+    submit(visitor, "button#finish-joining")
+    assert error_summary_shown(visitor), "finishing without a password shows no error"
+    check_page(visitor, "finish joining without a password")
+    type_into(visitor, "input#password", strong_password())
     submit(visitor, "button#finish-joining")
     wait(visitor).until(lambda d: path_of(d).endswith("/start"))
     start_path = path_of(visitor)

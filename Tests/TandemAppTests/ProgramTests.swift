@@ -156,17 +156,22 @@ struct ProgramTests {
             let program = try await Self.publish(try await TestBrowser.signedIn(app, owner))
             let page = "/programs/\(program.id!)"
             let visitor = TestBrowser(app)
+            // The password is chosen on the mailed link's page, by whoever holds the mailbox,
+            // never on the public form: whoever sends the form need not own the address.
+            #expect(!(try await visitor.get(page).body.string.contains("id=\"password\"")))
             var fields = [
-                "name": "Jo Ruiz", "email": "coach@example.org", "password": testPassword, "language": "es",
+                "name": "Jo Ruiz", "email": "coach@example.org", "password": "chosen by a stranger 1", "language": "es",
                 "accept_terms": "on",
             ]
             let taken = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
             fields["email"] = "jo@example.org"
-            let fresh = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
+            // A Host named by the form's request does not reach the mailed link.
+            let fresh = try await visitor.post(
+                "\(page)/enroll", fields, tokenFrom: page, headers: ["Host": "evil.example"])
             // Nothing in the answer tells an address with a sign-in from a new one.
             #expect(taken.status == .seeOther && taken.location == "\(page)?sent=1")
             #expect(fresh.status == taken.status && fresh.location == taken.location)
-            #expect(fresh.body.string == taken.body.string)
+            #expect(taken.headers[.setCookie].isEmpty && fresh.headers[.setCookie].isEmpty)
             #expect(try await visitor.get("\(page)?sent=1").body.string.contains("id=\"program-check-email\""))
             #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
             // The mailbox does: a link to finish for the new one, a note to sign in for the other.
@@ -175,6 +180,7 @@ struct ProgramTests {
             #expect(note.body.contains("https://tandem.example.org\(page)") && !note.body.contains("/join/"))
             let letter = try #require(mail.first { $0.recipient == "jo@example.org" })
             #expect(letter.subject == "Termine de inscribirse en su programa" && letter.body.contains("Hola, Jo:"))
+            #expect(!letter.body.contains("evil.example"))
             let marker = try #require(letter.body.range(of: "https://tandem.example.org/join/"))
             let token = String(letter.body[marker.upperBound...].prefix { !$0.isWhitespace })
             let link = "/join/\(token)"
@@ -185,18 +191,34 @@ struct ProgramTests {
             _ = try await visitor.post("\(page)/enroll", fields, tokenFrom: page)
             if hour() == before, let first = letter.createdAt, Int(first.timeIntervalSince1970 / 3600) == before {
                 #expect(try await OutboxMessage.query(on: app.db).count() == 2)
-                #expect(try await ProgramSignUp.query(on: app.db).count() == 1)
+                #expect(try await ProgramSignUp.query(on: app.db).count() == 2)
             }
 
             // Opening the link changes nothing; its button makes the sign-in, record and enrollment.
             let asked = try await visitor.get(link)
             #expect(asked.status == .ok && asked.body.string.contains("id=\"finish-joining\""))
+            #expect(element("join-price", in: asked.body.string) == "Gratis")
             #expect(asked.headers.first(name: "Referrer-Policy") == "no-referrer")
             #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
-            let done = try await visitor.post(link, [:], tokenFrom: link)
+            let weak = try await visitor.post(link, ["password": "short"], tokenFrom: link)
+            #expect(weak.status == .unprocessableEntity && weak.body.string.contains("password-error"))
+            #expect(try await User.query(on: app.db).filter(\.$email == "jo@example.org").count() == 0)
+            let done = try await visitor.post(link, ["password": testPassword], tokenFrom: link)
             #expect(done.status == .seeOther && done.location == "\(page)/start")
             let user = try #require(try await User.query(on: app.db).filter(\.$email == "jo@example.org").first())
             #expect(user.language == "es" && user.displayName == "Jo Ruiz")
+            // The sign-in is the mailbox holder's, with the password chosen on the link's page.
+            let holder = TestBrowser(app)
+            let signedIn = try await holder.post(
+                "/signin", ["email": "jo@example.org", "password": testPassword], tokenFrom: "/signin")
+            #expect(signedIn.status == .seeOther && signedIn.location != "/signin")
+            #expect(
+                try await TestBrowser(app).post(
+                    "/signin", ["email": "jo@example.org", "password": "chosen by a stranger 1"], tokenFrom: "/signin"
+                ).status != .seeOther)
+            // A second press of the button leads on to the start, not to a dead link.
+            let again = try await visitor.post(link, ["password": testPassword], tokenFrom: "\(page)/start")
+            #expect(again.status == .seeOther && again.location == "\(page)/start")
             let person = try #require(try await Participant.query(on: app.db).filter(\.$user.$id == user.id!).first())
             let enrollment = try #require(try await ProgramEnrollment.query(on: app.db).first())
             #expect(enrollment.participantID == person.id && enrollment.programID == program.id)
@@ -214,7 +236,7 @@ struct ProgramTests {
             let samToken = try #require(second.body.range(of: "/join/")).upperBound
             let samLink = "/join/" + String(second.body[samToken...].prefix { !$0.isWhitespace })
             _ = try await app.addMember(.coach, to: owner.organization, email: "sam@example.org")
-            let refused = try await stranger.post(samLink, [:], tokenFrom: samLink)
+            let refused = try await stranger.post(samLink, ["password": testPassword], tokenFrom: samLink)
             #expect(refused.status == .conflict && refused.body.string.contains("id=\"join-has-sign-in\""))
             #expect(try await User.query(on: app.db).filter(\.$email == "sam@example.org").count() == 1)
         }

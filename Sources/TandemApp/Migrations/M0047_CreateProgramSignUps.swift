@@ -1,8 +1,8 @@
 import Fluent
 
-/// Sign-ups to an online program waiting for their address to be confirmed: what the person
-/// gave on the public form, kept until they open the link mailed to them (or it lapses).
-/// Only the link's hash is stored.
+/// Sign-ups to an online program waiting for their address to be confirmed: the name, address
+/// and language given on the public form, kept until the link mailed to them is used (or
+/// lapses). Only the link's hash is stored; the password is chosen on the link's page.
 struct M0047_CreateProgramSignUps: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("program_sign_ups")
@@ -13,7 +13,6 @@ struct M0047_CreateProgramSignUps: AsyncMigration {
             .field("email", .string, .required)
             .field("name", .string, .required)
             .field("language", .string, .required)
-            .field("password_hash", .string, .required)
             .field("expires_at", .datetime, .required)
             .field("used_at", .datetime)
             .field("created_at", .datetime, .required)

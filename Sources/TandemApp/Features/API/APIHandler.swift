@@ -103,7 +103,7 @@ struct APIHandler: APIProtocol {
         guard let token = try await tokens.revocable(id) else {
             throw APIProblem(status: .notFound, reason: "No such token.")
         }
-        try await tokens.revoke(token)
+        guard try await tokens.revoke(token) else { throw APIProblem(status: .notFound, reason: "No such token.") }
         try await req.audit(
             "api_token.revoke", actor: user.id, organization: nil, subjectType: "api_token", subject: id)
         return .noContent(.init())

@@ -102,8 +102,9 @@ struct AccountController: RouteCollection {
     /// with nothing changed; another person's token is not found.
     @Sendable func revokeToken(req: Request) async throws -> Response {
         guard let (token, tokens) = try await revocableToken(req) else { return .redirect("/account/security") }
-        try await tokens.revoke(token)
-        try await req.audit("api_token.revoke", subjectType: "api_token", subject: token.id)
+        if try await tokens.revoke(token) {
+            try await req.audit("api_token.revoke", subjectType: "api_token", subject: token.id)
+        }
         return .redirect("/account/security")
     }
 

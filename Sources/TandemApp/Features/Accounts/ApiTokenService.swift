@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// A person's API tokens: those still in use, and taking one back. The security page and the
 /// API list and revoke by this one rule; each audits in its own context.
@@ -24,8 +25,20 @@ struct ApiTokenService {
         try await ApiToken.query(on: db).filter(\.$id == id).filter(\.$user.$id == userID).count() > 0
     }
 
-    func revoke(_ token: ApiToken, now: Date = Date()) async throws {
-        token.revokedAt = now
-        try await token.save(on: db)
+    /// Revokes the token unless it already is; false when another request got there first, so
+    /// only one revocation is audited.
+    func revoke(_ token: ApiToken, now: Date = Date()) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else {
+            token.revokedAt = now
+            try await token.save(on: db)
+            return true
+        }
+        return
+            !(try await sql.raw(
+                """
+                UPDATE api_tokens SET revoked_at = \(bind: now) WHERE id = \(bind: token.id!) \
+                AND user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
+                """
+            ).all()).isEmpty
     }
 }

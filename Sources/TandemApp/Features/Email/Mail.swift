@@ -22,6 +22,13 @@ enum Mail {
             body: body, kind: kind, dedupeKey: dedupeKey, expiresAt: expiresAt, now: now)
     }
 
+    /// A link in a message sent because of a public form (a program sign-up, following the
+    /// site): from the public address only, never from the Host the form's request named,
+    /// which anyone can set.
+    static func publicLink(_ app: Application, _ path: String) -> String {
+        (app.tandemSettings.baseURL ?? "http://localhost:8080") + path
+    }
+
     /// The link of an invitation, by e-mail too (not sent once the link has stopped working).
     static func invitation(_ req: Request, to email: String, link: String, organizationID: UUID) async throws -> Bool {
         let hours = req.application.tandemSettings.linkValidityHours

@@ -23,9 +23,8 @@ final class OutboxWorker: LifecycleHandler, Sendable {
         let retryBase = TimeInterval(app.tandemSettings.outboxRetrySeconds)
         app.logger.notice("E-mail goes through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))")
         if app.tandemSettings.baseURL == nil {
-            // A public form's mail (a program sign-up, following the site) would carry a link
-            // to whatever host the form's request named.
-            app.logger.warning("TANDEM_BASE_URL is not set: links in e-mail are built from each request's Host header")
+            // Mail answering a public form links to the public address only (`Mail.publicLink`).
+            app.logger.warning("TANDEM_BASE_URL is not set: links in e-mail from public forms point to localhost")
         }
         let seconds = TimeInterval(app.tandemSettings.outboxIntervalSeconds)
         let running = Task {
@@ -41,10 +40,6 @@ final class OutboxWorker: LifecycleHandler, Sendable {
                 }
                 await ScheduledJobs.run("article notices", every: seconds, app) {
                     _ = try await SiteService.notifyNewArticles(app, on: db)
-                }
-                // Sign-ups wait for a mailed link, so they exist only where e-mail is sent.
-                await ScheduledJobs.run("lapsed program sign-ups", every: 3600, app) {
-                    try await ProgramService.purgeLapsedSignUps(on: db)
                 }
                 await ScheduledJobs.run("e-mail delivery", every: seconds, app) {
                     _ = try await Outbox.deliverDue(on: db, client: client, retryBase: retryBase)

@@ -286,7 +286,8 @@ struct MessageService: ParticipantScopedService {
     }
 }
 
-/// Deletes messages past their organization's retention once an hour.
+/// Deletes messages past their organization's retention once an hour, and program sign-ups
+/// whose link lapsed.
 final class MessageRetentionWorker: LifecycleHandler, Sendable {
     private let task = BackgroundTask()
 
@@ -296,6 +297,11 @@ final class MessageRetentionWorker: LifecycleHandler, Sendable {
             while !Task.isCancelled {
                 await ScheduledJobs.run("message retention", every: 3600, app) {
                     _ = try await MessageService.applyRetention(on: app.writeDB)
+                }
+                // Here rather than with the mail: sign-ups made while e-mail was on must go
+                // even if it is turned off.
+                await ScheduledJobs.run("lapsed program sign-ups", every: 3600, app) {
+                    try await ProgramService.purgeLapsedSignUps(on: app.writeDB)
                 }
                 try? await Task.sleep(nanoseconds: 3_600_000_000_000)
             }

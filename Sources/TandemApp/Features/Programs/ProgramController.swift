@@ -57,6 +57,8 @@ struct ProgramController: RouteCollection {
         /// The form was sent and its next step mailed.
         let sent: Bool
         let sentText: String
+        /// Without e-mail the form takes the password; with it, the mailed link's page does.
+        let asksPassword: Bool
     }
 
     struct EnrollForm: Content {
@@ -95,7 +97,8 @@ struct ProgramController: RouteCollection {
                     Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
                 accepted: form.accept_terms != nil,
                 sent: status == .ok && req.query[String.self, at: "sent"] != nil,
-                sentText: req.t("program_check_email", ["hours": String(ProgramService.signUpHours)])),
+                sentText: req.t("program_check_email", ["hours": String(ProgramService.signUpHours)]),
+                asksPassword: !ProgramService(req: req).mailsSignUps),
             errors: errors, status: status)
     }
 

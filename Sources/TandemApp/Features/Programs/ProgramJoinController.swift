@@ -3,9 +3,9 @@ import Foundation
 import TandemKit
 import Vapor
 
-/// The link mailed to a new person who filled in a program's public form: a page that says
-/// what opening it will do, and a button that does it (a link alone changes nothing, since
-/// mail scanners open links too).
+/// The link mailed to a new person who filled in a program's public form: a page showing the
+/// program's terms and price as they stand, where the person chooses their password and joins
+/// (opening the link alone changes nothing, since mail scanners open links too).
 struct ProgramJoinController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("join", ":token", use: confirm)
@@ -16,8 +16,13 @@ struct ProgramJoinController: RouteCollection {
         let token: String
         let intro: String
         let terms: String
+        let price: String
         let hasSignIn: Bool
         let programID: String
+    }
+
+    struct JoinForm: Content {
+        var password: String?
     }
 
     @Sendable func confirm(req: Request) async throws -> Response {
@@ -25,34 +30,51 @@ struct ProgramJoinController: RouteCollection {
         guard let (signUp, listed) = try await ProgramService(req: req).signUp(token: token) else {
             return try await req.linkGonePage()
         }
-        if req.cookies[req.cookieName(Localizer.cookieName)] == nil, let language = Language(rawValue: signUp.language)
-        {
-            req.language = language
-        }
-        return try await page(token: token, signUp: signUp, listed: listed, hasSignIn: false, req: req)
+        return try await page(token: token, signUp: signUp, listed: listed, req: req)
     }
 
     @Sendable func finish(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         let service = ProgramService(req: req)
-        let found = try await service.signUp(token: token)
+        guard let (signUp, listed) = try await service.signUp(token: token) else {
+            return try await alreadyJoinedOrGone(token: token, req: req)
+        }
+        let form = (try? req.content.decode(JoinForm.self)) ?? JoinForm()
         do {
-            let (user, program) = try await service.finishSignUp(token: token)
+            let (user, program) = try await service.finishSignUp(token: token, password: form.password ?? "")
             return try await ProgramController.signedIn(user, startOf: program, req: req)
+        } catch ServiceError.invalid(let problems) {
+            return try await page(
+                token: token, signUp: signUp, listed: listed, req: req, errors: req.fieldErrors(problems),
+                status: .unprocessableEntity)
         } catch ProgramService.SignUpProblem.hasSignIn {
-            guard let (signUp, listed) = found else { return try await req.linkGonePage() }
             return try await page(
                 token: token, signUp: signUp, listed: listed, hasSignIn: true, req: req, status: .conflict)
         } catch ProgramService.SignUpProblem.gone {
-            return try await req.linkGonePage()
+            return try await alreadyJoinedOrGone(token: token, req: req)
         }
     }
 
+    /// A second press of the button (a double click, a resent form) by the person the first
+    /// one signed in leads on to their start rather than to "this link no longer works".
+    private func alreadyJoinedOrGone(token: String, req: Request) async throws -> Response {
+        guard let signedIn = await req.optionalSignedIn(),
+            let signUp = try await ProgramService(req: req).storedSignUp(token: token), signUp.usedAt != nil,
+            signUp.email == signedIn.user.email, signUp.organizationID == signedIn.organizationID
+        else { return try await req.linkGonePage() }
+        return .redirect(GuidedReturn.path(signUp.programID))
+    }
+
     private func page(
-        token: String, signUp: ProgramSignUp, listed: ProgramService.Listed, hasSignIn: Bool, req: Request,
-        status: HTTPStatus = .ok
+        token: String, signUp: ProgramSignUp, listed: ProgramService.Listed, hasSignIn: Bool = false, req: Request,
+        errors: [FieldError] = [], status: HTTPStatus = .ok
     ) async throws -> Response {
-        try await req.page(
+        // The language chosen on the form, unless the person chose one here.
+        if req.cookies[req.cookieName(Localizer.cookieName)] == nil, let language = Language(rawValue: signUp.language)
+        {
+            req.language = language
+        }
+        return try await req.page(
             "programs/join", titleKey: "join_title",
             JoinBody(
                 token: token,
@@ -61,8 +83,9 @@ struct ProgramJoinController: RouteCollection {
                     [
                         "name": firstName(signUp.name), "program": listed.program.title,
                         "organization": listed.organizationName,
-                    ]), terms: listed.program.terms, hasSignIn: hasSignIn,
+                    ]), terms: listed.program.terms,
+                price: ProgramController.price(listed.program.priceCents, req: req), hasSignIn: hasSignIn,
                 programID: listed.program.id!.uuidString),
-            status: status)
+            errors: errors, status: status)
     }
 }

@@ -55,16 +55,19 @@ struct ProgramService {
         case mailed(Program)
     }
 
+    /// Whether joining with a new sign-in goes through a mailed link (when Tandem sends e-mail).
+    var mailsSignUps: Bool { req.application.tandemSettings.smtp != nil }
+
     /// Enrolls someone without a sign-in here. When Tandem sends e-mail, the form's answer is
-    /// the same whether or not the address has a sign-in: the next step is mailed
-    /// (`mailSignUp`), and the same password work is done either way, so neither the answer
-    /// nor its time tells. Without e-mail there is no other way to tell the person, so an
-    /// address with a sign-in is asked on the form to sign in first, and a new one joins at once
-    /// (a person, the program's organization's participant, and their record, in one transaction).
+    /// the same whether or not the address has a sign-in, and the next step is mailed
+    /// (`mailSignUp`); the password is chosen on the mailed link's page. Without e-mail there
+    /// is no other way to tell the person, so an address with a sign-in is asked on the form to
+    /// sign in first, and a new one joins at once with the password given on the form (a
+    /// person, the program's organization's participant, and their record, in one transaction).
     func enrollNew(_ programID: UUID, _ person: NewPerson, now: Date = Date()) async throws -> NewEnrollment {
         let listed = try await Self.published(programID, on: req.db)
         let program = listed.program
-        let mails = req.application.tandemSettings.smtp != nil
+        let mails = mailsSignUps
         var problems: [(field: String, key: String)] = []
         let name = person.name.trimmingCharacters(in: .whitespacesAndNewlines)
         if let key = FieldRules.name(name, maximum: 120) { problems.append(("name", key)) }
@@ -76,19 +79,17 @@ struct ProgramService {
             hasSignIn = try await User.query(on: req.db).filter(\.$email == email).first() != nil
             if hasSignIn && !mails { problems.append(("email", "error_program_account_exists")) }
         }
-        if let key = AccountService.passwordProblem(person.password, email: email) {
+        if !mails, let key = AccountService.passwordProblem(person.password, email: email) {
             problems.append(("password", key))
         }
         let language = Language(rawValue: person.language) ?? .en
         if !person.acceptsTerms { problems.append(("accept_terms", "error_program_accept_terms")) }
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
-        let hash = try await req.password.async.hash(PasswordDigest.prepare(person.password))
         if mails {
-            try await mailSignUp(
-                listed, name: name, email: email, language: language, passwordHash: hash, hasSignIn: hasSignIn,
-                now: now)
+            try await mailSignUp(listed, name: name, email: email, language: language, hasSignIn: hasSignIn, now: now)
             return .mailed(program)
         }
+        let hash = try await req.password.async.hash(PasswordDigest.prepare(person.password))
         let made: (User, Participant)
         do {
             made = try await req.db.transaction { db in

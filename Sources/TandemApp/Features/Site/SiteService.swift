@@ -70,7 +70,8 @@ enum SiteService {
             req.application, on: req.db, organizationID: organizationID, to: email, language: req.language,
             subjectKey: "email_follow_subject", bodyKey: "email_follow_body",
             values: [
-                "organization": organization.name, "link": req.absoluteURL("/follow/\(follower.token)"),
+                "organization": organization.name,
+                "link": Mail.publicLink(req.application, "/follow/\(follower.token)"),
             ], kind: "follow_confirm",
             dedupeKey: "follow:\(follower.id!.uuidString):\(Int(now.timeIntervalSince1970 / 3600))",
             expiresAt: now.addingTimeInterval(7 * 86_400))
