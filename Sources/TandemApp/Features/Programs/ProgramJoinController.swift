@@ -41,7 +41,7 @@ struct ProgramJoinController: RouteCollection {
         }
         let form = (try? req.content.decode(JoinForm.self)) ?? JoinForm()
         do {
-            let (user, program) = try await service.finishSignUp(token: token, password: form.password ?? "")
+            let (user, program) = try await service.finishSignUp(signUp, of: listed, password: form.password ?? "")
             return try await ProgramController.signedIn(user, startOf: program, req: req)
         } catch ServiceError.invalid(let problems) {
             return try await page(
@@ -59,10 +59,9 @@ struct ProgramJoinController: RouteCollection {
     /// one signed in leads on to their start rather than to "this link no longer works".
     private func alreadyJoinedOrGone(token: String, req: Request) async throws -> Response {
         guard let signedIn = await req.optionalSignedIn(),
-            let signUp = try await ProgramService(req: req).storedSignUp(token: token), signUp.usedAt != nil,
-            signUp.email == signedIn.user.email, signUp.organizationID == signedIn.organizationID
+            let programID = try await ProgramService(req: req).programJoined(token: token, by: signedIn)
         else { return try await req.linkGonePage() }
-        return .redirect(GuidedReturn.path(signUp.programID))
+        return .redirect(GuidedReturn.path(programID))
     }
 
     private func page(

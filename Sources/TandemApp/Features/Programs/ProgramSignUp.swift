@@ -76,8 +76,17 @@ extension ProgramService {
         return (signUp, listed)
     }
 
+    /// The program whose sign-up link `signedIn` already used to join, for a second press of
+    /// its button; nil for anyone else, or a link not used.
+    func programJoined(token: String, by signedIn: SignedIn) async throws -> UUID? {
+        guard let signUp = try await storedSignUp(token: token), signUp.usedAt != nil,
+            signUp.email == signedIn.user.email, signUp.organizationID == signedIn.organizationID
+        else { return nil }
+        return signUp.programID
+    }
+
     /// The sign-up a link names, used or not.
-    func storedSignUp(token: String) async throws -> ProgramSignUp? {
+    private func storedSignUp(token: String) async throws -> ProgramSignUp? {
         guard token.count >= 20, token.count <= 100 else { return nil }
         return try await ProgramSignUp.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token)).first()
     }
@@ -94,8 +103,11 @@ extension ProgramService {
     /// makes the sign-in, the person's record and the enrollment, all in one transaction; the
     /// link works once even when its button is pressed twice at the same moment. The terms are
     /// accepted now, on the page that showed them as they stand, with the price.
-    func finishSignUp(token: String, password: String, now: Date = Date()) async throws -> (User, Program) {
-        guard let (signUp, listed) = try await signUp(token: token, now: now) else { throw SignUpProblem.gone }
+    /// `signUp` and `listed` come from `signUp(token:)`; whether the link is still unspent is
+    /// decided again inside the transaction.
+    func finishSignUp(_ signUp: ProgramSignUp, of listed: Listed, password: String, now: Date = Date())
+        async throws -> (User, Program)
+    {
         if let key = AccountService.passwordProblem(password, email: signUp.email) {
             throw ServiceError.invalid([("password", key)])
         }
