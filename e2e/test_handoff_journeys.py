@@ -26,6 +26,8 @@ from test_participant_journeys import EN, accept_invitation, invite_member, peop
 from test_plan_journeys import COACH, type_into
 from test_email import body_of, smtp_env, start_mail_server, to
 from test_session_note_journeys import choose, set_value, submit
+from test_admin_journeys import sign_in
+from test_operations import tandem
 
 LIAISON = "Morgan Liaison"
 REFERRED = "Sam Rivera"
@@ -59,9 +61,7 @@ def test_liaison_refers_admin_accepts_coach_calls_liaison_sees_it_on_time(browse
     set_value(liaison, "input#discharge_date", discharge.isoformat())
     Select(liaison.find_element(By.CSS_SELECTOR, "select#service_type")).select_by_value("virtual_coaching")
     type_into(liaison, "textarea#notes", "Evenings are best.")
-    box = liaison.find_element(By.CSS_SELECTOR, "input#status_consent")
-    liaison.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
+    accept(liaison, "input#status_consent")
     type_into(liaison, "input#consent_signed_name", REFERRED)
     submit(liaison, "button#send-handoff")
     wait(liaison).until(lambda d: path_of(d) == "/handoffs")
@@ -134,24 +134,37 @@ def test_visitor_joins_a_free_program_and_starts_a_plan(browser, fresh_server, p
         controller.stop()
 
 
+def publish_program(admin, base: str, title: str, check: bool = True) -> None:
+    """An admin writes and publishes a free program with the default terms."""
+    admin.get(f"{base}/admin/programs")
+    if check:
+        check_page(admin, "programs (admin, none)")
+    click_and_wait_for_new_page(admin, visible(admin, "a#new-program"))
+    if check:
+        check_page(admin, "new program")
+    type_into(admin, "input#title", title)
+    type_into(admin, "input#summary", "Twelve weeks of support, at your pace")
+    assert "not treatment" in admin.find_element(By.CSS_SELECTOR, "textarea#terms").get_attribute("value")
+    accept(admin, "input#published")
+    submit(admin, "button#save-program")
+    wait(admin).until(lambda d: query_of(d).get("saved") == ["1"])
+    if check:
+        check_page(admin, "program (admin)")
+
+
+def accept(driver, selector: str) -> None:
+    """Ticks a checkbox, scrolled into view first."""
+    box = driver.find_element(By.CSS_SELECTOR, selector)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+
+
 def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noqa: F811
     base = srv.base_url
     perform_setup(browser, srv)
 
     # The admin writes and publishes a free program.
-    browser.get(f"{base}/admin/programs")
-    check_page(browser, "programs (admin, none)")
-    click_and_wait_for_new_page(browser, visible(browser, "a#new-program"))
-    check_page(browser, "new program")
-    type_into(browser, "input#title", "Fresh Start")
-    type_into(browser, "input#summary", "Twelve weeks of support, at your pace")
-    assert "not treatment" in browser.find_element(By.CSS_SELECTOR, "textarea#terms").get_attribute("value")
-    box = browser.find_element(By.CSS_SELECTOR, "input#published")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
-    submit(browser, "button#save-program")
-    wait(browser).until(lambda d: query_of(d).get("saved") == ["1"])
-    check_page(browser, "program (admin)")
+    publish_program(browser, base, "Fresh Start")
 
     # A visitor finds it on the public list and reads its page.
     visitor = people("visitor")
@@ -171,9 +184,7 @@ def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noq
     summary = error_summary_shown(visitor)
     assert EN["error_program_accept_terms"] in summary, summary
     check_page(visitor, "program page with errors")
-    box = visitor.find_element(By.CSS_SELECTOR, "input#accept_terms")
-    visitor.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
+    accept(visitor, "input#accept_terms")
     submit(visitor, "button#enroll-program")
     # The next step comes by e-mail; the page says so, the same for any address.
     visible(visitor, "#program-check-email")
@@ -212,3 +223,55 @@ def visitor_joins_and_starts_a_plan(browser, srv, people, inbox) -> None:  # noq
     visitor.get(participant_link.split("/plan/")[0] + "/plan")
     plan = visible(visitor, "main").text
     assert "My kids, my health, my music." in plan and "Walk every morning" in plan, plan
+
+
+def test_person_of_one_organization_joins_anothers_program_and_moves_between_them(browser, fresh_server, people):  # noqa: F811
+    srv = fresh_server("two-organizations")
+    base = srv.base_url
+    perform_setup(browser, srv, check=False)
+    publish_program(browser, base, "Harbor Steps", check=False)
+
+    # Jo joins Harbor's program with a new sign-in (no e-mail here: the form takes the password).
+    jo = people("jo")
+    jo.get(f"{base}/programs")
+    click_and_wait_for_new_page(jo, visible(jo, "#programs a"))
+    type_into(jo, "input#name", "Jo")
+    type_into(jo, "input#email", unique_email("jo"))
+    type_into(jo, "input#password", strong_password())
+    accept(jo, "input#accept_terms")
+    submit(jo, "button#enroll-program")
+    wait(jo).until(lambda d: path_of(d).endswith("/start"))
+    harbor = visible(jo, ".brand").text.strip()
+
+    # A second organization, made from the command line, publishes a program of its own.
+    password = strong_password()
+    hills_admin = unique_email("hills")
+    made = tandem(srv.data_dir, "setup", "--org", "Hillside Recovery", "--email", hills_admin, TANDEM_SETUP_PASSWORD=password)
+    assert made.returncode == 0, made.stderr
+    hills = people("hills")
+    sign_in(hills, base, hills_admin, password)
+    publish_program(hills, base, "Hill Steps", check=False)
+    program_page = visible(hills, "a#public-page").get_attribute("href")
+
+    # Jo, signed in at Harbor, joins Hillside's program with the same sign-in, told what it shares.
+    jo.get(program_page)
+    note = visible(jo, "#join-another-note").text
+    assert "Hillside Recovery" in note, note
+    check_page(jo, "program page, joining from another organization")
+    submit(jo, "button#join-program")
+    assert EN["error_program_accept_terms"] in error_summary_shown(jo)
+    accept(jo, "input#accept_terms")
+    submit(jo, "button#join-program")
+    wait(jo).until(lambda d: path_of(d).endswith("/start"))
+    assert visible(jo, ".brand").text.strip() == "Hillside Recovery"
+    check_page(jo, "program start in the second organization")
+
+    # Back to Harbor from the header: the organizations page, then one press.
+    click_and_wait_for_new_page(jo, visible(jo, "a#switch-organization"))
+    assert "Hillside Recovery" in visible(jo, "#organization-current").find_element(By.XPATH, "../..").text
+    check_page(jo, "your organizations")
+    button = next(b for b in jo.find_elements(By.CSS_SELECTOR, "#organization-list button") if harbor in b.text)
+    click_and_wait_for_new_page(jo, button)
+    wait(jo).until(lambda d: path_of(d) == "/")
+    assert visible(jo, ".brand").text.strip() == harbor
+    check_page(jo, "home after moving back")

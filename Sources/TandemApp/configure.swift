@@ -45,6 +45,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: SigninController())
     try app.register(collection: InvitationController())
     try app.register(collection: AccountController())
+    try app.register(collection: OrganizationController())
     try app.register(collection: TwoFactorController())
     try app.register(collection: AdminController())
     try app.register(collection: AuditController())

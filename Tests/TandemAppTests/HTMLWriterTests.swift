@@ -37,6 +37,7 @@ struct HTMLWriterTests {
     func layout() {
         let shell = Shell(
             title: "Home <1>", organizationName: "Rosa & \"Co\"", userName: "<b>Jo</b>", signedIn: true,
+            switchesOrganization: true,
             nav: [
                 NavItem(label: "Home", href: "/", current: true),
                 NavItem(label: "Meetings", href: "/meetings", current: false),
@@ -48,6 +49,8 @@ struct HTMLWriterTests {
         #expect(page.contains("<title>Home &lt;1&gt; · Rosa &amp; &quot;Co&quot; · Tandem ([demo_word])</title>"))
         #expect(page.contains("<body class=\"demo\">"))
         #expect(page.contains("<span class=\"muted\">&lt;b&gt;Jo&lt;/b&gt;</span>"))
+        #expect(
+            page.contains("<a href=\"/account/organizations\" id=\"switch-organization\">[organizations_switch]</a>"))
         #expect(page.contains("<li><a href=\"/\" aria-current=\"page\">Home</a></li>"))
         #expect(page.contains("<li><a href=\"/meetings\">Meetings</a></li>"))
         #expect(page.contains("<main id=\"main\" class=\"content\" tabindex=\"-1\">\n<h1>inside</h1>  </main>"))
@@ -57,13 +60,15 @@ struct HTMLWriterTests {
         #expect(page.hasSuffix("</footer>\n</body>\n</html>\n"))
 
         let signedOut = Shell(
-            title: "Sign in", organizationName: nil, userName: nil, signedIn: false, nav: [], crisisLine: "988",
+            title: "Sign in", organizationName: nil, userName: nil, signedIn: false, switchesOrganization: false,
+            nav: [], crisisLine: "988",
             language: "en", csrf: "t", isDemo: false, isEnglish: true, path: "/signin")
         let plain = String(buffer: Layout.wrap(content, shell: signedOut, t: { $0 }))
         #expect(plain.contains("<title>Sign in · Tandem</title>"))
         #expect(plain.contains("<div class=\"page reading\">"))
         #expect(!plain.contains("side-nav"))
         #expect(!plain.contains("signout"))
+        #expect(!plain.contains("switch-organization"))
     }
 
     @Test(

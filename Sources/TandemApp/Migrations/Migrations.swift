@@ -50,5 +50,6 @@ enum TandemMigrations {
         M0045_AddPartnerWithdrawals(),
         M0046_IndexHandoffsByParticipant(),
         M0047_CreateProgramSignUps(),
+        M0048_AddOrganizationChoice(),
     ]
 }

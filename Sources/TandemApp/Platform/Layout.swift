@@ -59,7 +59,13 @@ enum Layout {
         out.text(t("account_menu"))
         out.raw("\">\n      <span class=\"muted\">")
         out.text(shell.userName ?? "")
-        out.raw("</span>\n      <form class=\"inline\" method=\"post\" action=\"/signout\">\n")
+        out.raw("</span>\n")
+        if shell.switchesOrganization {
+            out.raw("      <a href=\"/account/organizations\" id=\"switch-organization\">")
+            out.text(t("organizations_switch"))
+            out.raw("</a>\n")
+        }
+        out.raw("      <form class=\"inline\" method=\"post\" action=\"/signout\">\n")
         out.raw("    ")
         csrfField(&out, shell)
         out.raw("        <button class=\"button quiet\" id=\"signout\" type=\"submit\">")

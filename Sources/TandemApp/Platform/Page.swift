@@ -15,6 +15,8 @@ struct Shell: Sendable {
     let organizationName: String?
     let userName: String?
     let signedIn: Bool
+    /// The person belongs to more than one organization: the header links to the switch.
+    let switchesOrganization: Bool
     let nav: [NavItem]
     let crisisLine: String
     let language: String
@@ -65,7 +67,8 @@ extension Request {
         let title = t(titleKey)
         let shell = Shell(
             title: title, organizationName: actor?.organization.name, userName: actor?.user.displayName,
-            signedIn: actor != nil, nav: actor.map { navigation(for: $0) } ?? [],
+            signedIn: actor != nil, switchesOrganization: (actor?.organizationCount ?? 0) > 1,
+            nav: actor.map { navigation(for: $0) } ?? [],
             crisisLine: actor?.organization.crisisLine ?? "988", language: language.rawValue, csrf: csrfToken(),
             isDemo: settings.isDemo, isEnglish: language == .en, path: url.path)
         var fieldErrors: [String: String] = [:]

@@ -11,6 +11,9 @@ struct SessionAccount: Sendable {
     let user: User
     /// Nil when the person belongs to no organization (any more).
     let membership: Membership?
+    /// How many organizations the person belongs to: with more than one, every page offers
+    /// the switch between them.
+    let membershipCount: Int
 
     enum Key: Sendable {
         case tokenHash(String)
@@ -35,7 +38,8 @@ struct SessionAccount: Sendable {
         let user = try User.load(from: row, prefix: "u_")
         return SessionAccount(
             session: try WebSession.load(from: row, prefix: "s_"), user: user,
-            membership: try Membership.loadWithOrganization(from: row, user: user))
+            membership: try Membership.loadWithOrganization(from: row, user: user),
+            membershipCount: try row.decode(column: "membership_count", as: Int.self))
     }
 
     /// Every column of the four tables, each prefixed by its table's letter, worked out
@@ -45,7 +49,9 @@ struct SessionAccount: Sendable {
             WebSession.columns(as: "s") + User.columns(as: "u") + Membership.columns(as: "m")
             + Organization.columns(as: "o")
         return """
-            SELECT \(list.joined(separator: ", ")) FROM web_sessions s JOIN users u ON u.id = s.user_id \
+            SELECT \(list.joined(separator: ", ")), \
+            (SELECT COUNT(*) FROM memberships mc WHERE mc.user_id = s.user_id) AS membership_count \
+            FROM web_sessions s JOIN users u ON u.id = s.user_id \
             LEFT JOIN memberships m ON m.user_id = s.user_id \
             AND (s.organization_id IS NULL OR m.organization_id = s.organization_id) \
             LEFT JOIN organizations o ON o.id = m.organization_id
@@ -99,6 +105,7 @@ extension Membership: LoadsColumnsDirectly {
         try $organization.output(from: output)
         try $role.output(from: output)
         try $createdAt.output(from: output)
+        try $chosenAt.output(from: output)
     }
 }
 

@@ -9,6 +9,8 @@ struct SignedIn: Sendable {
     let organization: Organization
     let membership: Membership
     let session: WebSession
+    /// How many organizations the person belongs to (this one among them).
+    let organizationCount: Int
 
     var role: Role { membership.role }
     var userID: UUID { user.id! }
@@ -41,7 +43,8 @@ extension Request {
         guard let account else { throw Abort.redirect(to: "/signin") }
         guard let membership = account.membership else { throw Abort(.forbidden, reason: "no_membership") }
         let actor = SignedIn(
-            user: account.user, organization: membership.organization, membership: membership, session: session)
+            user: account.user, organization: membership.organization, membership: membership, session: session,
+            organizationCount: account.membershipCount)
         storage[SignedInKey.self] = actor
         try checkTwoFactor(actor, enforce: enforceTwoFactor)
         return actor

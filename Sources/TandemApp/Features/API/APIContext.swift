@@ -53,7 +53,8 @@ private struct BearerKey: StorageKey {
     typealias Value = BearerAccount
 }
 
-/// An API token with its user and the user's first membership (with its organization),
+/// An API token with its user and the membership (with its organization) it acts in: the
+/// token's organization's, or, for a token made before tokens named one, the person's first;
 /// read in one query: every API request needs all of them.
 struct BearerAccount: Sendable {
     let token: ApiToken
@@ -81,7 +82,9 @@ struct BearerAccount: Sendable {
             + Organization.columns(as: "o")
         return """
             SELECT \(list.joined(separator: ", ")) FROM api_tokens t JOIN users u ON u.id = t.user_id \
-            LEFT JOIN memberships m ON m.user_id = t.user_id LEFT JOIN organizations o ON o.id = m.organization_id
+            LEFT JOIN memberships m ON m.user_id = t.user_id \
+            AND (t.organization_id IS NULL OR m.organization_id = t.organization_id) \
+            LEFT JOIN organizations o ON o.id = m.organization_id
             """
     }()
 }
@@ -90,6 +93,7 @@ extension ApiToken: LoadsColumnsDirectly {
     func loadColumns(from output: any DatabaseOutput) throws {
         try $id.output(from: output)
         try $user.output(from: output)
+        try $organizationID.output(from: output)
         try $name.output(from: output)
         try $tokenHash.output(from: output)
         try $expiresAt.output(from: output)

@@ -22,6 +22,10 @@ struct APIHandler: APIProtocol {
         if let name = body.name, name.isEmpty || name.count > 100 {
             fields.append(.init(field: "name", message: "A token name has 1 to 100 characters."))
         }
+        let askedOrganization = body.organizationId.map { UUID(uuidString: $0) }
+        if case .some(nil) = askedOrganization {
+            fields.append(.init(field: "organizationId", message: "Give an organization id (a UUID) or leave it out."))
+        }
         if !fields.isEmpty {
             throw APIProblem(status: .unprocessableEntity, reason: "Some fields are not valid.", fields: fields)
         }
@@ -64,15 +68,38 @@ struct APIHandler: APIProtocol {
                 status: .forbidden,
                 reason: "Your organization requires two-factor sign-in. Set it up on the security page first.")
         }
+        let organization = try await Self.tokenOrganization(asked: askedOrganization ?? nil, user: user, db: req.db)
         let secret = "tdm_" + SecureToken.generate()
         let expires = Date().addingTimeInterval(Double(req.settings.apiTokenDays) * 86400)
         let name = FieldRules.label(body.name ?? "", fallback: "API token")
-        let token = ApiToken(userID: user.id!, name: name, tokenHash: SecureToken.hash(secret), expiresAt: expires)
+        let token = ApiToken(
+            userID: user.id!, organizationID: organization, name: name, tokenHash: SecureToken.hash(secret),
+            expiresAt: expires)
         try await token.create(on: req.db)
         try await req.audit(
-            "api_token.create", actor: user.id, organization: nil, subjectType: "api_token", subject: token.id)
+            "api_token.create", actor: user.id, organization: organization, subjectType: "api_token",
+            subject: token.id)
         return .created(
-            .init(body: .json(.init(id: token.id!.uuidString, token: secret, name: name, expiresAt: expires))))
+            .init(
+                body: .json(
+                    .init(
+                        id: token.id!.uuidString, token: secret, name: name, expiresAt: expires,
+                        organizationId: organization?.uuidString))))
+    }
+
+    /// The organization a new token acts in: the one asked for, which must be the person's,
+    /// or the one they last chose to work in (their first when they never chose).
+    private static func tokenOrganization(asked: UUID?, user: User, db: any Database) async throws -> UUID? {
+        guard let asked else { return try await OrganizationChoice.starting(for: user.id!, on: db) }
+        guard
+            try await Membership.query(on: db).filter(\.$user.$id == user.id!).filter(\.$organization.$id == asked)
+                .first() != nil
+        else {
+            throw APIProblem(
+                status: .unprocessableEntity, reason: "Some fields are not valid.",
+                fields: [.init(field: "organizationId", message: "Give one of your organizations (see GET /me).")])
+        }
+        return asked
     }
 
     func listTokens(_ input: Operations.listTokens.Input) async throws -> Operations.listTokens.Output {
@@ -86,8 +113,8 @@ struct APIHandler: APIProtocol {
                     tokens.map {
                         .init(
                             id: $0.id!.uuidString, name: $0.name, createdAt: $0.createdAt ?? now,
-                            expiresAt: $0.expiresAt,
-                            lastUsedAt: $0.lastUsedAt)
+                            expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt,
+                            organizationId: $0.organizationID?.uuidString)
                     })))
     }
 
@@ -111,7 +138,8 @@ struct APIHandler: APIProtocol {
 
     func getMe(_ input: Operations.getMe.Input) async throws -> Operations.getMe.Output {
         let req = try APIRequestContext.request()
-        let (user, _) = try await req.bearerUser()
+        let account = try await req.bearerAccount()
+        let user = account.user
         let memberships = try await Membership.query(on: req.db).filter(\.$user.$id == user.id!).with(\.$organization)
             .sort(\.$createdAt).all()
         return .ok(
@@ -124,6 +152,6 @@ struct APIHandler: APIProtocol {
                             .init(
                                 organizationId: $0.$organization.id.uuidString, organizationName: $0.organization.name,
                                 role: .init(rawValue: $0.role.rawValue) ?? .participant)
-                        }))))
+                        }, organizationId: account.membership?.$organization.id.uuidString))))
     }
 }

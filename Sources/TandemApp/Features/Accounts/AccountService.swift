@@ -188,7 +188,10 @@ struct AccountService {
                     passwordHash: passwordHash, language: language.rawValue)
                 try await user.create(on: db)
             }
-            try await Membership(userID: user.id!, organizationID: organizationID, role: role).create(on: db)
+            let membership = Membership(userID: user.id!, organizationID: organizationID, role: role)
+            // Someone who joins another organization starts their next sessions there.
+            if existing != nil { membership.chosenAt = Date() }
+            try await membership.create(on: db)
             if let participantID = link.$participant.id {
                 // Only a record still without a sign-in; if another invitation was accepted
                 // first, this one is spent and nothing is joined.

@@ -7,6 +7,9 @@ final class ApiToken: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "user_id") var user: User
+    /// The organization the token acts in; nil for a token made before tokens named one,
+    /// which acts in the person's first.
+    @OptionalField(key: "organization_id") var organizationID: UUID?
     @Field(key: "name") var name: String
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "expires_at") var expiresAt: Date
@@ -16,8 +19,9 @@ final class ApiToken: Model, @unchecked Sendable {
 
     init() {}
 
-    init(userID: UUID, name: String, tokenHash: String, expiresAt: Date) {
+    init(userID: UUID, organizationID: UUID?, name: String, tokenHash: String, expiresAt: Date) {
         self.$user.id = userID
+        self.organizationID = organizationID
         self.name = name
         self.tokenHash = tokenHash
         self.expiresAt = expiresAt

@@ -11,6 +11,9 @@ final class Membership: Model, @unchecked Sendable {
     @Parent(key: "organization_id") var organization: Organization
     @Enum(key: "role") var role: Role
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// When the person last chose to work in this organization; a new session starts in the
+    /// latest one they chose (`SessionIssuer.defaultOrganization`).
+    @OptionalField(key: "chosen_at") var chosenAt: Date?
 
     init() {}
 

@@ -49,8 +49,27 @@ struct SessionIssuer {
             .set(\.$revokedAt, to: Date()).update()
     }
 
-    /// The organization a new session starts in: the person's first membership.
+    /// The organization a new session starts in (`OrganizationChoice.starting`).
     static func defaultOrganization(for user: User, on db: any Database) async throws -> UUID? {
-        try await Membership.query(on: db).filter(\.$user.$id == user.id!).sort(\.$createdAt).first()?.$organization.id
+        try await OrganizationChoice.starting(for: user.id!, on: db)
+    }
+
+    /// Moves the current session to another organization of the person's. What the session
+    /// may do changes, so it gets a new id and form token (ASVS V7.2.4); it keeps its start,
+    /// so the absolute timeout still counts from sign-in.
+    func move(to organizationID: UUID, response: Response) async throws {
+        guard let current = request.webSession else { throw Abort.redirect(to: "/signin") }
+        let secret = SecureToken.generate()
+        let session = WebSession(
+            tokenHash: SecureToken.hash(secret), userID: current.$user.id, organizationID: organizationID,
+            csrfToken: SecureToken.generate(), awaitingSecondFactor: false, now: Date())
+        session.createdAt = current.createdAt
+        try await request.db.transaction { db in
+            try await current.delete(on: db)
+            try await session.create(on: db)
+        }
+        request.webSession = session
+        response.cookies[request.cookieName(SessionMiddleware.cookieName)] = SessionCookies.make(
+            secret, secure: request.settings.secureCookies)
     }
 }

@@ -46,10 +46,13 @@ struct ProgramController: RouteCollection {
         let program: Card
         let description: String
         let terms: String
-        /// A participant of the program's organization, signed in: a button to join.
+        /// Someone signed in who may join (a participant of the program's organization, or a
+        /// person not in it yet): a button to join.
         let canJoin: Bool
+        /// What joining shares with the program's organization, for someone not in it yet.
+        let joinNote: String?
         let enrolled: Bool
-        /// Someone signed in who cannot enroll here (staff, another organization).
+        /// Someone signed in with another role at the program's organization: they cannot join.
         let signedInElsewhere: Bool
         let v: [String: String]
         let languages: [SelectOption]
@@ -78,20 +81,25 @@ struct ProgramController: RouteCollection {
     ) async throws -> Response {
         let listed = try await ProgramService.published(try req.id("programID"), on: req.db)
         let signedIn = await req.optionalSignedIn()
-        let member =
-            signedIn.map { $0.role == .participant && $0.organizationID == listed.program.organizationID } ?? false
+        var standing: ProgramService.Standing?
+        if let signedIn {
+            standing = try await ProgramService(req: req).standing(in: listed.program, userID: signedIn.userID)
+        }
         var enrolled = false
-        if member, let signedIn {
-            enrolled = try await ProgramService(req: req).mine(actor: signedIn.actor).contains {
-                $0.id == listed.program.id
-            }
+        var otherRole = false
+        var joinNote: String?
+        switch standing {
+        case .participant(_, let isEnrolled): enrolled = isEnrolled
+        case .newcomer: joinNote = req.t("program_join_another", ["organization": listed.organizationName])
+        case .otherRole: otherRole = true
+        case nil: break
         }
         return try await req.page(
             "programs/show", titleKey: "programs_title",
             ShowBody(
                 program: Self.card(listed, req: req), description: listed.program.description,
-                terms: listed.program.terms, canJoin: member, enrolled: enrolled,
-                signedInElsewhere: signedIn != nil && !member,
+                terms: listed.program.terms, canJoin: standing != nil && !otherRole, joinNote: joinNote,
+                enrolled: enrolled, signedInElsewhere: otherRole,
                 v: ["name": form.name ?? "", "email": form.email ?? ""],
                 languages: req.options(
                     Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),
@@ -108,9 +116,14 @@ struct ProgramController: RouteCollection {
         let service = ProgramService(req: req)
         do {
             if let signedIn = await req.optionalSignedIn() {
-                let program = try await service.enroll(
-                    id, actor: signedIn.actor, acceptsTerms: form.accept_terms != nil)
-                return .redirect("/programs/\(program.id!.uuidString)/start")
+                let program = try await service.join(id, user: signedIn.user, acceptsTerms: form.accept_terms != nil)
+                let response = Response.redirect(GuidedReturn.path(program.id!))
+                if program.organizationID != signedIn.organizationID {
+                    // The start and the plan are the program's organization's pages.
+                    try await OrganizationChoice(req: req).choose(
+                        program.organizationID, userID: signedIn.userID, response: response)
+                }
+                return response
             }
             let outcome = try await service.enrollNew(
                 id,

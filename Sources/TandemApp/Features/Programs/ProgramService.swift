@@ -116,27 +116,49 @@ struct ProgramService {
     ) async throws -> (User, Participant) {
         let user = User(email: email, displayName: name, passwordHash: passwordHash, language: language.rawValue)
         try await user.create(on: db)
-        try await Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
-            .create(on: db)
+        let participant = try await addParticipant(
+            program, user: user, name: name, language: language, termsAcceptedAt: termsAcceptedAt,
+            enrolledAt: enrolledAt, on: db)
+        return (user, participant)
+    }
+
+    /// Makes `user` a participant of the program's organization, with their record there (their
+    /// name, address and language, nothing else) and their enrollment; in the caller's transaction.
+    static func addParticipant(
+        _ program: Program, user: User, name: String, language: Language, termsAcceptedAt: Date, enrolledAt: Date,
+        chosenAt: Date? = nil, on db: any Database
+    ) async throws -> Participant {
+        let membership = Membership(userID: user.id!, organizationID: program.organizationID, role: .participant)
+        membership.chosenAt = chosenAt
+        try await membership.create(on: db)
         let participant = Participant(
             organizationID: program.organizationID,
-            profile: ParticipantProfile(preferredName: name, email: email, language: language.rawValue))
+            profile: ParticipantProfile(preferredName: name, email: user.email, language: language.rawValue))
         participant.$user.id = user.id
         try await participant.create(on: db)
         try await ParticipantService.index(participant, on: db)
         let enrollment = ProgramEnrollment(program: program, participantID: participant.id!, at: enrolledAt)
         enrollment.termsAcceptedAt = termsAcceptedAt
         try await enrollment.create(on: db)
-        return (user, participant)
+        return participant
     }
 
-    /// Enrolls a signed-in participant of the program's organization; enrolling again changes nothing.
+    /// Enrolls a participant of the program's organization signed in to it (the API, whose
+    /// token acts in one organization); enrolling again changes nothing.
     func enroll(_ programID: UUID, actor: Actor, acceptsTerms: Bool, now: Date = Date()) async throws -> Program {
         let program = try await Self.published(programID, on: req.db).program
         guard actor.role == .participant, actor.organizationID == program.organizationID,
             let participant = try await ownRecord(actor)
         else { throw ServiceError.denied }
-        if try await enrollment(program.id!, participant.id!) != nil { return program }
+        try await enroll(participant, in: program, by: actor.userID, acceptsTerms: acceptsTerms, now: now)
+        return program
+    }
+
+    /// Enrolls `participant` unless they are enrolled already.
+    func enroll(
+        _ participant: Participant, in program: Program, by userID: UUID, acceptsTerms: Bool, now: Date
+    ) async throws {
+        if try await enrollment(program.id!, participant.id!) != nil { return }
         guard acceptsTerms else { throw ServiceError.invalid([("accept_terms", "error_program_accept_terms")]) }
         try await retryingOnUniqueConflict {
             if try await enrollment(program.id!, participant.id!) == nil {
@@ -145,9 +167,8 @@ struct ProgramService {
             }
         }
         try await req.audit(
-            "program.enroll", actor: actor.userID, organization: actor.organizationID, subjectType: "program",
+            "program.enroll", actor: userID, organization: program.organizationID, subjectType: "program",
             subject: program.id, participant: participant.id)
-        return program
     }
 
     /// The guided start of an enrolled person: each step and whether it is done.
@@ -201,22 +222,12 @@ struct ProgramService {
             kind: "program_coach_request", dedupe: "program_coach:\(start.enrollment.id!)")
     }
 
-    /// The programs a participant is enrolled in, newest first.
-    func mine(actor: Actor) async throws -> [Program] {
-        guard let participant = try await ownRecord(actor) else { return [] }
-        let ids = try await ProgramEnrollment.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-            .filter(\.$participantID == participant.id!).sort(\.$createdAt, .descending).all(\.$programID)
-        guard !ids.isEmpty else { return [] }
-        let programs = try await Program.query(on: req.db).filter(\.$id ~~ ids).all()
-        return ids.compactMap { id in programs.first { $0.id == id } }
-    }
-
     private func ownRecord(_ actor: Actor) async throws -> Participant? {
         try await Participant.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
             .filter(\.$user.$id == actor.userID).first()
     }
 
-    private func enrollment(_ programID: UUID, _ participantID: UUID) async throws -> ProgramEnrollment? {
+    func enrollment(_ programID: UUID, _ participantID: UUID) async throws -> ProgramEnrollment? {
         try await ProgramEnrollment.query(on: req.db).filter(\.$programID == programID)
             .filter(\.$participantID == participantID).first()
     }

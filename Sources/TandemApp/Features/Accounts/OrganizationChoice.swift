@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import TandemKit
+import Vapor
+
+/// A person who belongs to several organizations (a coach who volunteers at two, a person who
+/// joined another organization's program) works in one at a time: every page, list and
+/// permission is that organization's. They move between them here; nothing of one is shown in
+/// another.
+struct OrganizationChoice {
+    let req: Request
+
+    struct Option: Sendable {
+        let organizationID: UUID
+        let name: String
+        let role: Role
+    }
+
+    /// The person's organizations, by name.
+    func options(for userID: UUID) async throws -> [Option] {
+        try await Membership.query(on: req.db).filter(\.$user.$id == userID).with(\.$organization).all()
+            .map { Option(organizationID: $0.$organization.id, name: $0.organization.name, role: $0.role) }
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+    }
+
+    /// Moves the request's session to `organizationID`, one of the person's own (404 otherwise,
+    /// as for any organization that is not theirs), and remembers it as the one to start in.
+    func choose(_ organizationID: UUID, userID: UUID, response: Response, now: Date = Date()) async throws {
+        guard
+            let membership = try await Membership.query(on: req.db).filter(\.$user.$id == userID)
+                .filter(\.$organization.$id == organizationID).first()
+        else { throw ServiceError.notFound }
+        try await Self.remember(membership, at: now, on: req.db)
+        try await SessionIssuer(request: req).move(to: organizationID, response: response)
+        try await req.audit(
+            "organization.choose", actor: userID, organization: organizationID, subjectType: "membership",
+            subject: membership.id)
+    }
+
+    /// The organization a new session starts in: the one the person last chose, or their first.
+    static func starting(for userID: UUID, on db: any Database) async throws -> UUID? {
+        let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID).all()
+        let chosen = memberships.filter { $0.chosenAt != nil }.max { $0.chosenAt! < $1.chosenAt! }
+        let first = memberships.min { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }
+        return (chosen ?? first)?.$organization.id
+    }
+
+    /// Marks `membership` as the one chosen last.
+    static func remember(_ membership: Membership, at now: Date, on db: any Database) async throws {
+        membership.chosenAt = now
+        try await membership.save(on: db)
+    }
+}
