@@ -270,8 +270,8 @@ def test_person_of_one_organization_joins_anothers_program_and_moves_between_the
     click_and_wait_for_new_page(jo, visible(jo, "a#switch-organization"))
     assert "Hillside Recovery" in visible(jo, "#organization-current").find_element(By.XPATH, "../..").text
     check_page(jo, "your organizations")
-    button = next(b for b in jo.find_elements(By.CSS_SELECTOR, "#organization-list button") if harbor in b.text)
-    click_and_wait_for_new_page(jo, button)
+    card = next(c for c in jo.find_elements(By.CSS_SELECTOR, "#organization-list li") if c.find_element(By.TAG_NAME, "strong").text == harbor)
+    click_and_wait_for_new_page(jo, card.find_element(By.CSS_SELECTOR, "button"))
     wait(jo).until(lambda d: path_of(d) == "/")
     assert visible(jo, ".brand").text.strip() == harbor
     check_page(jo, "home after moving back")

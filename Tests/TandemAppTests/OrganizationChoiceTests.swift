@@ -74,6 +74,23 @@ struct OrganizationChoiceTests {
             // The next sign-in starts where the person chose to work last.
             let again = try await TestBrowser.signedIn(app, coach)
             #expect(try await again.get("/").body.string.contains("· Hillside · Tandem</title>"))
+
+            // Moving into an organization that requires two-factor sign-in of its staff: its
+            // next page asks for the set-up; moving away again stays possible.
+            let strict = try await app.makeOrganization("Strict", email: "admin@strict.org")
+            strict.organization.requireStaffTwoFactor = true
+            try await strict.organization.save(on: app.db)
+            try await Membership(userID: coach.user.id!, organizationID: strict.organization.id!, role: .coach)
+                .create(on: app.db)
+            response = try await again.post(
+                "/account/organizations/\(strict.organization.id!)", [:], tokenFrom: "/account/organizations")
+            #expect(response.status == .seeOther)
+            response = try await again.get("/")
+            #expect(response.status == .seeOther && response.location == "/account/two-factor?required=1")
+            response = try await again.post(
+                "/account/organizations/\(river.organization.id!)", [:], tokenFrom: "/account/organizations")
+            #expect(response.status == .seeOther)
+            #expect(try await again.get("/").body.string.contains("· Riverbend · Tandem</title>"))
         }
     }
 
@@ -138,11 +155,21 @@ struct OrganizationChoiceTests {
             #expect(try await ProgramEnrollment.query(on: app.db).filter(\.$programID == other.id!).count() == 1)
             #expect(try await jo.get(page).body.string.contains("id=\"continue-program\""))
 
-            // Back in Riverbend, Jo is still enrolled there and joins without a second record.
+            // Back in Riverbend, Jo is still enrolled there; Hillside's program is a press away:
+            // the press moves the session there, without a second record or enrollment.
             response = try await jo.post(
                 "/account/organizations/\(river.organization.id!)", [:], tokenFrom: "/account/organizations")
             #expect(response.status == .seeOther)
-            #expect(try await jo.get(firstPage).body.string.contains("id=\"continue-program\""))
+            #expect(
+                try await jo.get(firstPage).body.string.contains(
+                    "<a class=\"button primary\" href=\"\(firstPage)/start\" id=\"continue-program\""))
+            let elsewhere = try await jo.get(page).body.string
+            #expect(elsewhere.contains("<button class=\"button primary\" type=\"submit\" id=\"continue-program\""))
+            response = try await jo.post("\(page)/enroll", [:], tokenFrom: page)
+            #expect(response.status == .seeOther && response.location == "\(page)/start")
+            #expect(try await jo.get("\(page)/start").body.string.contains("· Hillside · Tandem</title>"))
+            #expect(try await Participant.query(on: app.db).filter(\.$user.$id == user.id!).count() == 2)
+            #expect(try await ProgramEnrollment.query(on: app.db).count() == 2)
 
             // Hillside's admin has another role there: no join, and a forged form is refused.
             let refused = try await hillsAdmin.get(page).body.string
@@ -150,6 +177,20 @@ struct OrganizationChoiceTests {
             response = try await hillsAdmin.post("\(page)/enroll", ["accept_terms": "on"], tokenFrom: page)
             #expect(response.status == .forbidden)
             #expect(try await ProgramEnrollment.query(on: app.db).filter(\.$programID == other.id!).count() == 1)
+
+            // Hillside anonymizes its record of Jo: Jo keeps their sign-in, Riverbend and the
+            // session working there.
+            response = try await jo.post(
+                "/account/organizations/\(river.organization.id!)", [:], tokenFrom: "/account/organizations")
+            #expect(response.status == .seeOther)
+            let anonymize = "/participants/\(record.id!)/anonymize"
+            response = try await hillsAdmin.post(anonymize, ["confirm": "yes"], tokenFrom: anonymize)
+            #expect(response.status == .seeOther)
+            let home = try await jo.get("/")
+            #expect(home.status == .ok && home.body.string.contains("· Riverbend · Tandem</title>"))
+            #expect(!home.body.string.contains("id=\"switch-organization\""))
+            #expect(try await User.find(user.id, on: app.db)?.email == "jo@example.org")
+            #expect(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!).count() == 1)
         }
     }
 
@@ -199,6 +240,23 @@ struct OrganizationChoiceTests {
                 "/account/organizations/\(hills.organization.id!)", [:], tokenFrom: "/account/organizations")
             #expect(response.status == .seeOther)
             #expect(try await acting(try await token("")) == hills.organization.id!.uuidString)
+
+            // A token made before tokens named an organization acts in the first; one whose
+            // organization the person left acts nowhere.
+            func stored(_ organization: UUID?) async throws -> HTTPHeaders {
+                let secret = "tdm_" + SecureToken.generate()
+                try await ApiToken(
+                    userID: river.user.id!, organizationID: organization, name: "old",
+                    tokenHash: SecureToken.hash(secret), expiresAt: Date().addingTimeInterval(3600)
+                ).create(on: app.db)
+                return ["Authorization": "Bearer \(secret)"]
+            }
+            let me = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: try await stored(nil))
+            let body = try JSONSerialization.jsonObject(with: Data(me.body.readableBytesView)) as? [String: Any]
+            #expect(body?["organizationId"] as? String == river.organization.id!.uuidString)
+            let gone = try await app.testing().sendRequest(
+                .GET, "/api/v1/engagements", headers: try await stored(elsewhere.organization.id))
+            #expect(gone.status == .forbidden)
         }
     }
 }

@@ -51,5 +51,6 @@ enum TandemMigrations {
         M0046_IndexHandoffsByParticipant(),
         M0047_CreateProgramSignUps(),
         M0048_AddOrganizationChoice(),
+        M0049_CreatePublicFormCounts(),
     ]
 }

@@ -110,14 +110,11 @@ struct TandemErrorMiddleware: AsyncMiddleware {
         case 403: key = "error_forbidden"
         case 404: key = "error_not_found"
         case 413: key = "error_too_large"
-        case 429: key = "error_too_many"
+        case 429: key = Self.messageKey(reason, request) ?? "error_too_many"
         case 503: key = "error_unavailable"
         // Something already done, or changed meanwhile (a second click, another person first):
         // the reason names what, when it is one of our messages.
-        case 409:
-            key =
-                reason.flatMap { $0.hasPrefix("error_") && request.messages.text($0) != $0 ? $0 : nil }
-                ?? "error_conflict"
+        case 409: key = Self.messageKey(reason, request) ?? "error_conflict"
         case 400..<500: key = "error_bad_request"
         default: key = "error_server"
         }
@@ -135,6 +132,11 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             return page
         }
         return Response(status: status, body: .init(string: request.t(key)))
+    }
+
+    /// The error's reason when it is one of the messages, to say more than the status does.
+    private static func messageKey(_ reason: String?, _ request: Request) -> String? {
+        reason.flatMap { $0.hasPrefix("error_") && request.messages.text($0) != $0 ? $0 : nil }
     }
 
     /// The path of the page that sent the request, when it is this site's (the Referer's host

@@ -359,7 +359,7 @@ extension APIHandler {
 }
 
 extension Request {
-    /// The bearer token's user acting in their first organization.
+    /// The bearer token's user acting in the token's organization.
     func apiActor() async throws -> Actor {
         let account = try await bearerAccount()
         guard let membership = account.membership else {

@@ -30,8 +30,10 @@ struct OrganizationChoice {
             let membership = try await Membership.query(on: req.db).filter(\.$user.$id == userID)
                 .filter(\.$organization.$id == organizationID).first()
         else { throw ServiceError.notFound }
-        try await Self.remember(membership, at: now, on: req.db)
-        try await SessionIssuer(request: req).move(to: organizationID, response: response)
+        try await req.db.transaction { db in
+            try await Self.remember(membership, at: now, on: db)
+            try await SessionIssuer(request: req).move(to: organizationID, response: response, on: db)
+        }
         try await req.audit(
             "organization.choose", actor: userID, organization: organizationID, subjectType: "membership",
             subject: membership.id)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TandemKit
 import Vapor
 
@@ -54,20 +55,23 @@ struct SessionIssuer {
         try await OrganizationChoice.starting(for: user.id!, on: db)
     }
 
-    /// Moves the current session to another organization of the person's. What the session
-    /// may do changes, so it gets a new id and form token (ASVS V7.2.4); it keeps its start,
-    /// so the absolute timeout still counts from sign-in.
-    func move(to organizationID: UUID, response: Response) async throws {
-        guard let current = request.webSession else { throw Abort.redirect(to: "/signin") }
+    /// Moves the current session to another organization of the person's, in the caller's
+    /// transaction `db`. What the session may do changes, so it gets a new id and form token
+    /// (ASVS V7.2.4); it keeps its start, so the absolute timeout still counts from sign-in.
+    /// A session ended meanwhile (signed out in another tab, ended by a password change, or
+    /// moved already by a second press) is not replaced: the person signs in again.
+    func move(to organizationID: UUID, response: Response, on db: any Database) async throws {
+        guard let current = request.webSession, let id = current.id, let sql = db as? any SQLDatabase else {
+            throw Abort.redirect(to: "/signin")
+        }
+        guard !(try await sql.raw("DELETE FROM web_sessions WHERE id = \(bind: id) RETURNING id").all().isEmpty)
+        else { throw Abort.redirect(to: "/signin?ended=1") }
         let secret = SecureToken.generate()
         let session = WebSession(
             tokenHash: SecureToken.hash(secret), userID: current.$user.id, organizationID: organizationID,
             csrfToken: SecureToken.generate(), awaitingSecondFactor: false, now: Date())
         session.createdAt = current.createdAt
-        try await request.db.transaction { db in
-            try await current.delete(on: db)
-            try await session.create(on: db)
-        }
+        try await session.create(on: db)
         request.webSession = session
         response.cookies[request.cookieName(SessionMiddleware.cookieName)] = SessionCookies.make(
             secret, secure: request.settings.secureCookies)

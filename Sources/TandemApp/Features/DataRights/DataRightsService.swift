@@ -45,9 +45,14 @@ struct DataRightsService: ParticipantScopedService {
             if let userID, let user = try await User.find(userID, on: db) {
                 try await Membership.query(on: db).filter(\.$user.$id == userID)
                     .filter(\.$organization.$id == organizationID).delete()
-                try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
+                // This organization's sessions, tokens and mail; another organization the person
+                // belongs to keeps theirs (a person may have joined its program on their own).
+                try await WebSession.query(on: db).filter(\.$user.$id == userID)
+                    .filter(\.$organization.$id == organizationID).delete()
+                try await ApiToken.query(on: db).filter(\.$user.$id == userID)
+                    .filter(\.$organizationID == organizationID).delete()
                 try await OutboxMessage.query(on: db).filter(\.$recipient == user.email)
-                    .filter(\.$status == .queued).delete()
+                    .filter(\.$organizationID == organizationID).filter(\.$status == .queued).delete()
                 try await (db as? any SQLDatabase)?.raw(
                     """
                     DELETE FROM saved_meetings WHERE user_id = \(bind: userID) \
@@ -56,7 +61,10 @@ struct DataRightsService: ParticipantScopedService {
                 ).run()
                 // A sign-in used nowhere else goes too: its name and address identify the person.
                 if try await Membership.query(on: db).filter(\.$user.$id == userID).count() == 0 {
+                    try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
                     try await ApiToken.query(on: db).filter(\.$user.$id == userID).delete()
+                    try await OutboxMessage.query(on: db).filter(\.$recipient == user.email)
+                        .filter(\.$status == .queued).delete()
                     user.displayName = label
                     user.email = "anonymized-\(userID.uuidString.lowercased())@invalid"
                     user.passwordHash = unusable

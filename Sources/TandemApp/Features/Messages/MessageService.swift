@@ -286,8 +286,8 @@ struct MessageService: ParticipantScopedService {
     }
 }
 
-/// Deletes messages past their organization's retention once an hour, and program sign-ups
-/// whose link lapsed.
+/// Deletes messages past their organization's retention once an hour, program sign-ups
+/// whose link lapsed, and the public forms' counts of mail whose hour is long over.
 final class MessageRetentionWorker: LifecycleHandler, Sendable {
     private let task = BackgroundTask()
 
@@ -302,6 +302,9 @@ final class MessageRetentionWorker: LifecycleHandler, Sendable {
                 // even if it is turned off.
                 await ScheduledJobs.run("lapsed program sign-ups", every: 3600, app) {
                     try await ProgramService.purgeLapsedSignUps(on: app.writeDB)
+                }
+                await ScheduledJobs.run("public form counts", every: 3600, app) {
+                    try await PublicMailAllowance.purge(on: app.writeDB)
                 }
                 try? await Task.sleep(nanoseconds: 3_600_000_000_000)
             }

@@ -52,6 +52,9 @@ struct ProgramController: RouteCollection {
         /// What joining shares with the program's organization, for someone not in it yet.
         let joinNote: String?
         let enrolled: Bool
+        /// The session works in the program's organization: its start is a link. From another
+        /// organization of the person's, a button moves the session there first.
+        let continuesHere: Bool
         /// Someone signed in with another role at the program's organization: they cannot join.
         let signedInElsewhere: Bool
         let v: [String: String]
@@ -99,7 +102,8 @@ struct ProgramController: RouteCollection {
             ShowBody(
                 program: Self.card(listed, req: req), description: listed.program.description,
                 terms: listed.program.terms, canJoin: standing != nil && !otherRole, joinNote: joinNote,
-                enrolled: enrolled, signedInElsewhere: otherRole,
+                enrolled: enrolled, continuesHere: signedIn?.organizationID == listed.program.organizationID,
+                signedInElsewhere: otherRole,
                 v: ["name": form.name ?? "", "email": form.email ?? ""],
                 languages: req.options(
                     Language.self, prefix: "language_", selected: form.language ?? req.language.rawValue),

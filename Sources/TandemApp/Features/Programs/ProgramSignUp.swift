@@ -41,6 +41,7 @@ extension ProgramService {
         async throws
     {
         let program = listed.program
+        try await PublicMailAllowance.spend(req, now: now)
         let token = SecureToken.generate()
         let signUp = ProgramSignUp()
         signUp.tokenHash = SecureToken.hash(token)

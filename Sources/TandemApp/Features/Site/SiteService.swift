@@ -47,6 +47,8 @@ enum SiteService {
     static func follow(_ organizationID: UUID, email raw: String, req: Request, now: Date = Date()) async throws {
         if let key = FieldRules.email(raw) { throw ServiceError.invalid([("follow_email", key)]) }
         let email = FieldRules.normalizedEmail(raw)
+        // Before anything is read, so the answer says nothing of whether the address follows.
+        try await PublicMailAllowance.spend(req, now: now)
         var follower = try await ArticleFollower.query(on: req.db).filter(\.$organizationID == organizationID)
             .filter(\.$email == email).first()
         if follower?.confirmedAt != nil { return }
