@@ -19,7 +19,8 @@ struct OrganizationChoiceTests {
             let hills = try await app.makeOrganization("Hillside", email: "admin@hills.org")
             let coach = try await app.addMember(.coach, to: river.organization, email: "coach@example.org")
             let alone = try await app.addMember(.coach, to: river.organization, email: "alone@example.org")
-            try await app.makeParticipant("River Person", in: river.organization, coach: coach.user)
+            let (riverPerson, _) = try await app.makeParticipant(
+                "River Person", in: river.organization, coach: coach.user)
             try await Membership(userID: coach.user.id!, organizationID: hills.organization.id!, role: .coach)
                 .create(on: app.db)
             let hillsCoach = try await app.addMember(.coach, to: hills.organization, email: "hc@hills.org")
@@ -27,6 +28,8 @@ struct OrganizationChoiceTests {
 
             let single = try await TestBrowser.signedIn(app, alone)
             #expect(!(try await single.get("/").body.string.contains("switch-organization")))
+            let missing = try await single.get("/participants/\(UUID())")
+            #expect(missing.status == .notFound && !missing.body.string.contains("error-other-organizations"))
 
             let browser = try await TestBrowser.signedIn(app, coach)
             var home = try await browser.get("/").body.string
@@ -62,6 +65,11 @@ struct OrganizationChoiceTests {
             #expect(home.contains("· Hillside · Tandem</title>"))
             let people = try await browser.get("/participants").body.string
             #expect(!people.contains("River Person"))
+            // A link into the other organization (from an e-mail, say) is not found here, and
+            // the page points to the switch.
+            let there = try await browser.get("/participants/\(riverPerson.id!)")
+            #expect(there.status == .notFound && !there.body.string.contains("River Person"))
+            #expect(there.body.string.contains("id=\"error-other-organizations\""))
             let audit = try #require(
                 try await AuditEvent.query(on: app.db).filter(\.$action == "organization.choose").first())
             #expect(audit.organizationID == hills.organization.id && audit.actorID == coach.user.id)
@@ -240,6 +248,11 @@ struct OrganizationChoiceTests {
                 "/account/organizations/\(hills.organization.id!)", [:], tokenFrom: "/account/organizations")
             #expect(response.status == .seeOther)
             #expect(try await acting(try await token("")) == hills.organization.id!.uuidString)
+            // The security page says where each token acts.
+            let security = try await browser.get("/account/security").body.string
+            #expect(
+                security.contains("Acts in") && security.contains(">Hillside</td>")
+                    && security.contains(">Riverbend</td>"))
 
             // A token made before tokens named an organization acts in the first; one whose
             // organization the person left acts nowhere.

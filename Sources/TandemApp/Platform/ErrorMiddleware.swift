@@ -123,9 +123,17 @@ struct TandemErrorMiddleware: AsyncMiddleware {
             let message: String
             /// The page the request came from, on this site, to go back to how things stand now.
             let back: String?
+            /// Not found in the organization the person works in now, and they have others:
+            /// a link from one of those (in an e-mail, say) leads here.
+            let otherOrganizations: Bool
+        }
+        var elsewhere = false
+        if status == .notFound, !request.url.path.hasPrefix("/api/") {
+            elsewhere = (await request.optionalSignedIn()?.organizationCount ?? 0) > 1
         }
         let body = ErrorBody(
-            status: status.code, message: request.t(key), back: status == .conflict ? Self.back(request) : nil)
+            status: status.code, message: request.t(key), back: status == .conflict ? Self.back(request) : nil,
+            otherOrganizations: elsewhere)
         if let page = try? await request.page(
             "error", titleKey: status == .conflict ? "error_conflict_title" : "error_title", body, status: status)
         {

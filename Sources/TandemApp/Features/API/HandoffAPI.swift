@@ -8,9 +8,13 @@ extension APIHandler {
     func listHandoffs(_ input: Operations.listHandoffs.Input) async throws -> Operations.listHandoffs.Output {
         try await api { req, actor in
             let service = HandoffService(req, actor: actor)
+            let handoffs = try await service.list()
+            let sharing = try await service.statusShared(handoffs)
             var items: [Schemas.Handoff] = []
-            for handoff in try await service.list() {
-                items.append(try await Self.handoff(handoff, service: service, withContacts: false))
+            for handoff in handoffs {
+                items.append(
+                    try await Self.handoff(
+                        handoff, service: service, withContacts: false, shared: sharing[handoff.id!] ?? false))
             }
             return .ok(.init(body: .json(.init(items: items))))
         }
@@ -74,10 +78,11 @@ extension APIHandler {
 
     /// A hand-off as the caller may see it: the liaison never gets the participant's ids, and
     /// the status, the reason and the contacts only while shared with them.
-    static func handoff(_ handoff: Handoff, service: HandoffService, withContacts: Bool = true) async throws
-        -> Schemas.Handoff
-    {
-        let shared = try await service.statusShared(handoff)
+    static func handoff(
+        _ handoff: Handoff, service: HandoffService, withContacts: Bool = true, shared known: Bool? = nil
+    ) async throws -> Schemas.Handoff {
+        let shared: Bool
+        if let known { shared = known } else { shared = try await service.statusShared(handoff) }
         let isPartner = handoff.partnerUserID == service.actor.userID
         var contacts: [Schemas.HandoffContact] = []
         if shared, withContacts, handoff.status == .accepted {

@@ -20,6 +20,8 @@ struct AccountController: RouteCollection {
         let created: String
         let expires: String
         let lastUsed: String?
+        /// The organization the token acts in, shown to someone in several.
+        let organization: String?
     }
 
     struct SecurityBody: Encodable, Sendable {
@@ -27,6 +29,7 @@ struct AccountController: RouteCollection {
         let twoFactorEnabled: Bool
         let recoveryCodesLeft: Int
         let tokens: [TokenRow]
+        let showsOrganization: Bool
         let notice: String?
     }
 
@@ -39,6 +42,8 @@ struct AccountController: RouteCollection {
     private func securityBody(_ actor: SignedIn, req: Request, notice: String?) async throws -> SecurityBody {
         let now = Date()
         let tokens = try await ApiTokenService(db: req.db, userID: actor.userID).inUse(now: now)
+        let names =
+            actor.organizationCount > 1 ? try await OrganizationChoice(req: req).tokenOrganizations(actor.userID) : nil
         let formatter = DateFormatter.tandemShort(req.language, timeZone: actor.organization.timeZone)
         return SecurityBody(
             email: actor.user.email, twoFactorEnabled: actor.user.twoFactorEnabled,
@@ -46,8 +51,9 @@ struct AccountController: RouteCollection {
             tokens: tokens.map {
                 TokenRow(
                     id: $0.id!.uuidString, name: $0.name, created: formatter.string(from: $0.createdAt ?? now),
-                    expires: formatter.string(from: $0.expiresAt), lastUsed: $0.lastUsedAt.map(formatter.string(from:)))
-            }, notice: notice)
+                    expires: formatter.string(from: $0.expiresAt), lastUsed: $0.lastUsedAt.map(formatter.string(from:)),
+                    organization: names?.name(of: $0))
+            }, showsOrganization: names != nil, notice: notice)
     }
 
     struct PasswordForm: Content {

@@ -23,6 +23,26 @@ struct OrganizationChoice {
             .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
     }
 
+    /// The names of the person's organizations, to say which one each of their API tokens
+    /// acts in (`BearerAccount`: the token's, or for one made before tokens named one, the first
+    /// the person joined).
+    struct TokenOrganizations {
+        let names: [UUID: String]
+        let first: String
+
+        func name(of token: ApiToken) -> String {
+            token.organizationID.flatMap { names[$0] } ?? (token.organizationID == nil ? first : "")
+        }
+    }
+
+    func tokenOrganizations(_ userID: UUID) async throws -> TokenOrganizations {
+        let memberships = try await Membership.query(on: req.db).filter(\.$user.$id == userID).with(\.$organization)
+            .sort(\.$createdAt).all()
+        return TokenOrganizations(
+            names: Dictionary(memberships.map { ($0.$organization.id, $0.organization.name) }) { first, _ in first },
+            first: memberships.first?.organization.name ?? "")
+    }
+
     /// Moves the request's session to `organizationID`, one of the person's own (404 otherwise,
     /// as for any organization that is not theirs), and remembers it as the one to start in.
     func choose(_ organizationID: UUID, userID: UUID, response: Response, now: Date = Date()) async throws {

@@ -60,12 +60,37 @@ struct DisclosureService {
     /// Whether a consent in force opens `category` of the person's record to the actor now.
     /// When it does, the look is recorded as a disclosure of that category alone.
     func disclose(_ category: ConsentCategory, of participantID: UUID, now: Date = Date()) async throws -> Bool {
-        guard let participant = try await participant(participantID) else { return false }
-        let allowed = try await allowed(for: participant, now: now).filter { $0.0 == category }
-        guard !allowed.isEmpty else { return false }
-        try await recordDisclosures(allowed, kind: .view, by: nil, now: now)
-        try await audit("disclosure.view", participant: participantID)
-        return true
+        try await disclose(category, of: [participantID], now: now).contains(participantID)
+    }
+
+    /// `disclose` for several people at once (a liaison's list of referrals): the same
+    /// decision for each, read in three statements whatever their number, the disclosures
+    /// written in one transaction and the looks audited together. The people it opens.
+    func disclose(_ category: ConsentCategory, of participantIDs: Set<UUID>, now: Date = Date()) async throws
+        -> Set<UUID>
+    {
+        guard !participantIDs.isEmpty else { return [] }
+        let present = try await Participant.query(on: req.db).filter(\.$organization.$id == actor.organizationID)
+            .filter(\.$id ~~ participantIDs).all(\.$id)
+        guard !present.isEmpty else { return [] }
+        let consents = try await ConsentRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
+            .filter(\.$participantID ~~ present).filter(\.$recipientUserID == actor.userID).all()
+        guard !consents.isEmpty else { return [] }
+        let ended = try await endedEngagements(of: Set(consents.map(\.participantID)))
+        var opened: [(ConsentCategory, ConsentRecord)] = []
+        var people: Set<UUID> = []
+        for (participantID, theirs) in Dictionary(grouping: consents, by: \.participantID) {
+            let allowed = decide(theirs, endedEngagements: ended, now: now).filter { $0.0 == category }
+            guard !allowed.isEmpty else { continue }
+            opened += allowed
+            people.insert(participantID)
+        }
+        guard !opened.isEmpty else { return [] }
+        try await recordDisclosures(opened, kind: .view, by: nil, now: now)
+        try await req.audit(
+            "disclosure.view", participants: people.sorted { $0.uuidString < $1.uuidString }, actor: actor.userID,
+            organization: actor.organizationID)
+        return people
     }
 
     /// Prepares a document for the outside party a consent names, with the categories that
@@ -102,9 +127,20 @@ struct DisclosureService {
         let consents = try await ConsentRecord.query(on: req.db).filter(\.$organizationID == actor.organizationID)
             .filter(\.$participantID == participant.id!).filter(\.$recipientUserID == actor.userID).all()
         guard !consents.isEmpty else { return [] }
-        let ended = Set(
+        return decide(consents, endedEngagements: try await endedEngagements(of: [participant.id!]), now: now)
+    }
+
+    /// The engagements of these people that ended: a consent limited to one ends with it.
+    private func endedEngagements(of participantIDs: Set<UUID>) async throws -> Set<UUID> {
+        Set(
             try await Engagement.query(on: req.db).filter(\.$organizationID == actor.organizationID)
-                .filter(\.$participant.$id == participant.id!).filter(\.$status ~~ [.completed, .closed]).all(\.$id))
+                .filter(\.$participant.$id ~~ participantIDs).filter(\.$status ~~ [.completed, .closed]).all(\.$id))
+    }
+
+    /// Each category one person's consents naming the actor's account open now, with the consent.
+    private func decide(_ consents: [ConsentRecord], endedEngagements ended: Set<UUID>, now: Date)
+        -> [(ConsentCategory, ConsentRecord)]
+    {
         let terms = consents.map { $0.terms(endedEngagements: ended) }
         let byID = Dictionary(uniqueKeysWithValues: consents.map { ($0.id!, $0) })
         return ConsentCategory.allCases.compactMap { category in

@@ -40,8 +40,10 @@ struct HandoffController: RouteCollection {
         let service = HandoffService(req, actor: signedIn.actor)
         var waiting: [Row] = []
         var others: [Row] = []
-        for handoff in try await service.list() {
-            let shared = try await service.statusShared(handoff)
+        let handoffs = try await service.list()
+        let sharing = try await service.statusShared(handoffs)
+        for handoff in handoffs {
+            let shared = sharing[handoff.id!] ?? false
             let row = row(handoff, shared: shared, service: service, req: req)
             if HandoffService.listedAsWaiting(handoff, shared: shared) {
                 waiting.append(row)

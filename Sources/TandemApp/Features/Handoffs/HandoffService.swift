@@ -76,11 +76,26 @@ struct HandoffService: ParticipantScopedService {
     /// the hand-off is accepted, then the consent it became (which the person may revoke).
     /// A liaison's look at an accepted hand-off is recorded as a disclosure.
     func statusShared(_ handoff: Handoff, now: Date = Date()) async throws -> Bool {
-        guard handoff.partnerUserID == actor.userID, actor.role == .partner else { return true }
-        guard handoff.status == .accepted, let participantID = handoff.participantID else {
-            return handoff.statusConsent || handoff.status == .withdrawn
+        try await statusShared([handoff], now: now)[handoff.id!] ?? false
+    }
+
+    /// `statusShared` for a list, by hand-off id: the consents of all its people read at once.
+    func statusShared(_ handoffs: [Handoff], now: Date = Date()) async throws -> [UUID: Bool] {
+        var shared: [UUID: Bool] = [:]
+        var accepted: [(handoff: UUID, participant: UUID)] = []
+        for handoff in handoffs {
+            if handoff.partnerUserID != actor.userID || actor.role != .partner {
+                shared[handoff.id!] = true
+            } else if handoff.status == .accepted, let participantID = handoff.participantID {
+                accepted.append((handoff.id!, participantID))
+            } else {
+                shared[handoff.id!] = handoff.statusConsent || handoff.status == .withdrawn
+            }
         }
-        return try await DisclosureService(req, actor: actor).disclose(.handoffStatus, of: participantID, now: now)
+        let opened = try await DisclosureService(req, actor: actor).disclose(
+            .handoffStatus, of: Set(accepted.map(\.participant)), now: now)
+        for (handoff, participant) in accepted { shared[handoff] = opened.contains(participant) }
+        return shared
     }
 
     /// The hand-off that brought the person, for the link on their page (staff only): its id
