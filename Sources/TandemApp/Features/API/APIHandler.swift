@@ -91,10 +91,7 @@ struct APIHandler: APIProtocol {
     /// or the one they last chose to work in (their first when they never chose).
     private static func tokenOrganization(asked: UUID?, user: User, db: any Database) async throws -> UUID? {
         guard let asked else { return try await OrganizationChoice.starting(for: user.id!, on: db) }
-        guard
-            try await Membership.query(on: db).filter(\.$user.$id == user.id!).filter(\.$organization.$id == asked)
-                .first() != nil
-        else {
+        guard try await OrganizationChoice.membership(of: user.id!, in: asked, on: db) != nil else {
             throw APIProblem(
                 status: .unprocessableEntity, reason: "Some fields are not valid.",
                 fields: [.init(field: "organizationId", message: "Give one of your organizations (see GET /me).")])

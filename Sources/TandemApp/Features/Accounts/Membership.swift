@@ -12,7 +12,7 @@ final class Membership: Model, @unchecked Sendable {
     @Enum(key: "role") var role: Role
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// When the person last chose to work in this organization; a new session starts in the
-    /// latest one they chose (`SessionIssuer.defaultOrganization`).
+    /// latest one they chose (`OrganizationChoice.starting`).
     @OptionalField(key: "chosen_at") var chosenAt: Date?
 
     init() {}

@@ -46,10 +46,9 @@ struct OrganizationChoice {
     /// Moves the request's session to `organizationID`, one of the person's own (404 otherwise,
     /// as for any organization that is not theirs), and remembers it as the one to start in.
     func choose(_ organizationID: UUID, userID: UUID, response: Response, now: Date = Date()) async throws {
-        guard
-            let membership = try await Membership.query(on: req.db).filter(\.$user.$id == userID)
-                .filter(\.$organization.$id == organizationID).first()
-        else { throw ServiceError.notFound }
+        guard let membership = try await Self.membership(of: userID, in: organizationID, on: req.db) else {
+            throw ServiceError.notFound
+        }
         try await req.db.transaction { db in
             try await Self.remember(membership, at: now, on: db)
             try await SessionIssuer(request: req).move(to: organizationID, response: response, on: db)
@@ -57,6 +56,12 @@ struct OrganizationChoice {
         try await req.audit(
             "organization.choose", actor: userID, organization: organizationID, subjectType: "membership",
             subject: membership.id)
+    }
+
+    /// The person's membership of `organizationID`, nil when it is not one of theirs.
+    static func membership(of userID: UUID, in organizationID: UUID, on db: any Database) async throws -> Membership? {
+        try await Membership.query(on: db).filter(\.$user.$id == userID).filter(\.$organization.$id == organizationID)
+            .first()
     }
 
     /// The organization a new session starts in: the one the person last chose, or their first.

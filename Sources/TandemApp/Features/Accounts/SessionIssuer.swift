@@ -50,11 +50,6 @@ struct SessionIssuer {
             .set(\.$revokedAt, to: Date()).update()
     }
 
-    /// The organization a new session starts in (`OrganizationChoice.starting`).
-    static func defaultOrganization(for user: User, on db: any Database) async throws -> UUID? {
-        try await OrganizationChoice.starting(for: user.id!, on: db)
-    }
-
     /// Moves the current session to another organization of the person's, in the caller's
     /// transaction `db`. What the session may do changes, so it gets a new id and form token
     /// (ASVS V7.2.4); it keeps its start, so the absolute timeout still counts from sign-in.

@@ -86,7 +86,7 @@ struct SigninController: RouteCollection {
                 }
                     ?? "")
             let response = Response.redirect(user.twoFactorEnabled ? code : next ?? "/")
-            let organization = try await SessionIssuer.defaultOrganization(for: user, on: req.db)
+            let organization = try await OrganizationChoice.starting(for: user.id!, on: req.db)
             try await SessionIssuer(request: req).start(
                 user: user, organizationID: organization, awaitingSecondFactor: user.twoFactorEnabled,
                 response: response)
