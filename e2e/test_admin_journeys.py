@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import (
+    REPO_ROOT,
     WAIT,
     check_page,
     make_driver,
@@ -182,6 +183,51 @@ def test_members_and_invitation(browser, server, admin):
         check_page(other, "admin members as a coach (forbidden)")
 
     run_with_second_browser(browser, journey_coach)
+
+
+def test_roles_removal_and_invitations(browser, fresh_server):
+    """The admin makes a coach a supervisor, removes them when they leave (after a page that
+    asks), and withdraws an invitation that is still waiting; each page is checked."""
+    srv = fresh_server("members")
+    base = srv.base_url
+    owner = perform_setup(browser, srv)
+
+    def journey(other):
+        email, display_name, _ = invite_coach(browser, other, base, owner.org_name)
+        open_members(browser, base, "admin members with role forms")
+        row = member_row(browser, email)
+        Select(row.find_element(By.CSS_SELECTOR, "select[name=role]")).select_by_value("supervisor")
+        click_and_wait_for_new_page(browser, row.find_element(By.CSS_SELECTOR, "form[action$='/role'] button"))
+        visible(browser, "#members-done")
+        assert "Supervisor" in member_row(browser, email).text
+        check_page(browser, "admin members: role changed")
+        # Removing asks first, on a page of its own.
+        click_and_wait_for_new_page(browser, member_row(browser, email).find_element(By.CSS_SELECTOR, "a[id^=remove-]"))
+        assert display_name in visible(browser, "#remove-member").text
+        check_page(browser, "remove a member")
+        click_and_wait_for_new_page(browser, visible(browser, "#confirm-remove"))
+        visible(browser, "#members-done")
+        emails = [cell.text.strip() for cell in browser.find_elements(By.CSS_SELECTOR, "table#members td")]
+        assert email not in emails, emails
+        # Their session ends with it.
+        other.get(base + "/")
+        visible(other, "input#email")
+
+    run_with_second_browser(browser, journey)
+
+    # An invitation waiting, then withdrawn: its link no longer works.
+    waiting = unique_email("waiting")
+    submit_invite(browser, waiting, "coach")
+    link = invite_link(browser)
+    open_members(browser, base, "admin members with an invitation waiting")
+    pending = visible(browser, "#pending-invitations")
+    assert waiting in pending.text
+    click_and_wait_for_new_page(browser, pending.find_element(By.CSS_SELECTOR, "button[id^=withdraw-]"))
+    visible(browser, "#members-done")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#pending-invitations")
+    check_page(browser, "admin members: invitation withdrawn")
+    browser.get(link)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#display_name"), "a withdrawn invitation still opens"
 
 
 # ---------------------------------------------------------------------------------------
@@ -441,6 +487,9 @@ def test_audit_log(browser, server, admin):
     check_page(browser, "audit log verified")
     Select(browser.find_element(By.CSS_SELECTOR, "select#action")).select_by_value("signin")
     click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/admin/audit'] button"))
-    actions = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody td:nth-child(3)")}
+    actions = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody td:nth-child(3) code")}
     assert actions == {"signin"}, f"filtered to signin, the log shows {actions}"
+    named = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody td:nth-child(3)")}
+    messages = json.loads((REPO_ROOT / "Resources" / "Localization" / "en.json").read_text(encoding="utf-8"))
+    assert named == {f"{messages['audit_subject_signin']} signin"}, f"the sign-ins read {named}"
     check_page(browser, "audit log filtered")

@@ -63,7 +63,7 @@ def test_coach_plans_an_appointment_and_the_person_downloads_it(browser, fresh_s
     choose(coach, "mode-in_person")
     submit(coach, "button#save-appointment")
     summary = error_summary_shown(coach)
-    assert EN["error_session_place_required"] in summary, summary
+    assert EN["error_appointment_place_required"] in summary, summary
     check_page(coach, "new appointment form with errors")
     type_into(coach, "input#place", "Community center")
     submit(coach, "button#save-appointment")

@@ -69,7 +69,12 @@ def test_meetings_import_command(data_dir, tmp_path):  # noqa: F811
 def test_a_participant_finds_a_spanish_meeting_and_downloads_it(browser, fresh_server, people):  # noqa: F811
     """Meetings imported into a serving Tandem; a participant looks for a Spanish meeting on
     Monday evening, opens it and downloads its weekly .ics (parsed with icalendar)."""
-    cast = coach_and_participant(browser, fresh_server, people, "meetings")
+    # The feed is served on this machine, which an admin may fetch from only when the operator
+    # allows private networks.
+    def private_feeds_server(name: str):
+        return fresh_server(name, env={"TANDEM_FEEDS_FROM_PRIVATE_NETWORKS": "1"})
+
+    cast = coach_and_participant(browser, private_feeds_server, people, "meetings")
     # The admin adds a feed by its address on the sources page.
     handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(FEEDS))  # noqa: E731
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -111,3 +116,13 @@ def test_a_participant_finds_a_spanish_meeting_and_downloads_it(browser, fresh_s
     assert event.get("RRULE")["FREQ"] == ["WEEKLY"] and event.get("RRULE")["BYDAY"] == ["MO"]
     start = event.decoded("DTSTART")
     assert (start.hour, start.minute, start.weekday()) == (19, 0, 0) and start.tzinfo is None
+
+    # The admin removes the source, on a page that asks first; the finder no longer has it.
+    browser.get(cast.base + "/admin/meetings")
+    click_and_wait_for_new_page(browser, visible(browser, "#meeting-sources a[id^=remove-]"))
+    assert "Sussex" in visible(browser, "#remove-source").text
+    check_page(browser, "remove a meeting source")
+    click_and_wait_for_new_page(browser, visible(browser, "#confirm-remove"))
+    assert "Sussex" in visible(browser, "#import-notice").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#meeting-sources")
+    check_page(browser, "meeting sources (removed)")

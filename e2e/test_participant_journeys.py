@@ -358,6 +358,21 @@ def test_participant_engagement_journey(browser, fresh_server, people):
     assert admin.org_name in document.text, "the agreement does not name the organization"
     check_page(person, "agreement document (participant)")
 
+    # José changes his own details: pronouns and his recovery start date, his to own.
+    person.get(base + "/")
+    record = next(a for a in person.find_elements(By.CSS_SELECTOR, "main a.button") if a.text.strip() == EN["my_record"])
+    click_and_wait_for_new_page(person, record)
+    click_and_wait_for_new_page(person, visible(person, "#edit-participant"))
+    visible(person, "#own-details-intro")
+    assert not person.find_elements(By.CSS_SELECTOR, "#legal_name, #date_of_birth"), "legal name or birth date editable"
+    check_page(person, "own details (participant)")
+    pronouns = visible(person, "#pronouns")
+    pronouns.clear()
+    pronouns.send_keys("he/him")
+    person.execute_script("document.getElementById('recovery_start_date').value = '2025-06-01'")
+    click_and_wait_for_new_page(person, person.find_element(By.CSS_SELECTOR, "#save-participant"))
+    visible(person, "#day-count")
+
     # The supervisor signs in, sees every caseload and hands the first engagement to the other coach.
     staff.delete_all_cookies()
     sign_in(staff, base, supervisor["email"], supervisor["password"], "signin (supervisor)")
@@ -426,8 +441,11 @@ def test_participant_engagement_journey(browser, fresh_server, people):
     assert query_of(browser).get("action") == ["participant.view"], browser.current_url
     rows = browser.find_elements(By.CSS_SELECTOR, "table#audit-log tbody tr")
     assert rows, "no participant.view entries in the audit log"
-    seen = {row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text.strip() for row in rows}
+    seen = {row.find_element(By.CSS_SELECTOR, "td:nth-child(3) code").text.strip() for row in rows}
     assert seen == {"participant.view"}, f"filtered to participant.view, the log shows {seen}"
+    # Each action also reads in words, in the reader's language.
+    named = rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(3)").text
+    assert f"{EN['audit_subject_participant']}: {EN['audit_verb_view']}" in named, named
     check_page(browser, "audit log filtered to participant.view")
 
     # José reads who looked at his record.
@@ -443,7 +461,18 @@ def test_participant_engagement_journey(browser, fresh_server, people):
     who = {cell.text.strip() for cell in table.find_elements(By.CSS_SELECTOR, f"td[data-label='{EN['history_who']}']")}
     assert any(coach["name"] in name for name in who), f"the access history names {who}, not {coach['name']!r}"
     assert any(supervisor["name"] in name for name in who), f"the access history names {who}, not {supervisor['name']!r}"
+    # His own views and changes are left out until he asks for them.
+    own = f"{participant['display']} ({EN['role_participant']})"
+    assert own not in who, f"his own entries show by default: {who}"
+    assert visible(person, "p#history-mine").text.startswith(EN["history_showing_others"])
     check_page(person, "access history (participant)")
+    click_and_wait_for_new_page(person, visible(person, "p#history-mine a"))
+    assert query_of(person).get("mine") == ["1"], person.current_url
+    table = visible(person, "table#access-history-table")
+    who = {cell.text.strip() for cell in table.find_elements(By.CSS_SELECTOR, f"td[data-label='{EN['history_who']}']")}
+    assert own in who, f"asked for, his own entries are still missing: {who}"
+    assert any(coach["name"] in name for name in who), who
+    check_page(person, "access history with his own entries")
 
 
 # ---------------------------------------------------------------------------------------
@@ -604,6 +633,10 @@ def test_change_status_agreement_and_delete(browser, fresh_server):
     check_page(browser, "agreement text page")
     text.clear()
     text.send_keys("We meet weekly.\n\nEither of us may end this at any time.")
+    # The Spanish beside it changes with it (left as the built-in one, it would be refused).
+    spanish = visible(browser, "textarea#text_es")
+    spanish.clear()
+    spanish.send_keys("Nos reunimos cada semana.\n\nCualquiera de los dos puede terminarlo cuando quiera.")
     click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#publish-agreement"))
     saved = visible(browser, "main div.notice.success").text
     assert saved.endswith("2"), f"after saving the notice reads {saved!r}"

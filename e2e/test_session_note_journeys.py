@@ -2,7 +2,8 @@
 
 The admin asks for notes to be reviewed; the coach writes a note about a contact from the
 participant's record (a refused first try, then a draft), signs it with their typed name; a
-supervisor finds it under "Notes to review" and approves it, then downloads the billing CSV for
+supervisor finds it under "Notes to review" and sends it back; the coach finds it in their
+outreach list and answers with an addendum; the supervisor approves it, then downloads the billing CSV for
 the day and finds the session's H0038 units in it; the participant reads the signed note from
 their own record. Runs at 360 px and 1280 px (the `browser` fixture, where the admin acts);
 everyone else has a browser of their own. Every page visited is checked with `check_page`
@@ -110,9 +111,33 @@ def test_coach_writes_and_signs_a_note_a_supervisor_approves_the_person_reads_it
     assert nav.text.strip() == EN["nav_notes_review"]
     click_and_wait_for_new_page(lead, nav)
     check_page(lead, "review queue")
+    # Each waiting note names whom it is about and who wrote it.
+    row = visible(lead, f"table#review-queue a[href='{note_path}']").find_element(By.XPATH, "./ancestor::tr").text
+    assert PERSON in row and COACH in row, row
     click_and_wait_for_new_page(lead, visible(lead, f"table#review-queue a[href='{note_path}']"))
     visible(lead, "form#review-note")
     check_page(lead, "note to review")
+
+    # Sent back first: the coach finds it in their outreach list and answers with an addendum.
+    choose(lead, "decision-return")
+    type_into(lead, "textarea#comment", "Say which goal the walk served.")
+    submit(lead, "button#review-button")
+    assert visible(lead, "#note-state").text.strip() == EN["note_state_returned"]
+    coach.get(base + "/outreach")
+    returned = visible(coach, "section#returned-notes")
+    assert "Say which goal the walk served." in returned.text, returned.text
+    check_page(coach, "outreach list with a note sent back")
+    click_and_wait_for_new_page(coach, returned.find_element(By.CSS_SELECTOR, f"a[href='{note_path}']"))
+    type_into(coach, "textarea#text", "The walk served the goal: walk every day.")
+    type_into(coach, "input#addendum_typed_name", COACH_SIGNATURE)
+    submit(coach, "button#add-button")
+    assert "The walk served the goal" in visible(coach, "main").text
+    coach.get(base + "/outreach")
+    wait(coach).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "section#returned-notes"))
+
+    # Back in the queue, the supervisor approves it.
+    lead.get(base + "/notes/review")
+    click_and_wait_for_new_page(lead, visible(lead, f"table#review-queue a[href='{note_path}']"))
     choose(lead, "decision-approve")
     submit(lead, "button#review-button")
     assert query_of(lead).get("reviewed") == ["1"]
@@ -121,7 +146,7 @@ def test_coach_writes_and_signs_a_note_a_supervisor_approves_the_person_reads_it
 
     # The supervisor bills the day: 50 minutes is 3 units under the CMS 8-minute rule.
     click_and_wait_for_new_page(lead, visible(lead, "nav.side-nav a[href='/billing']"))
-    check_page(lead, "billing (no period yet)")
+    check_page(lead, "billing (last month, shown at once)")
     set_value(lead, "input#from", session_day)
     set_value(lead, "input#to", session_day)
     submit(lead, "form[action='/billing'] button[type=submit]")

@@ -32,6 +32,9 @@ public struct Settings: Sendable {
     public var outboxRetrySeconds: Int = 60
     /// Seconds between two looks for meeting feeds due for their scheduled refresh.
     public var meetingRefreshSeconds: Int = 300
+    /// Whether feeds typed by an organization's admin may come from loopback and private
+    /// addresses, and over plain http (`TANDEM_FEEDS_FROM_PRIVATE_NETWORKS=1`).
+    public var feedsFromPrivateNetworks = false
 
     public init(
         baseURL: String? = nil, dataDirectory: String = "./data", databaseURL: String? = nil,
@@ -79,6 +82,7 @@ public struct Settings: Sendable {
         settings.outboxIntervalSeconds = int("TANDEM_OUTBOX_INTERVAL_SECONDS", 15, range: 1...3600)
         settings.outboxRetrySeconds = int("TANDEM_OUTBOX_RETRY_SECONDS", 60, range: 1...3600)
         settings.meetingRefreshSeconds = int("TANDEM_MEETING_REFRESH_SECONDS", 300, range: 1...86400)
+        settings.feedsFromPrivateNetworks = text("TANDEM_FEEDS_FROM_PRIVATE_NETWORKS") == "1"
         settings.trustedProxies = Set(
             (text("TANDEM_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty })

@@ -9,6 +9,9 @@ import Vapor
 /// Tests call this directly with their own settings.
 public func configure(_ app: Application, settings: Settings) async throws {
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
+    // Feeds are the only outside fetch; `FeedDownload` follows redirects itself, checking
+    // each new address before it goes there.
+    app.http.client.configuration.redirectConfiguration = .disallow
     // A low work factor only in tests, where hashing speed matters and nothing is at stake.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt(cost: 12))
     let messages = try Localizer.load(from: app.directory.resourcesDirectory)
@@ -29,6 +32,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = MessageTag()
     app.leaf.tags["day"] = DayTag()
+    app.leaf.tags["onceKey"] = OnceKeyTag()
 
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware(metrics: app.tandem.metrics))
@@ -38,6 +42,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFCookieMiddleware())
     app.middleware.use(CSRFMiddleware())
+    app.middleware.use(FormOnceMiddleware())
 
     try app.register(collection: HomeController())
     try app.register(collection: LanguageController())
@@ -48,6 +53,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try app.register(collection: OrganizationController())
     try app.register(collection: TwoFactorController())
     try app.register(collection: AdminController())
+    try app.register(collection: MemberController())
     try app.register(collection: AuditController())
     try app.register(collection: ParticipantController())
     try app.register(collection: SessionNoteController())

@@ -36,6 +36,15 @@ struct AuditPageTests {
             #expect(!bogus.body.string.contains("<script>"))
             let views = try await AuditEvent.query(on: app.db).filter(\.$action == "audit_log.view").count()
             #expect(views == 4)
+            // In Spanish each entry keeps its date, with seconds.
+            _ = try await browser.post("/language", ["lang": "es", "back": "/"], tokenFrom: "/admin/audit")
+            let day = DateFormatter()
+            day.locale = Locale(identifier: "es_US")
+            day.timeZone = TimeZone(identifier: admin.organization.timeZone) ?? .gmt
+            day.dateFormat = "d MMM y"
+            let spanish = try await browser.get("/admin/audit").body.string
+            #expect(spanish.contains(day.string(from: Date())))
+            #expect(spanish.range(of: #"\d:\d\d:\d\d"#, options: .regularExpression) != nil)
         }
     }
 

@@ -86,8 +86,12 @@ struct CheckInTests {
             // A "yes" is met with thanks and what may help, never a reset.
             let kind = try await browser.get("/check-in/done").body.string
             #expect(kind.contains("id=\"what-would-help\"") && kind.contains("Thank you for telling us"))
-            #expect(kind.contains("id=\"coach-will-reach-out\""))
+            #expect(kind.contains("id=\"coach-will-reach-out\"") && !kind.contains("id=\"no-coach-yet\""))
             for word in ["relapse", "reset", "failed", "clean"] { #expect(!kind.lowercased().contains(word)) }
+            // Once no one coaches them (the engagement ended), the page promises no call.
+            try await Engagement.query(on: app.db).set(\.$status, to: .completed).update()
+            let alone = try await browser.get("/check-in/done").body.string
+            #expect(alone.contains("id=\"no-coach-yet\"") && !alone.contains("id=\"coach-will-reach-out\""))
 
             let actions = try await app.auditActions()
             #expect(actions.filter { $0 == "checkin.create" }.count == 1)

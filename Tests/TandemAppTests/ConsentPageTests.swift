@@ -78,6 +78,11 @@ struct ConsentPageTests {
             #expect(response.status == .unprocessableEntity)
             #expect(response.body.string.contains("There is no family member or partner sign-in with this address"))
             #expect(try await ConsentRecord.query(on: app.db).count() == 0)
+            // An end day that is no day is named as such.
+            response = try await rosaBrowser.post(
+                new, pairs: Self.consentForm(expiry: "day", expiresOn: "2025-02-30"), tokenFrom: new + "/new")
+            #expect(response.status == .unprocessableEntity && response.body.string.contains("Enter a real date"))
+            #expect(try await ConsentRecord.query(on: app.db).count() == 0)
 
             response = try await rosaBrowser.post(new, pairs: Self.consentForm(), tokenFrom: new + "/new")
             #expect(response.status == .seeOther)

@@ -93,8 +93,36 @@ struct DataRightsPageTests {
             #expect(
                 try await TestBrowser.signedIn(app, w.coach).get("/participants/\(w.rosa.id!)/data.json").status
                     == .forbidden)
-            #expect(
-                try await TestBrowser.signedIn(app, w.admin).get("/participants/\(w.rosa.id!)/data.json").status == .ok)
+            // An admin who does not coach Rosa downloads it for her without her recovery start
+            // date and milestones, which only she and her coaches see.
+            let forHer = try await TestBrowser.signedIn(app, w.admin).get("/participants/\(w.rosa.id!)/data.json")
+            #expect(forHer.status == .ok && forHer.body.string.contains("Rosa's private walk"))
+            #expect(!forHer.body.string.contains("2025-10-01"))
+            let adminObject = try #require(
+                try JSONSerialization.jsonObject(with: Data(forHer.body.string.utf8)) as? [String: Any])
+            #expect((adminObject["record"] as? [String: Any])?["milestones"] == nil)
+        }
+    }
+
+    @Test("the day count in the download is the person's own day, in the organization's zone when they set none")
+    func dayCountInTheirZone() async throws {
+        try await withTandem { app in
+            let (admin, _, person, participant) = try await app.checkInPeople()
+            // Far east and far west of UTC: at any hour one of them is on another date than UTC.
+            for zone in ["Pacific/Kiritimati", "Etc/GMT+12"] {
+                admin.organization.timeZone = zone
+                try await admin.organization.save(on: app.db)
+                let today = CheckInDay.of(Date(), participantZone: "", organizationZone: zone)
+                let start = try #require(today.adding(days: -30))
+                participant.recoveryStartDate = start.description
+                try await participant.save(on: app.db)
+                let json = try await TestBrowser.signedIn(app, person).get(
+                    "/participants/\(participant.id!)/data.json")
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(json.body.string.utf8)) as? [String: Any])
+                let milestones = (object["record"] as? [String: Any])?["milestones"] as? [String: Any]
+                #expect(milestones?["dayCount"] as? Int == Milestones.dayCount(start: start, today: today), "\(zone)")
+            }
         }
     }
 
@@ -195,9 +223,17 @@ struct DataRightsPageTests {
             let home = try await browser.get("/").body.string
             #expect(home.contains("id=\"wellbeing-button\"") && home.contains("id=\"shared-with-me\""))
             #expect(try await browser.get("/check-in").location == "/wellbeing")
+            // The recovery check-ins and the BARC-10 are not hers: no due badge, no charts, no form.
+            #expect(!home.contains("id=\"recovery-capital-link\""))
+            let record = try await browser.get("/participants/\(linda.id!)").body.string
+            #expect(!record.contains("id=\"check-in-charts\"") && !record.contains("id=\"capital-summary\""))
+            #expect(!record.contains("id=\"recovery-capital-link\""))
+            #expect(try await browser.get("/participants/\(linda.id!)/recovery-capital/form").status == .forbidden)
             var response = try await browser.post(
                 "/wellbeing", ["stress": "9", "sleep": "", "self_care": "3", "hope": "x"], tokenFrom: "/wellbeing")
             #expect(response.status == .unprocessableEntity)
+            // Each message names its question.
+            #expect(response.body.string.contains("Stress: ") && response.body.string.contains("Sleep: "))
             #expect(try await FamilyCheckIn.query(on: app.db).count() == 0)
             response = try await browser.post(
                 "/wellbeing", ["stress": "4", "sleep": "2", "self_care": "3", "hope": "4", "note": "Hard week"],

@@ -32,6 +32,9 @@ struct EngagementTests {
                 .status == .seeOther)
             let closed = try #require(try await Engagement.find(engagement.id, on: app.db))
             #expect(closed.status == .closed && closed.closeReason == .moved && !closed.endDate.isEmpty)
+            // An agreement nobody signed before the end no longer waits for signatures.
+            let ended = try await browser.get(path).body.string
+            #expect(ended.contains("Not signed by both before it ended") && !ended.contains("Waiting for signatures"))
             #expect(try await browser.post(path + "/status", ["status": "active"], tokenFrom: path).status == .conflict)
             #expect(
                 try await AuditEvent.query(on: app.db).filter(\.$action == "engagement.status").count() == 3)
@@ -206,6 +209,11 @@ struct EngagementTests {
             #expect(signed.contains("Jamie Okafor") && signed.contains("Casey Coach"))
             #expect(signed.contains("What coaching is"))
             #expect(try await AgreementSignature.query(on: app.db).count() == 2)
+            // In Spanish, the built-in text reads in Spanish.
+            _ = try await participant.post("/language", ["lang": "es", "back": "/"], tokenFrom: "/")
+            let spanish = try await participant.get(path + "/agreement").body.string
+            #expect(spanish.contains("Qué es el acompañamiento") && spanish.contains("lang=\"es\""))
+            _ = try await participant.post("/language", ["lang": "en", "back": "/"], tokenFrom: "/")
 
             let adminBrowser = TestBrowser(app)
             try await adminBrowser.signIn(admin)
@@ -218,6 +226,27 @@ struct EngagementTests {
                     tokenFrom: "/admin/agreement"
                 ).status == .ok)
             #expect(try await AgreementVersion.query(on: app.db).count() == 2)
+            // Its own text in English only: a Spanish reader sees the English, marked as such.
+            _ = try await participant.post("/language", ["lang": "es", "back": "/"], tokenFrom: "/")
+            let englishOnly = try await participant.get(path + "/agreement").body.string
+            #expect(englishOnly.contains("We agree to meet weekly.") && englishOnly.contains("lang=\"en\""))
+            // With a Spanish text beside it (a new version), that is what the Spanish reader reads.
+            #expect(
+                try await adminBrowser.post(
+                    "/admin/agreement",
+                    ["text": "We agree to meet weekly.\n\nEither may end this.", "text_es": "Nos vemos cada semana."],
+                    tokenFrom: "/admin/agreement"
+                ).status == .ok)
+            #expect(try await AgreementVersion.query(on: app.db).count() == 3)
+            #expect(try await participant.get(path + "/agreement").body.string.contains("Nos vemos cada semana."))
+            // The English changed, the Spanish left as it was: refused, nothing new to sign.
+            let staleSpanish = try await adminBrowser.post(
+                "/admin/agreement", ["text": "We meet every week.", "text_es": "Nos vemos cada semana."],
+                tokenFrom: "/admin/agreement")
+            #expect(staleSpanish.status == .unprocessableEntity && staleSpanish.body.string.contains("text_es-error"))
+            #expect(try await AgreementVersion.query(on: app.db).count() == 3)
+            _ = try await participant.post("/language", ["lang": "en", "back": "/"], tokenFrom: "/")
+            #expect(!(try await participant.get(path + "/agreement").body.string.contains("Nos vemos")))
             let stale = try await participant.post(
                 path + "/signatures", ["signer": "participant", "typed_name": "Jamie Okafor", "version": "1"],
                 tokenFrom: path)
@@ -225,7 +254,7 @@ struct EngagementTests {
             let renewed = try await participant.get(path + "/agreement").body.string
             #expect(renewed.contains("We agree to meet weekly.") && !renewed.contains("Casey Coach"))
             let engagementPage = try await participant.get(path).body.string
-            #expect(engagementPage.contains("name=\"version\" value=\"2\""))
+            #expect(engagementPage.contains("name=\"version\" value=\"3\""))
             #expect(try await coachBrowser.get("/admin/agreement").status == .forbidden)
         }
     }
@@ -264,6 +293,17 @@ struct EngagementTests {
             #expect(
                 try await browser.post(path, ["service_type": "x"], tokenFrom: path + "/new").status
                     == .unprocessableEntity)
+            // A start a century back, or years ahead, is a slip of the year.
+            for start in ["1900-01-01", "2099-01-01"] {
+                let refused = try await browser.post(
+                    path,
+                    [
+                        "service_type": "sober_companion", "referral_source": "court", "funding": "private_pay",
+                        "status": "referred", "start_date": start,
+                    ],
+                    tokenFrom: path + "/new")
+                #expect(refused.status == .unprocessableEntity && refused.body.string.contains("ten years"))
+            }
             let opened = try await browser.post(
                 path,
                 [

@@ -148,7 +148,9 @@ struct HandoffTests {
 
             // The liaison sees the plan: the introduction due, the rest upcoming; each look is a disclosure.
             var seen = try await liaison.get(page).body.string
-            #expect(seen.contains("id=\"handoff-contacts\"") && seen.contains("Due now") && seen.contains("Upcoming"))
+            #expect(
+                seen.contains("id=\"handoff-contacts\"") && seen.contains("Can be made now")
+                    && seen.contains("Upcoming"))
             #expect(!seen.contains("Open the person&#39;s record") && !seen.contains("/participants/"))
             #expect(try await Disclosure.query(on: app.db).filter(\.$participantID == person.id!).count() >= 1)
 
@@ -221,9 +223,19 @@ struct HandoffTests {
             let w = try await Self.world(app)
             let today = Self.today(app, w)
             let liaison = try await TestBrowser.signedIn(app, w.partner)
+            #expect(try await liaison.get("/").body.string.contains("id=\"home-refer-someone\""))
             try await liaison.post("/handoffs", Self.referral(discharge: today), tokenFrom: "/handoffs/new")
-            try await liaison.post(
+            // A signed name without the box ticked is asked about; nothing is sent.
+            var halfGiven = Self.referral(discharge: today, consent: false)
+            halfGiven["consent_signed_name"] = "Sam Rivera"
+            let asked = try await liaison.post("/handoffs", halfGiven, tokenFrom: "/handoffs/new")
+            #expect(asked.status == .unprocessableEntity && asked.body.string.contains("consent_signed_name-error"))
+            #expect(try await Handoff.query(on: app.db).count() == 1)
+            let private_ = try await liaison.post(
                 "/handoffs", Self.referral(discharge: today, consent: false), tokenFrom: "/handoffs/new")
+            // The liaison is told they will not see how it goes.
+            #expect(private_.location == "/handoffs?sent=private")
+            #expect(try await liaison.get("/handoffs?sent=private").body.string.contains("did not agree to share"))
             let rows = try await Handoff.query(on: app.db).all()
             let withConsent = try #require(rows.first(where: { $0.statusConsent }))
             let without = try #require(rows.first(where: { !$0.statusConsent }))

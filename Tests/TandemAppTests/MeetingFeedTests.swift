@@ -191,6 +191,39 @@ struct MeetingFeedTests {
             #expect(try await browser.get("/meetings/mine").body.string.contains("no-kept-meetings"))
             let trail = try await AuditEvent.query(on: app.db).filter(\.$participantID == person.id!).all(\.$action)
             #expect(trail.filter { $0 == "meeting.attended" }.count == 3)
+
+            // The admin removes the source: its meetings and kept meetings go, attendance stays.
+            _ = try await browser.post("/meetings/\(moved)/keep", [:], tokenFrom: "/meetings/\(moved)")
+            let source = try #require(try await MeetingSource.query(on: app.db).filter(\.$name == "Sussex").first())
+            source.url = "https://feeds.example.org/sussex.json"
+            try await source.save(on: app.db)
+            let adminBrowser = try await TestBrowser.signedIn(app, admin)
+            // The same feed under a second name is refused: it would list every meeting twice.
+            let twice = try await adminBrowser.post(
+                "/admin/meetings", ["name": "Sussex again", "url": source.url], tokenFrom: "/admin/meetings")
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("already one of the sources"))
+            let removePage = "/admin/meetings/\(source.id!)/remove"
+            let other = try await app.makeOrganization("Elsewhere", email: "else@example.org")
+            #expect(try await TestBrowser.signedIn(app, other).get(removePage).status == .notFound)
+            #expect(try await adminBrowser.get(removePage).body.string.contains("confirm-remove"))
+            let removed = try await adminBrowser.post(removePage, [:], tokenFrom: removePage)
+            #expect(removed.status == .ok && removed.body.string.contains("Sussex was removed"))
+            #expect(!removed.body.string.contains("id=\"remove-\(source.id!)\""))
+            func count(_ table: String) async throws -> Int? {
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(
+                    column: "n", as: Int.self)
+            }
+            #expect(try await count("meetings") == 0)
+            #expect(try await count("saved_meetings") == 0)
+            #expect(try await count("meeting_attendance") == 2)
+            #expect(try await browser.get("/meetings/mine").body.string.contains("no-kept-meetings"))
+            #expect(try await adminBrowser.post(removePage, [:], tokenFrom: "/admin/meetings").status == .notFound)
+            // Imported again under its name, it is back.
+            _ = try await MeetingImport.run(
+                try JSONSerialization.data(withJSONObject: records), source: "Sussex",
+                organizationID: admin.organization.id!, on: app.db)
+            #expect(try await adminBrowser.get("/admin/meetings").body.string.contains("id=\"remove-\(source.id!)\""))
+            #expect(try await count("meetings") == records.count)
         }
     }
 
@@ -256,7 +289,14 @@ struct MeetingFeedTests {
             let page = try await visitor.get(base + "?day=1&part=evening&type=S")
             #expect(page.status == .ok && page.body.string.contains("Lunes Nueva Generacion"))
             #expect(!page.body.string.contains("my-meetings-link") && !page.body.string.contains("signout"))
+            // A visitor is not told of "your organization": the page names it.
+            #expect(
+                !page.body.string.contains("your organization") && page.body.string.contains("time zone of Riverbend"))
             let body = page.body.string
+            // The header names the organization and leads to its public site, not to a sign-in.
+            #expect(
+                body.contains("class=\"brand\" href=\"/organizations/\(admin.organization.id!.uuidString)\">Riverbend<")
+            )
             let link = try #require(body.range(of: "href=\"\(base)/")).upperBound
             let id = String(body[link...].prefix(36))
             let meeting = try await visitor.get("\(base)/\(id)")

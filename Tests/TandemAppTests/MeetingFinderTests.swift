@@ -33,6 +33,14 @@ struct MeetingFinderTests {
             filter = MeetingFinder.Filter()
             filter.words = "nueva generacion"
             #expect(try await finder.search(filter).count == 1)
+            // A meeting held every day says so rather than naming seven days; ONL has a name.
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            #expect(
+                MeetingController.when(days: [0, 1, 2, 3, 4, 5, 6], start: TimeOfDay("19:00"), end: nil, req: request)
+                    .hasPrefix("Every day"))
+            #expect(
+                MeetingController.when(days: [1, 3], start: TimeOfDay("19:00"), end: nil, req: request).contains(","))
+            #expect(MeetingController.typeName("ONL", req: request) == "Online meeting")
             // Near the Spanish meeting's own coordinates: it is there at about 0 km, nearest first.
             filter = MeetingFinder.Filter()
             filter.near = (38.6918348, -75.3853936)
@@ -72,6 +80,13 @@ struct MeetingFinderTests {
             #expect(body.contains("Lunes Nueva Generacion"))
             let bad = try await browser.get("/meetings?near=somewhere")
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("near-error"))
+            // A point off the globe and a negative distance are answered, not ignored.
+            let offGlobe = try await browser.get("/meetings?near=200,10")
+            #expect(offGlobe.status == .unprocessableEntity && offGlobe.body.string.contains("(−90 to 90)"))
+            let negative = try await browser.get("/meetings?near=38.7,-75.1&km=-5")
+            #expect(negative.status == .unprocessableEntity && negative.body.string.contains("id=\"km-error\""))
+            #expect(negative.body.string.contains("value=\"-5\""))
+            #expect(try await browser.get("/resources?q=x&km=abc").status == .unprocessableEntity)
             let results = try #require(body.range(of: "id=\"meeting-results\"")).upperBound
             let link = try #require(body[results...].range(of: "href=\"/meetings/")).upperBound
             let id = String(body[link...].prefix(36))
@@ -109,6 +124,20 @@ struct MeetingSourcePageTests {
                 "/admin/meetings", ["name": "", "url": "ftp://example.org/feed.json"], tokenFrom: "/admin/meetings")
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("name-error") && bad.body.string.contains("url-error"))
+            #expect(try await MeetingSource.query(on: app.db).count() == 1)
+            // What only this server or its network can reach is not fetched, nor plain http.
+            for (url, says) in [
+                ("https://127.0.0.1:9/feed.json", "public addresses only"),
+                ("https://localhost:9/feed.json", "public addresses only"),
+                ("https://[::1]:9/feed.json", "public addresses only"),
+                ("https://169.254.169.254/latest/meta-data", "public addresses only"),
+                ("https://10.0.0.7/feed.json", "public addresses only"),
+                ("http://example.org/feed.json", "https only"),
+            ] {
+                let refused = try await browser.post(
+                    "/admin/meetings", ["name": "Near", "url": url], tokenFrom: "/admin/meetings")
+                #expect(refused.body.string.contains(says), "\(url)")
+            }
             #expect(try await MeetingSource.query(on: app.db).count() == 1)
             let unknown = try await browser.post(
                 "/admin/meetings/\(UUID().uuidString)/refresh", [:], tokenFrom: "/admin/meetings")

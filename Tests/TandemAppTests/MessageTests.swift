@@ -66,6 +66,10 @@ struct MessageTests {
             w.engagement.status = .completed
             try await w.engagement.save(on: app.db)
             #expect(try await rosa.post(thread, ["body": "Anyone?"], tokenFrom: thread).status == .conflict)
+            // Its page says so instead of offering a box nobody reads.
+            let ended = try await rosa.get(thread).body.string
+            #expect(ended.contains("id=\"thread-ended\"") && !ended.contains("id=\"message-form\""))
+            #expect(ended.contains("Can we move Thursday?"))
             let trail = try await AuditEvent.query(on: app.db).filter(\.$participantID == w.rosa.id!).all()
             #expect(trail.filter { $0.action == "message_thread.view" && $0.outcome == "denied" }.count == 8)
             #expect(
@@ -109,7 +113,8 @@ struct MessageTests {
             let rosa = try await TestBrowser.signedIn(app, w.rosaAccount)
             let response = try await rosa.post(thread, ["body": "I can't go on like this"], tokenFrom: thread)
             #expect(response.location == thread + "?care=1#message-form")
-            #expect(try await rosa.get(thread + "?care=1").body.string.contains("id=\"crisis-card\""))
+            let care = try await rosa.get(thread + "?care=1").body.string
+            #expect(care.contains("id=\"crisis-card\"") && care.contains("id=\"care-told\""))
             #expect(try await SafetyAlert.query(on: app.db).filter(\.$source == .message).count() == 1)
             // A coach's words about someone else raise nothing.
             let coach = try await TestBrowser.signedIn(app, w.coach)

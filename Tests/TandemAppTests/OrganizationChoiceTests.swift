@@ -102,6 +102,16 @@ struct OrganizationChoiceTests {
         }
     }
 
+    @Test("someone who sets up a further organization with their sign-in starts there at the next sign-in")
+    func settingUpAnother() async throws {
+        try await withTandem { app in
+            let river = try await app.makeOrganization("Riverbend", email: "admin@river.org")
+            _ = try await app.makeOrganization("Hillside", email: "admin@river.org")
+            let browser = try await TestBrowser.signedIn(app, river)
+            #expect(try await browser.get("/").body.string.contains("· Hillside · Tandem</title>"))
+        }
+    }
+
     @Test("a participant of one organization joins another's program with their sign-in; staff there cannot")
     func joiningAnotherOrganizationsProgram() async throws {
         try await withTandem { app in
@@ -225,13 +235,14 @@ struct OrganizationChoiceTests {
                 #expect(body?["organizationId"] as? String == made.organizationId)
                 return made.organizationId
             }
-            // Without a choice: the first organization.
+            // Without a choice: where the person chose to work last, here the organization they
+            // set up last.
             var response = try await token("")
             #expect(response.status == .created)
-            #expect(try await acting(response) == river.organization.id!.uuidString)
-            response = try await token(#","organizationId":"\#(hills.organization.id!)""#)
-            #expect(response.status == .created)
             #expect(try await acting(response) == hills.organization.id!.uuidString)
+            response = try await token(#","organizationId":"\#(river.organization.id!)""#)
+            #expect(response.status == .created)
+            #expect(try await acting(response) == river.organization.id!.uuidString)
             // Not the person's organization, or not an id: refused, no token made.
             let made = try await ApiToken.query(on: app.db).count()
             for bad in [elsewhere.organization.id!.uuidString, "hills"] {
@@ -242,12 +253,12 @@ struct OrganizationChoiceTests {
                 #expect(fields == ["organizationId"])
             }
             #expect(try await ApiToken.query(on: app.db).count() == made)
-            // Having chosen Hillside in the browser, a token without a choice acts there.
+            // Having chosen Riverbend in the browser, a token without a choice acts there.
             let browser = try await TestBrowser.signedIn(app, river)
             response = try await browser.post(
-                "/account/organizations/\(hills.organization.id!)", [:], tokenFrom: "/account/organizations")
+                "/account/organizations/\(river.organization.id!)", [:], tokenFrom: "/account/organizations")
             #expect(response.status == .seeOther)
-            #expect(try await acting(try await token("")) == hills.organization.id!.uuidString)
+            #expect(try await acting(try await token("")) == river.organization.id!.uuidString)
             // The security page says where each token acts.
             let security = try await browser.get("/account/security").body.string
             #expect(

@@ -194,6 +194,80 @@ struct ParticipantTests {
         }
     }
 
+    @Test("a deleted participant's sign-in no longer reaches the organization; one used elsewhere keeps the rest")
+    func deleteWithSignIn() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let hills = try await app.makeOrganization("Hillside", email: "admin@hills.org")
+            let coach = try await app.addMember(.coach, to: admin.organization, email: "coach@example.org")
+            // Mei has a sign-in here only; Jo also in Hillside.
+            let mei = try await app.addMember(.participant, to: admin.organization, email: "mei@example.org")
+            let jo = try await app.addMember(.participant, to: admin.organization, email: "jo@example.org")
+            try await Membership(userID: jo.user.id!, organizationID: hills.organization.id!, role: .participant)
+                .create(on: app.db)
+            let (meiRecord, _) = try await app.makeParticipant(
+                "Mei Chen", in: admin.organization, coach: coach.user, user: mei.user)
+            let (joRecord, _) = try await app.makeParticipant(
+                "Jo Park", in: admin.organization, coach: coach.user, user: jo.user)
+            let meiBrowser = try await TestBrowser.signedIn(app, mei)
+            let joBrowser = try await TestBrowser.signedIn(app, jo)
+            #expect(try await meiBrowser.get("/").status == .ok)
+
+            let browser = try await TestBrowser.signedIn(app, admin)
+            for record in [meiRecord, joRecord] {
+                let path = "/participants/\(record.id!.uuidString)/delete"
+                #expect(try await browser.post(path, ["confirm": "yes"], tokenFrom: path).status == .seeOther)
+            }
+            // Their sessions here end, and no membership is left to sign in to.
+            #expect(try await meiBrowser.get("/").status == .seeOther)
+            #expect(try await joBrowser.get("/").status == .seeOther)
+            let left = try await Membership.query(on: app.db).filter(\.$user.$id ~~ [mei.user.id!, jo.user.id!]).all()
+            #expect(left.count == 1 && left[0].$organization.id == hills.organization.id)
+            // Mei's sign-in, used nowhere else, no longer names her nor opens anything.
+            let meiUser = try #require(try await User.find(mei.user.id!, on: app.db))
+            #expect(!meiUser.email.contains("mei") && !meiUser.displayName.contains("Mei"))
+            #expect(try await TestBrowser(app).signIn(mei).status != .seeOther)
+            // Jo still signs in, to Hillside.
+            let again = try await TestBrowser.signedIn(app, jo)
+            #expect(try await again.get("/").body.string.contains("· Hillside · Tandem</title>"))
+        }
+    }
+
+    @Test("a participant changes their own details, recovery start date included, but not what identifies them")
+    func ownDetails() async throws {
+        try await withTandem { app in
+            let (_, _, person, participant) = try await app.checkInPeople()
+            participant.legalName = "Dana Q. Reyes"
+            participant.dateOfBirth = "1990-02-28"
+            try await participant.save(on: app.db)
+            let browser = try await TestBrowser.signedIn(app, person)
+            let record = "/participants/\(participant.id!)"
+            #expect(try await browser.get(record).body.string.contains("id=\"edit-participant\""))
+            let form = try await browser.get(record + "/edit").body.string
+            #expect(form.contains("id=\"own-details-intro\"") && form.contains("name=\"recovery_start_date\""))
+            #expect(!form.contains("name=\"legal_name\"") && !form.contains("name=\"date_of_birth\""))
+            let saved = try await browser.post(
+                record,
+                pairs: [
+                    ("preferred_name", "Dani"), ("pronouns", "she/they"), ("recovery_start_date", "2026-06-01"),
+                    ("language", "es"), ("legal_name", "Someone Else"), ("date_of_birth", "2001-01-01"),
+                    ("email", "elsewhere@example.org"),
+                ], tokenFrom: record + "/edit")
+            #expect(saved.status == .seeOther)
+            let stored = try #require(try await Participant.find(participant.id, on: app.db))
+            #expect(stored.preferredName == "Dani" && stored.pronouns == "she/they")
+            #expect(stored.recoveryStartDate == "2026-06-01" && stored.language == "es")
+            #expect(stored.legalName == "Dana Q. Reyes" && stored.dateOfBirth == "1990-02-28" && stored.email == "")
+            // Someone else's record is not theirs to change.
+            let (other, _) = try await app.makeParticipant(
+                "Other Person", in: try #require(try await Organization.find(participant.$organization.id, on: app.db)),
+                coach: try #require(try await User.query(on: app.db).filter(\.$email == "coach@example.org").first()))
+            #expect(
+                try await browser.post("/participants/\(other.id!)", ["preferred_name": "X"], tokenFrom: record)
+                    .status == .forbidden)
+        }
+    }
+
     @Test("an invited participant signs in to their own record, sees their coach and access history")
     func invitation() async throws {
         try await withTandem { app in
@@ -228,6 +302,13 @@ struct ParticipantTests {
             #expect(try await browser.get("/participants").status == .forbidden)
             let history = try await browser.get(record + "/access-history")
             #expect(history.status == .ok && history.body.string.contains("Member coach"))
+            // Her own looks are left out unless she asks for them.
+            let own = try await AuditEvent.query(on: app.db).filter(\.$participantID == participant.id!)
+                .filter(\.$actorID == linked.$user.id!).count()
+            #expect(own > 0)
+            let name = try #require(try await User.find(linked.$user.id, on: app.db)).displayName
+            #expect(!history.body.string.contains(name + " (") && history.body.string.contains("access-history?mine=1"))
+            #expect(try await browser.get(record + "/access-history?mine=1").body.string.contains(name + " ("))
             #expect(try await coachBrowser.get(record + "/access-history").status == .forbidden)
             let accepts = try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.accept").first()
             #expect(accepts?.participantID == participant.id)

@@ -91,6 +91,11 @@ struct ProgramTests {
                 ],
                 tokenFrom: values)
             #expect(response.status == .seeOther && response.location == "\(page)/start")
+            // Their home leads back to the program, and says the team hears "I need help now".
+            let home = try await visitor.get("/").body.string
+            #expect(home.contains("id=\"my-programs\"") && home.contains("\(page)/start"))
+            // (in Spanish, the language Jo joined in)
+            #expect(!home.contains("id=\"my-engagements\"") && home.contains("Avisa de inmediato al equipo"))
             let goalForm = try await visitor.get("/participants/\(person.id!)/plan/edit/d0").body.string
             response = try await visitor.post(
                 "/participants/\(person.id!)/plan/edit/d0",

@@ -112,7 +112,13 @@ struct ReferralTests {
             let (person, _) = try await app.makeParticipant(
                 "Rosa", in: admin.organization, coach: coach.user, user: account.user)
             let directory = ResourceTests.service(app, admin, .admin)
+            // An empty directory says so, rather than asking for fewer words.
+            let coaching = try await TestBrowser.signedIn(app, coach)
+            let empty = try await coaching.get("/participants/\(person.id!)/referrals/new?q=detox").body.string
+            #expect(empty.contains("The directory has no resources yet."))
             let detox = try await directory.save(nil, ResourceTests.detox())
+            let unmatched = try await coaching.get("/participants/\(person.id!)/referrals/new?q=zzzz").body.string
+            #expect(unmatched.contains("Try fewer words"))
             _ = try await directory.save(nil, ResourceTests.pantry())
             let id = person.id!.uuidString
             let browser = TestBrowser(app)

@@ -35,6 +35,7 @@ struct SafetyTests {
             let done = try await rosa.get("/check-in/done").body.string
             #expect(
                 done.contains("id=\"crisis-card\"") && done.contains("tel:988") && done.contains("coach@example.org"))
+            #expect(done.contains("id=\"care-told\"") && done.contains("so we let your coach know"))
             let alert = try #require(try await SafetyAlert.query(on: app.db).first())
             #expect(alert.source == .checkIn && alert.participantID == w.rosa.id && alert.acknowledgedAt == nil)
             // The same words sent again the same day do not raise it twice.

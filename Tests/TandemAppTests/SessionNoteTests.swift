@@ -124,6 +124,8 @@ struct SessionNoteServiceTests {
             let note = try await notes.sign(draft.id!, typedName: "Casey Coach", now: Self.now)
             #expect(note.review == .pending)
             #expect(try await lead.reviewQueue().map(\.id) == [note.id])
+            let names = try await lead.queueNames(try await lead.reviewQueue())
+            #expect(names.authors[coach.user.id!] == coach.user.displayName && names.people[note.id!] == ["Dee"])
             // Coaches do not review; a return needs a comment.
             await #expect(throws: ServiceError.self) { try await notes.decide(note.id!, approve: true, comment: "") }
             await #expect(throws: ServiceError.self) { try await lead.decide(note.id!, approve: false, comment: " ") }
@@ -252,10 +254,15 @@ struct SessionNotePageTests {
             let returnedPage = try await early.get(notePath).body.string
             #expect(returnedPage.contains("A walk, to plan the week.") && !returnedPage.contains("how long the walk"))
             #expect(try await browser.get(notePath).body.string.contains("Add how long the walk was."))
+            // The coach finds it in their outreach list, with the reviewer's words.
+            let outreach = try await browser.get("/outreach").body.string
+            #expect(outreach.contains("id=\"returned-notes\"") && outreach.contains(notePath))
+            #expect(outreach.contains("Add how long the walk was."))
             _ = try await browser.post(
                 notePath + "/addenda", ["text": "About 3 miles.", "typed_name": "Casey Coach"], tokenFrom: notePath)
             _ = try await supervisor.post(notePath + "/review", ["decision": "approve"], tokenFrom: notePath)
             #expect(try await SessionNote.query(on: app.db).first()?.review == .approved)
+            #expect(!(try await browser.get("/outreach").body.string.contains("id=\"returned-notes\"")))
             // The person reads the signed note and its addendum; coaches of neither person cannot.
             let own = TestBrowser(app)
             try await own.signIn(personAccount)

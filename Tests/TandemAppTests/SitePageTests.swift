@@ -107,6 +107,12 @@ struct SitePageTests {
                 "\(page)/comments", ["name": "Ana", "email": "ana@example.org", "body": "This helped my brother."],
                 tokenFrom: page)
             #expect(response.status == .seeOther && response.location?.contains("held=1") == true)
+            // The thanks sits in the comments section, where the page lands.
+            let thanked = try await guest.get(
+                String(try #require(response.location?.split(separator: "#").first))
+            ).body.string
+            let section = try #require(thanked.range(of: "id=\"comments\"")).upperBound
+            #expect(thanked[section...].contains("Your comment will show once a moderator has read it."))
             var read = try await guest.get(page).body.string
             #expect(!read.contains("This helped my brother.") && !read.contains("ana@example.org"))
 

@@ -74,6 +74,30 @@ struct TwoFactorTests {
         }
     }
 
+    @Test("after waiting out earlier failures, the right password does not make the code step wait again")
+    func throttledThenRight() async throws {
+        try await withTandem { app in
+            let admin = try await app.makeOrganization()
+            let first = TestBrowser(app)
+            try await first.signIn(admin)
+            let (totp, _) = try await Self.enable(first)
+            // Five wrong attempts, the wait they asked for long over.
+            let keys = SigninThrottleStore.keys(email: admin.email, clientAddress: nil)
+            try await SigninFailureCounter(
+                key: keys.account, failures: 5, lastFailureAt: Date().addingTimeInterval(-600)
+            ).create(on: app.db)
+            let user = try #require(try await User.find(admin.user.id, on: app.db))
+            let code = totp.code(counter: try #require(user.totpLastCounter) + 1)
+            let browser = TestBrowser(app)
+            #expect(try await browser.signIn(admin).location == "/signin/code")
+            let counter = try await SigninFailureCounter.query(on: app.db).filter(\.$key == keys.account).first()
+            #expect(counter?.failures == 5)
+            let ok = try await browser.post("/signin/code", ["code": code], tokenFrom: "/signin/code")
+            #expect(ok.location == "/")
+            #expect(try await SigninFailureCounter.query(on: app.db).filter(\.$key == keys.account).count() == 0)
+        }
+    }
+
     @Test("a reused code is refused even within its time window")
     func replay() async throws {
         try await withTandem { app in

@@ -130,4 +130,20 @@ struct DirectoryTests {
         #expect(rows.first?.draft == draft)
         #expect(rows.first?.id == "x")
     }
+
+    @Test(
+        "a search by distance: the point and how far, each read or named as a problem",
+        arguments: [
+            ("39.95, -75.16", "", 39.95, 25.0, [String]()), ("39.95,\u{2212}75.16", "10", 39.95, 10.0, []),
+            ("  ", " ", nil, 25.0, []), ("200, 10", "", nil, 25.0, ["near"]), ("39.95", "", nil, 25.0, ["near"]),
+            ("1,2,3", "", nil, 25.0, ["near"]), ("nan, 1", "", nil, 25.0, ["near"]),
+            ("39.95, -75.16", "-5", 39.95, 25.0, ["km"]), ("", "0.5", nil, 25.0, ["km"]),
+            ("", "500", nil, 500.0, []), ("", "inf", nil, 25.0, ["km"]), ("x", "abc", nil, 25.0, ["near", "km"]),
+        ] as [(String, String, Double?, Double, [String])])
+    func nearSearch(near: String, km: String, latitude: Double?, kilometres: Double, problems: [String]) {
+        let search = NearSearch(near: near, km: km)
+        #expect(search.point?.latitude == latitude)
+        #expect(search.kilometres == kilometres)
+        #expect(search.problems == problems)
+    }
 }

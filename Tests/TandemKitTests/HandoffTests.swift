@@ -106,14 +106,15 @@ struct HandoffTests {
         #expect(problems.first?.key == key)
     }
 
-    @Test("without consent no signature is kept or asked for")
+    @Test("without consent no signature is asked for; a signed name without the box is asked about, not dropped")
     func noConsent() {
         var referral = Self.referral()
         referral.statusConsent = false
         referral.consentSignedName = ""
         #expect(referral.normalized().problems(today: Self.today).isEmpty)
         referral.consentSignedName = "Someone"
-        #expect(referral.normalized().consentSignedName == "")
+        let problems = referral.normalized().problems(today: Self.today)
+        #expect(problems.map(\.field) == ["consent_signed_name"] && problems.first?.key == "error_handoff_consent_tick")
     }
 
     @Test(

@@ -22,6 +22,22 @@ struct LocalizationTests {
         #expect(es.filter { $0.value.isEmpty }.keys.sorted() == [])
     }
 
+    @Test("every audit action part named in code has its words in both languages")
+    func auditActionNames() throws {
+        for language in ["en", "es"] {
+            let table = try Self.table(language)
+            let keys =
+                AuditActionName.subjects.map { "audit_subject_" + $0 }
+                + AuditActionName.verbs.map { "audit_verb_" + $0 }
+            #expect(keys.filter { table[$0] == nil }.sorted() == [], "\(language)")
+        }
+        #expect(AuditActionName.keys("participant.view")! == ("audit_subject_participant", "audit_verb_view"))
+        #expect(AuditActionName.keys("signin")! == ("audit_subject_signin", ""))
+        for unnamed in ["participant.", "participant.teleport", "starship.view", "", ".view"] {
+            #expect(AuditActionName.keys(unnamed) == nil, "\(unnamed)")
+        }
+    }
+
     @Test("no key is written twice (a decoder keeps one of the two silently)")
     func noDuplicateKeys() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -78,6 +78,10 @@ struct MeetingGuideTests {
         #expect(Self.parse("{\"name\":1}").failureValue == .notAnArray)
         #expect(Self.parse("[]").failureValue == .empty)
         if case .notJSON = Self.parse("[{\"name\":").failureValue {} else { Issue.record("invalid JSON accepted") }
+        // A web page where the feed was expected is named as such.
+        let page = Self.parse("\n <!DOCTYPE html><html><body>Meetings</body></html>").failureValue
+        #expect(page?.description.contains("web page (HTML)") == true)
+        #expect(Self.parse("[{\"name\":").failureValue?.description.contains("Error") == false)
     }
 
     @Test(

@@ -19,7 +19,8 @@ struct ParticipantAccessTests {
         .answerCorrections, .message,
     ]
     static let ownRecord: Set<ParticipantAction> = [
-        .view, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export, .assessRecoveryCapital,
+        .view, .update, .signAsParticipant, .viewAccessHistory, .checkIn, .viewRecoveryDate, .export,
+        .assessRecoveryCapital,
         .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
         .viewDisclosures, .downloadData, .requestCorrection, .message,
     ]
@@ -47,7 +48,7 @@ struct ParticipantAccessTests {
         (.participant, .own, ownRecord),
         // A family member's own family-coaching record; a loved one's opens only by consent.
         (.family, .none, []),
-        (.family, .own, ownRecord.subtracting([.checkIn]).union([.wellbeingCheckIn])),
+        (.family, .own, ownRecord.subtracting([.checkIn, .assessRecoveryCapital]).union([.wellbeingCheckIn])),
         (.family, .coach, []),
         (.partner, .none, []),
         (.partner, .own, []),
@@ -140,6 +141,14 @@ struct NameSearchTests {
         #expect(NameSearch.queryWords("  JOSÉ  ál ") == ["jose", "al"])
         #expect(NameSearch.queryWords("a b c d e") == ["a", "b", "c", "d"])
         #expect(NameSearch.queryWords("%_'") == [])
+        // Punctuation parts words, so each part must begin a term of the name.
+        #expect(NameSearch.queryWords("Jose-Alvarez") == ["jose", "alvarez"])
+        #expect(NameSearch.queryWords("O'Bri") == ["o", "bri"])
+        let joined = NameSearch.terms(of: ["José-Álvarez"])
+        let spaced = NameSearch.terms(of: ["José Álvarez"])
+        for terms in [joined, spaced] {
+            #expect(NameSearch.queryWords("jose-alv").allSatisfy { word in terms.contains { $0.hasPrefix(word) } })
+        }
     }
 
     @Test("the upper bound follows every string with the prefix")
@@ -165,6 +174,7 @@ struct ParticipantProfileTests {
             contactMethods: ["text", "phone"], pathways: ["smart", "twelve_step"], recoveryStartDate: "2026-06-15"
         ).normalized()
         #expect(profile.problems(today: Self.today).isEmpty)
+        #expect(ParticipantProfile(preferredName: "A", dateOfBirth: "1906-12-31").problems(today: Self.today).isEmpty)
         #expect(profile.preferredName == "Jamie" && profile.email == "jamie@example.org")
         #expect(profile.contactMethods == ["phone", "text"])
         #expect(profile.pathways == ["twelve_step", "smart"])
@@ -177,6 +187,7 @@ struct ParticipantProfileTests {
             (ParticipantProfile(preferredName: "A", dateOfBirth: "1990-02-30"), "date_of_birth"),
             (ParticipantProfile(preferredName: "A", dateOfBirth: "19900101"), "date_of_birth"),
             (ParticipantProfile(preferredName: "A", recoveryStartDate: "2026-06-16"), "recovery_start_date"),
+            (ParticipantProfile(preferredName: "A", dateOfBirth: "1900-01-01"), "date_of_birth"),
             (ParticipantProfile(preferredName: "A", phone: "call me"), "phone"),
             (ParticipantProfile(preferredName: "A", email: "nope"), "email"),
             (ParticipantProfile(preferredName: "A", language: "fr"), "language"),
@@ -299,6 +310,19 @@ struct SeedPlanTests {
         #expect(plan.people(0..<50) != SeedPlan(seed: 43).people(0..<50))
         let services = Set(plan.people(0..<500).map(\.serviceType))
         #expect(services == Set(ServiceType.allCases))
+    }
+}
+
+@Suite("Service types")
+struct ServiceTypeTests {
+    @Test(
+        "a family member's record is one whose every engagement is family recovery coaching",
+        arguments: [
+            ([ServiceType.familyRecoveryCoaching], true), ([.familyRecoveryCoaching, .familyRecoveryCoaching], true),
+            ([], false), ([.familyRecoveryCoaching, .recoveryCoaching], false), ([.soberEscort], false),
+        ])
+    func familyMemberRecord(services: [ServiceType], expected: Bool) {
+        #expect(ServiceType.isFamilyMemberRecord(services) == expected)
     }
 }
 

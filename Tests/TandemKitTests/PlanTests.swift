@@ -53,6 +53,22 @@ struct PlanTests {
             ])
     }
 
+    @Test(
+        "a step's due date more than ten years from today is a slip of the year",
+        arguments: [
+            ("1900-03-01", false), ("2016-11-30", false), ("2016-12-01", true), ("2026-12-01", true),
+            ("2036-12-01", true), ("2036-12-02", false), ("2126-01-01", false),
+        ])
+    func dueYear(due: String, accepted: Bool) throws {
+        var plan = Self.plan()
+        plan.domains[0].goals[0].steps[0].due = due
+        let today = try #require(CalendarDate("2026-12-01"))
+        let found = plan.problems(today: today).map { "\($0.field):\($0.key)" }
+        #expect(found == (accepted ? [] : ["goal_0_step_0_due:error_plan_step_due_range"]))
+        // Without a day to compare with, only the date itself is checked.
+        #expect(plan.problems().isEmpty)
+    }
+
     @Test("keeps the whole plan's limits: no domain or goal twice, a step says what it is")
     func structure() {
         var twice = Self.plan()
@@ -110,6 +126,10 @@ struct PlanTests {
         let names = ["housing": ["Housing", "Vivienda"], "legal": ["Legal", "Asuntos legales"]]
         #expect(
             LifeDomain.parse("Vivienda\n  Pets \n\nhousing\nLEGAL\nPets", names: names) == ["housing", "Pets", "legal"])
+        #expect(LifeDomain.repeated("Housing\nPets\nvivienda", names: names) == "vivienda")
+        #expect(LifeDomain.repeated("Pets\n pets\n", names: names) == "pets")
+        #expect(LifeDomain.repeated("Pets\nHousing\nLegal", names: names) == nil)
+        #expect(LifeDomain.repeated("Pets\nPets ", names: names) == "Pets")
         #expect(LifeDomain.problem([]) == "error_domains_count")
         #expect(LifeDomain.problem([String(repeating: "x", count: 61)]) == "error_domains_name")
         #expect(LifeDomain.problem(LifeDomain.defaultList) == nil)

@@ -15,6 +15,10 @@ struct SessionNoteTests {
         draft.problems(today: today, forSigning: signing).map(\.field)
     }
 
+    static func problems(_ draft: SessionNoteDraft) -> [(field: String, key: String)] {
+        draft.problems(today: today, forSigning: false)
+    }
+
     @Test("times of day parse strictly")
     func timesOfDay() {
         #expect(TimeOfDay("09:05")?.minutes == 545)
@@ -40,6 +44,22 @@ struct SessionNoteTests {
         var both = Self.complete
         both.durationMinutes = 30
         #expect(Self.fields(both, signing: true) == ["end"])
+    }
+
+    @Test(
+        "a contact may run past midnight, dated the day it started, for at most 12 hours",
+        arguments: [
+            ("23:30", "00:30", nil, 60), ("22:00", "", 180, 180), ("20:00", "08:00", nil, 720),
+            ("20:00", "08:01", nil, nil), ("14:00", "13:00", nil, nil), ("10:00", "10:00", nil, nil),
+            ("23:00", "01:00", 120, 120), ("23:00", "01:00", 60, nil), ("23:00", "", 24 * 60, nil),
+        ] as [(String, String, Int?, Int?)])
+    func pastMidnight(start: String, end: String, duration: Int?, minutes: Int?) {
+        var note = Self.complete
+        note.start = start
+        note.end = end
+        note.durationMinutes = duration
+        #expect(note.minutes == minutes)
+        #expect(Self.fields(note, signing: true).isEmpty == (minutes != nil))
     }
 
     @Test("a draft needs only a date and someone; signing needs everything a billable note has")
@@ -80,6 +100,11 @@ struct SessionNoteTests {
         #expect(Self.fields(note, signing: false) == ["date"])
         note.date = "2026-02-30"
         #expect(Self.fields(note, signing: false) == ["date"])
+        // Ten years back at most: a contact of 1900 is a slip of the year.
+        note.date = "1900-01-01"
+        #expect(Self.problems(note).first { $0.field == "date" }?.key == "error_session_date_old")
+        note.date = "2016-11-20"
+        #expect(Self.fields(note, signing: false) == [])
         note = Self.complete
         note.mode = "telepathy"
         #expect(Self.fields(note, signing: false) == ["mode"])

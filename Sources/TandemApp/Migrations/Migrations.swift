@@ -52,5 +52,7 @@ enum TandemMigrations {
         M0047_CreateProgramSignUps(),
         M0048_AddOrganizationChoice(),
         M0049_CreatePublicFormCounts(),
+        M0050_AddMeetingSourceRemoval(),
+        M0051_AddAgreementSpanishText(),
     ]
 }

@@ -41,7 +41,9 @@ enum Layout {
             out.text(t("demo_banner"))
             out.raw("</div>\n")
         }
-        out.raw("<header class=\"site-header\">\n  <div class=\"header-inner\">\n    <a class=\"brand\" href=\"/\">")
+        out.raw("<header class=\"site-header\">\n  <div class=\"header-inner\">\n    <a class=\"brand\" href=\"")
+        out.text(shell.brandHref)
+        out.raw("\">")
         out.text(shell.organizationName.flatMap { $0.isEmpty ? nil : $0 } ?? "Tandem")
         out.raw("</a>\n")
         if shell.signedIn { accountMenu(&out, shell, t: t) }

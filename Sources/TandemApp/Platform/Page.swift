@@ -13,6 +13,8 @@ struct NavItem: Sendable {
 struct Shell: Sendable {
     let title: String
     let organizationName: String?
+    /// Where the name in the header leads: home, or a visitor's way back to the public site.
+    var brandHref = "/"
     let userName: String?
     let signedIn: Bool
     /// The person belongs to more than one organization: the header links to the switch.
@@ -65,12 +67,16 @@ extension Request {
     ) async throws -> Response {
         let actor = await optionalSignedIn()
         let title = t(titleKey)
-        let shell = Shell(
-            title: title, organizationName: actor?.organization.name, userName: actor?.user.displayName,
+        // A visitor on an organization's public page sees that organization's name and crisis line.
+        let visited = actor == nil ? publicOrganization : nil
+        var shell = Shell(
+            title: title, organizationName: actor?.organization.name ?? visited?.name,
+            userName: actor?.user.displayName,
             signedIn: actor != nil, switchesOrganization: (actor?.organizationCount ?? 0) > 1,
             nav: actor.map { navigation(for: $0) } ?? [],
-            crisisLine: actor?.organization.crisisLine ?? "988", language: language.rawValue, csrf: csrfToken(),
-            isDemo: settings.isDemo, isEnglish: language == .en, path: url.path)
+            crisisLine: (actor?.organization ?? visited)?.crisisLine ?? "988", language: language.rawValue,
+            csrf: csrfToken(), isDemo: settings.isDemo, isEnglish: language == .en, path: url.path)
+        if let visited { shell.brandHref = SiteController.base(visited) }
         var fieldErrors: [String: String] = [:]
         for error in errors where fieldErrors[error.field] == nil { fieldErrors[error.field] = error.message }
         let context = Page(
@@ -140,6 +146,14 @@ extension Request {
     func fieldErrors(_ pairs: [(String, String?)]) -> [FieldError] {
         pairs.compactMap { field, key in key.map { FieldError(field: field, message: t($0)) } }
     }
+
+    /// The errors of a search by distance. The typed point counts only when the search uses it
+    /// (not when the person chose their saved place instead).
+    func nearErrors(_ near: NearSearch, pointTyped: Bool) -> [FieldError] {
+        near.problems.filter { $0 == "km" || pointTyped }.map {
+            FieldError(field: $0, message: t($0 == "km" ? "error_search_km" : "error_meeting_near"))
+        }
+    }
 }
 
 extension Response {
@@ -166,5 +180,18 @@ enum FormNumber {
     static func parse(_ text: String?) -> Int? {
         guard let text, !text.isEmpty else { return nil }
         return Int(text) ?? Int.min
+    }
+}
+
+/// The organization whose public page (site, meeting finder) is being answered, set by its
+/// controller so the layout can head the page with it.
+private struct PublicOrganizationKey: StorageKey {
+    typealias Value = Organization
+}
+
+extension Request {
+    var publicOrganization: Organization? {
+        get { storage[PublicOrganizationKey.self] }
+        set { storage[PublicOrganizationKey.self] = newValue }
     }
 }

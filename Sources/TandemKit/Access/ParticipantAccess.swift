@@ -125,11 +125,15 @@ public enum ParticipantAccess {
             // theirs in the same way, with a check-in about their own wellbeing instead of the
             // recovery one. A loved one's record opens only through consent.
             switch action {
-            case .view, .signAsParticipant, .viewAccessHistory, .viewRecoveryDate, .export, .assessRecoveryCapital,
-                .editPlan, .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents,
-                .viewDisclosures, .downloadData, .requestCorrection, .message:
+            // `update` is their own details; the service keeps the legal name, date of birth and
+            // address as the organization recorded them (a request for correction changes those).
+            case .view, .update, .signAsParticipant, .viewAccessHistory, .viewRecoveryDate, .export, .editPlan,
+                .viewNotes, .viewAppointments, .refer, .viewReferrals, .savePlace, .manageConsents, .viewDisclosures,
+                .downloadData, .requestCorrection, .message:
                 return relation.isSelf
-            case .checkIn: return role == .participant && relation.isSelf
+            // The BARC-10 asks about one's own substance use: a family member's own record has
+            // their wellbeing check-in instead.
+            case .checkIn, .assessRecoveryCapital: return role == .participant && relation.isSelf
             case .wellbeingCheckIn: return role == .family && relation.isSelf
             default: return false
             }

@@ -99,4 +99,26 @@ public enum AgreementDefaults {
 
         Ending: either of you may end coaching at any time. You are always welcome back.
         """
+
+    /// The same text in Spanish (formal "usted"), so a Spanish reader signs it in their language.
+    public static let textEs = """
+        Este acuerdo es entre usted y su coach. Describe cómo trabajaremos juntos.
+
+        Qué es el acompañamiento: el acompañamiento en la recuperación es una colaboración centrada \
+        en sus metas y fortalezas. Su coach no es terapeuta, médico ni padrino, y no diagnostica ni \
+        trata. Se respeta todo camino de recuperación, y todo cambio positivo cuenta.
+
+        Qué puede esperar de su coach: que le escuche sin juzgar, que cumpla los horarios que \
+        acuerden, que le ayude a encontrar recursos y apoyo, y que guarde en privado lo que usted \
+        comparta, salvo cuando la ley exija otra cosa o la seguridad de alguien corra peligro inmediato.
+
+        Qué le pide su coach: que diga con sinceridad en qué quiere trabajar, que avise a su coach \
+        si no puede asistir a una sesión, y que le diga si algo no le está funcionando.
+
+        Privacidad: la organización guarda sus registros, y usted decide quién más puede verlos. \
+        Puede pedir en cualquier momento ver quién ha consultado su registro.
+
+        Final: cualquiera de los dos puede terminar el acompañamiento en cualquier momento. Siempre \
+        será bienvenido/a de nuevo.
+        """
 }

@@ -6,6 +6,13 @@ public enum ServiceType: String, Codable, Sendable, CaseIterable {
     case soberEscort = "sober_escort"
     case familyRecoveryCoaching = "family_recovery_coaching"
     case virtualCoaching = "virtual_coaching"
+
+    /// A record whose every engagement is family recovery coaching belongs to a family member
+    /// supported in their own right: their record leaves out what measures a person's own
+    /// recovery (check-in and recovery capital charts). A record with no engagement is not one.
+    public static func isFamilyMemberRecord(_ services: [ServiceType]) -> Bool {
+        !services.isEmpty && services.allSatisfy { $0 == .familyRecoveryCoaching }
+    }
 }
 
 /// How a person came to the organization.

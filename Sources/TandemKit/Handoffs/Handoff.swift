@@ -66,7 +66,7 @@ public struct HandoffReferral: Sendable, Equatable {
         copy.serviceType = trim(serviceType)
         copy.notes = trim(notes)
         copy.treatmentCenter = trim(treatmentCenter)
-        copy.consentSignedName = statusConsent ? trim(consentSignedName) : ""
+        copy.consentSignedName = trim(consentSignedName)
         return copy
     }
 
@@ -102,6 +102,9 @@ public struct HandoffReferral: Sendable, Equatable {
         if let key = FieldRules.name(treatmentCenter, maximum: 200) { found.append(("treatment_center", key)) }
         if statusConsent, let key = FieldRules.name(consentSignedName, maximum: 200) {
             found.append(("consent_signed_name", key))
+        } else if !statusConsent && !consentSignedName.isEmpty {
+            // A signed name without the box is a consent half given: ask rather than drop it.
+            found.append(("consent_signed_name", "error_handoff_consent_tick"))
         }
         return found
     }

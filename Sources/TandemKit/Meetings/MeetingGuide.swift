@@ -90,7 +90,7 @@ public enum FeedError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notJSON(let detail): "the feed is not JSON (\(detail))"
+        case .notJSON(let detail): detail.isEmpty ? "the feed is not JSON" : "the feed is not JSON: \(detail)"
         case .notAnArray: "the feed is not a JSON array of meetings"
         case .empty: "the feed has no meetings"
         }
@@ -112,7 +112,13 @@ public enum MeetingGuide {
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            return .failure(.notJSON(String(describing: type(of: error))))
+            // A web page where a feed was expected is the usual mistake (a link to the
+            // intergroup's meeting list rather than to its feed): say so in plain words.
+            if data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<") {
+                return .failure(.notJSON("the address sent a web page (HTML), not a Meeting Guide feed"))
+            }
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return .failure(.notJSON(detail ?? ""))
         }
         guard let records = object as? [Any] else { return .failure(.notAnArray) }
         if records.isEmpty { return .failure(.empty) }

@@ -60,10 +60,12 @@ public enum NameSearch {
         return result
     }
 
-    /// The folded words of a query, at most four, each at most 40 characters.
+    /// The folded words of a query, at most four, each at most 40 characters. Punctuation parts
+    /// words as a space does: "Jose-Alvarez" looks for "jose" and "alvarez", which finds
+    /// "José Álvarez" as well as "José-Álvarez" (whose parts are among its terms).
     public static func queryWords(_ query: String) -> [String] {
         Array(
-            query.split(whereSeparator: { $0.isWhitespace }).map { String(fold(String($0)).prefix(40)) }
+            query.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { String(fold(String($0)).prefix(40)) }
                 .filter { !$0.isEmpty }.prefix(4))
     }
 

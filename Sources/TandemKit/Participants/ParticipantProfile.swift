@@ -139,7 +139,12 @@ public struct ParticipantProfile: Equatable, Sendable {
                 found.append((field, "error_date_invalid"))
                 continue
             }
-            if date > today { found.append((field, "error_date_future")) }
+            if date > today {
+                found.append((field, "error_date_future"))
+            } else if date.year < today.year - 120 {
+                // A slip of the year (1900 for 1990), not a date anyone means.
+                found.append((field, "error_date_too_old"))
+            }
         }
         for (field, value) in [("phone", phone), ("emergency_contact_phone", emergencyContactPhone)]
         where !value.isEmpty {

@@ -136,8 +136,10 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         return found
     }
 
-    /// Every field at fault, named as the forms name them, with the message key.
-    public func problems() -> [(field: String, key: String)] {
+    /// Every field at fault, named as the forms name them, with the message key. With `today`,
+    /// a step's due date more than ten years away either side is a slip of the year (1900 for
+    /// 2026), not a plan.
+    public func problems(today: CalendarDate? = nil) -> [(field: String, key: String)] {
         var found: [(String, String)] = structureProblems()
         // Lengths in Unicode scalars, as the API's published schema (JSON Schema) counts them.
         func check(_ field: String, _ text: String, limit: Int = Self.textLimit) {
@@ -173,8 +175,16 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                     if step.what.isEmpty && (!step.who.isEmpty || !step.due.isEmpty) {
                         found.append(("goal_\(g)_step_\(s)_what", "error_plan_step_what"))
                     }
-                    if !step.due.isEmpty && CalendarDate(step.due) == nil {
-                        found.append(("goal_\(g)_step_\(s)_due", "error_date_invalid"))
+                    if !step.due.isEmpty {
+                        if let due = CalendarDate(step.due) {
+                            if let today, let earliest = today.adding(months: -120),
+                                let latest = today.adding(months: 120), due < earliest || due > latest
+                            {
+                                found.append(("goal_\(g)_step_\(s)_due", "error_plan_step_due_range"))
+                            }
+                        } else {
+                            found.append(("goal_\(g)_step_\(s)_due", "error_date_invalid"))
+                        }
                     }
                 }
             }
@@ -221,6 +231,21 @@ public enum LifeDomain: String, Sendable, CaseIterable {
             if !list.contains(id) { list.append(id) }
         }
         return list
+    }
+
+    /// The first line, as typed, that names a domain already listed above it ("Housing" twice,
+    /// "Vivienda" after "Housing", "pets" after "Pets"), so the form can say so rather than drop it unseen.
+    public static func repeated(_ text: String, names: [String: [String]]) -> String? {
+        var seen: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let name = line.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { continue }
+            // Own names differing only in case ("Pets", "pets") would make two sections.
+            let id = parse(name, names: names)[0].lowercased()
+            if seen.contains(id) { return name }
+            seen.append(id)
+        }
+        return nil
     }
 
     /// Problems of a typed list: 1 to 30 domains of at most 60 characters each.

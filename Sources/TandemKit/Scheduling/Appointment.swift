@@ -92,7 +92,7 @@ public struct AppointmentDraft: Equatable, Sendable {
             found.append(("mode", mode.isEmpty ? "error_choose_one" : "error_value_invalid"))
             return found
         }
-        if mode.needsPlace && place.isEmpty { found.append(("place", "error_session_place_required")) }
+        if mode.needsPlace && place.isEmpty { found.append(("place", "error_appointment_place_required")) }
         if place.unicodeScalars.count > Self.placeLimit {
             found.append(("place", "error_text_too_long"))
         } else if place.unicodeScalars.contains(where: ParticipantProfile.forbidden) {

@@ -103,21 +103,28 @@ public struct SessionNoteDraft: Equatable, Sendable {
     }
 
     /// The contact's start and end, from the end time or the duration; nil when they are
-    /// missing or do not make sense. A contact ends the day it starts.
+    /// missing or do not make sense. The note is dated the day the contact starts; an end
+    /// earlier than the start is the next morning (a night with a sober companion, a call at
+    /// 23:30 that ran past midnight), as long as the contact stays within the longest allowed,
+    /// so a slip such as 14:00 to 13:00 is still refused.
     public var times: (start: TimeOfDay, end: TimeOfDay)? {
         guard let start = TimeOfDay(start) else { return nil }
+        let day = 24 * 60
         if !end.isEmpty {
-            guard let end = TimeOfDay(end), end > start else { return nil }
-            if let durationMinutes, durationMinutes != end.minutes - start.minutes { return nil }
+            guard let end = TimeOfDay(end), end != start else { return nil }
+            let length = (end.minutes - start.minutes + day) % day
+            if end < start && length > Self.longestMinutes { return nil }
+            if let durationMinutes, durationMinutes != length { return nil }
             return (start, end)
         }
-        guard let durationMinutes, durationMinutes > 0, let end = TimeOfDay(minutes: start.minutes + durationMinutes)
+        guard let durationMinutes, durationMinutes > 0, durationMinutes < day,
+            let end = TimeOfDay(minutes: (start.minutes + durationMinutes) % day)
         else { return nil }
         return (start, end)
     }
 
     /// Minutes of contact, when the times make sense.
-    public var minutes: Int? { times.map { $0.end.minutes - $0.start.minutes } }
+    public var minutes: Int? { times.map { ($0.end.minutes - $0.start.minutes + 24 * 60) % (24 * 60) } }
 
     /// Each field at fault with the message key saying why. A draft needs only a valid date
     /// and someone it was with; `forSigning` asks for everything a billable note needs (times,
@@ -125,7 +132,13 @@ public struct SessionNoteDraft: Equatable, Sendable {
     public func problems(today: CalendarDate, forSigning: Bool) -> [(field: String, key: String)] {
         var found: [(String, String)] = []
         if let day = CalendarDate(date) {
-            if day > today { found.append(("date", "error_date_future")) }
+            if day > today {
+                found.append(("date", "error_date_future"))
+            } else if let earliest = today.adding(months: -120), day < earliest {
+                // Notes are written within days of a contact; a date ten years back is a slip
+                // of the year (1900 for 2026), not a contact to report or bill.
+                found.append(("date", "error_session_date_old"))
+            }
         } else {
             found.append(("date", date.isEmpty ? "error_session_date_required" : "error_date_invalid"))
         }

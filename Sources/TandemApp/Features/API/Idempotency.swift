@@ -53,13 +53,7 @@ struct Idempotency {
         if let id = try await existing(key: key, operation: operation, requestHash: requestHash) {
             return try await read(id)
         }
-        let record = IdempotencyRecord()
-        record.userID = userID
-        record.key = key
-        record.operation = operation
-        record.requestHash = requestHash
-        record.responseStatus = 0
-        record.responseBody = ""
+        let record = IdempotencyRecord(reserving: key, for: userID, operation: operation, requestHash: requestHash)
         do {
             try await record.create(on: req.db)
         } catch let error as any DatabaseError where error.isConstraintFailure {

@@ -83,7 +83,7 @@ extension APIHandler {
     {
         try await api { req, actor in
             let page = try Self.page(input.query.page)
-            let (rows, hasMore) = try await ParticipantService(req, actor: actor).accessHistory(
+            let (rows, hasMore, _) = try await ParticipantService(req, actor: actor).accessHistory(
                 try Self.uuid(input.path.participantId, "participantId"), page: page)
             return .ok(
                 .init(

@@ -20,7 +20,8 @@ extension APIHandler {
             let service = PlanService(req, actor: actor)
             _ = try await service.save(id, base: body.base) { document, editor in
                 // Everything sent is checked, also what is then left out for having no text.
-                let problems = Self.document(body, replacing: document, editor: editor, keepBlank: true).problems()
+                let problems = Self.document(body, replacing: document, editor: editor, keepBlank: true).problems(
+                    today: ParticipantService.today(in: actor.organization))
                 if problems.isEmpty { document = Self.document(body, replacing: document, editor: editor) }
                 return problems
             }

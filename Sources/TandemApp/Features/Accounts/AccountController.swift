@@ -145,17 +145,18 @@ extension Request {
 }
 
 extension DateFormatter {
-    static func tandemShort(_ language: Language, timeZone: String) -> DateFormatter {
+    /// `seconds` adds them to the time (the audit log, where the order of close events matters).
+    static func tandemShort(_ language: Language, timeZone: String, seconds: Bool = false) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Foundation.Locale(identifier: language == .es ? "es_US" : "en_US")
         formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt
         if language == .es {
             // US Spanish puts the month first like English ("nov 30, 2026"); Spanish readers
             // expect the day first, with the 12-hour clock used in the US: "30 nov 2026, 9:13 a.m.".
-            formatter.dateFormat = "d MMM y, h:mm a"
+            formatter.dateFormat = seconds ? "d MMM y, h:mm:ss a" : "d MMM y, h:mm a"
         } else {
             formatter.dateStyle = .medium
-            formatter.timeStyle = .short
+            formatter.timeStyle = seconds ? .medium : .short
         }
         return formatter
     }

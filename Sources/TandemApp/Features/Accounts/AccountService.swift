@@ -65,7 +65,11 @@ struct AccountService {
                     passwordHash: passwordHash)
                 try await user.create(on: db)
             }
-            try await Membership(userID: user.id!, organizationID: organization.id!, role: .admin).create(on: db)
+            let membership = Membership(userID: user.id!, organizationID: organization.id!, role: .admin)
+            // Someone who already works elsewhere set this organization up to run it: their
+            // next sign-in starts here, as it does after accepting an invitation.
+            if existing != nil { membership.chosenAt = Date() }
+            try await membership.create(on: db)
             return (organization, user)
         }
     }
@@ -94,12 +98,12 @@ struct AccountService {
         return token
     }
 
-    /// A password reset link for a member, issued by an admin of the member's organization.
-    /// A password belongs to the whole account, so one organization's admin may not reset
-    /// someone who also belongs to another. Only the newest reset link of a person works.
     /// How long a password reset link works.
     static let resetLinkHours = 24
 
+    /// A password reset link for a member, issued by an admin of the member's organization.
+    /// A password belongs to the whole account, so one organization's admin may not reset
+    /// someone who also belongs to another. Only the newest reset link of a person works.
     func issuePasswordReset(for membership: Membership, by admin: UUID) async throws -> String {
         let elsewhere = try await Membership.query(on: db).filter(\.$user.$id == membership.$user.id)
             .filter(\.$organization.$id != membership.$organization.id).count()
@@ -120,6 +124,13 @@ struct AccountService {
         ).all()
         guard !rows.isEmpty else { throw LinkGone() }
         link.usedAt = now
+    }
+
+    /// Marks every unused invitation of `email` to the organization used.
+    static func withdrawInvitations(of email: String, to organizationID: UUID, on db: any Database) async throws {
+        try await OneTimeLink.query(on: db).filter(\.$purpose == .invitation)
+            .filter(\.$organization.$id == organizationID).filter(\.$email == email).filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: Date()).update()
     }
 
     /// A one-time link that another request used first.
@@ -147,6 +158,9 @@ struct AccountService {
         {
             throw Invalid(fields: [("email", "error_already_member")])
         }
+        // Only the newest invitation of an address to an organization works: inviting again
+        // (another role, or a link that went astray) withdraws the earlier ones.
+        try await Self.withdrawInvitations(of: normalized, to: organizationID, on: db)
         return try await issueLink(
             .invitation, organizationID: organizationID, createdBy: inviter, email: normalized, role: role,
             participantID: participantID, validHours: settings.linkValidityHours)
@@ -167,7 +181,7 @@ struct AccountService {
             if try await Membership.query(on: db).filter(\.$user.$id == existing.id!)
                 .filter(\.$organization.$id == organizationID).first() != nil
             {
-                throw Invalid(fields: [("password", "error_already_member")])
+                throw Invalid(fields: [("password", "error_invitation_already_member")])
             }
             if !(try await passwordMatches(existing, password, checkExisting)) {
                 problems.append(("password", "error_existing_account_password"))
@@ -188,6 +202,8 @@ struct AccountService {
                     passwordHash: passwordHash, language: language.rawValue)
                 try await user.create(on: db)
             }
+            // Any other invitation of this address here is spent with this one.
+            try await Self.withdrawInvitations(of: email, to: organizationID, on: db)
             let membership = Membership(userID: user.id!, organizationID: organizationID, role: role)
             // Someone who joins another organization starts their next sessions there.
             if existing != nil { membership.chosenAt = Date() }

@@ -28,10 +28,12 @@ struct Credentials {
     /// One answer for a wrong e-mail and a wrong password, and the same work for both,
     /// so the answer does not tell whether an account exists. The attempt is counted
     /// against the account before the (slow) check, so parallel guesses are all counted;
-    /// a success clears the account's count. The client address counts failures only.
+    /// a success clears the account's count (or, before a second step, takes back its own).
+    /// The client address counts failures only.
     func checkPassword(email: String, password: String) async throws -> PasswordOutcome {
         let keys = SigninThrottleStore.keys(email: email, clientAddress: clientAddress)
         if let wait = try await throttle.wait(for: keys) { return .throttled(wait) }
+        let before = try await throttle.state(keys.account)
         try await throttle.count(keys.account)
         let user = try await User.query(on: request.db).filter(\.$email == FieldRules.normalizedEmail(email)).first()
         let hash: String
@@ -42,7 +44,13 @@ struct Credentials {
             try await request.audit("signin.password", outcome: .failure, actor: user?.id, organization: nil)
             return .wrong
         }
-        if !user.twoFactorEnabled { try await throttle.reset(keys.account) }
+        // With a second step to come, the count stays until its code is right; only this
+        // right password's own count is taken back.
+        if user.twoFactorEnabled {
+            try await throttle.uncount(keys.account, to: before)
+        } else {
+            try await throttle.reset(keys.account)
+        }
         return .success(user)
     }
 

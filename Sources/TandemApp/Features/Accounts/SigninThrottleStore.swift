@@ -54,6 +54,31 @@ struct SigninThrottleStore {
         ).run()
     }
 
+    /// What `key`'s counter holds now (nil when nothing is counted).
+    func state(_ key: String) async throws -> (failures: Int, lastFailureAt: Date)? {
+        try await SigninFailureCounter.query(on: db).filter(\.$key == key).first().map {
+            ($0.failures, $0.lastFailureAt)
+        }
+    }
+
+    /// Takes back the one attempt counted since `before` was read, when nothing else was
+    /// counted meanwhile: a right password followed by a second step. Otherwise that step
+    /// would find its own password counted as a failure and make the person wait again.
+    func uncount(_ key: String, to before: (failures: Int, lastFailureAt: Date)?) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        if let before {
+            try await sql.raw(
+                """
+                UPDATE signin_failures SET failures = \(bind: before.failures), \
+                last_failure_at = \(bind: before.lastFailureAt) \
+                WHERE key = \(bind: key) AND failures = \(bind: before.failures + 1)
+                """
+            ).run()
+        } else {
+            try await sql.raw("DELETE FROM signin_failures WHERE key = \(bind: key) AND failures = 1").run()
+        }
+    }
+
     func reset(_ key: String) async throws {
         try await SigninFailureCounter.query(on: db).filter(\.$key == key).delete()
     }

@@ -20,10 +20,24 @@ struct AdminController: RouteCollection {
         let email: String
         let role: String
         let twoFactor: Bool
+        /// Another admin may remove them (not oneself; not someone coached on their own record).
+        let manageable: Bool
+        /// The staff roles to move them between, theirs selected; empty for others.
+        let roles: [SelectOption]
+    }
+
+    struct InvitationRow: Encodable, Sendable {
+        let id: String
+        let email: String
+        let role: String
+        let expires: String
     }
 
     struct MembersBody: Encodable, Sendable {
         var members: [MemberRow]
+        var invitations: [InvitationRow]
+        /// What was just done ("role", "removed", "withdrawn"), for the notice.
+        var done: String?
         var canInvite: Bool
         var roles: [SelectOption]
         var email = ""
@@ -47,13 +61,30 @@ struct AdminController: RouteCollection {
         let memberships = try await Membership.query(on: req.db)
             .filter(\.$organization.$id == actor.organizationID).with(\.$user).all()
             .sorted { ($0.role, $0.user.displayName.lowercased()) < ($1.role, $1.user.displayName.lowercased()) }
+        let manages = actor.can(.changeMemberRole)
+        let staffRoles: [Role] = [.coach, .supervisor, .admin]
+        let invitations = manages ? try await MemberService(req: req, actor: actor).pendingInvitations() : []
+        let done = req.query[String.self, at: "done"].flatMap {
+            ["role", "removed", "withdrawn"].contains($0) ? $0 : nil
+        }
         return MembersBody(
-            members: memberships.map {
-                MemberRow(
-                    id: $0.id!.uuidString, name: $0.user.displayName, email: $0.user.email,
-                    role: req.t("role_" + $0.role.rawValue),
-                    twoFactor: $0.user.twoFactorEnabled)
+            members: memberships.map { member in
+                let manageable = manages && member.$user.id != actor.userID && !member.role.hasOwnRecord
+                return MemberRow(
+                    id: member.id!.uuidString, name: member.user.displayName, email: member.user.email,
+                    role: req.t("role_" + member.role.rawValue),
+                    twoFactor: member.user.twoFactorEnabled, manageable: manageable,
+                    roles: manageable && member.role.isStaff
+                        ? staffRoles.map {
+                            SelectOption(
+                                value: $0.rawValue, label: req.t("role_" + $0.rawValue), selected: $0 == member.role)
+                        } : [])
             },
+            invitations: invitations.map {
+                InvitationRow(
+                    id: $0.id.uuidString, email: $0.email, role: req.t("role_" + $0.role.rawValue),
+                    expires: req.dateTime($0.expiresAt, organization: actor.organization))
+            }, done: done,
             canInvite: actor.can(.inviteMembers),
             roles: AccessPolicy.invitableRoles(by: actor.role).map {
                 SelectOption(value: $0.rawValue, label: req.t("role_" + $0.rawValue), selected: $0 == selectedRole)
@@ -180,11 +211,16 @@ struct AdminController: RouteCollection {
         // A form without the field (an older page) keeps the interval as it is.
         let interval = Int(body.reassessmentInterval.trimmingCharacters(in: .whitespaces))
             .flatMap { Reassessment.intervalRange.contains($0) ? $0 : nil }
-        let errors = req.fieldErrors([
+        var errors = req.fieldErrors([
             ("name", FieldRules.name(body.name)), ("crisis_line", FieldRules.phoneLine(body.crisisLine)),
             ("reassessment_interval_days", interval == nil ? "error_reassessment_interval" : nil),
             ("plan_domains", LifeDomain.problem(domains)),
         ])
+        if !errors.contains(where: { $0.field == "plan_domains" }),
+            let twice = LifeDomain.repeated(body.planDomains, names: Self.domainNames(req: req))
+        {
+            errors.append(FieldError(field: "plan_domains", message: req.t("error_domains_twice", ["name": twice])))
+        }
         if !errors.isEmpty {
             var failed = body
             failed.saved = false

@@ -17,15 +17,19 @@ struct AgreementController: RouteCollection {
 
     struct Body: Encodable, Sendable {
         let text: String
+        let textEs: String
         let version: Int
         let versions: [VersionRow]
         let saved: Bool
     }
 
-    func body(_ actor: Actor, req: Request, text: String? = nil, saved: Bool = false) async throws -> Body {
+    func body(
+        _ actor: Actor, req: Request, text: String? = nil, textEs: String? = nil, saved: Bool = false
+    ) async throws -> Body {
         let versions = try await AgreementService(req, actor: actor).versions()
         return Body(
-            text: text ?? versions.first?.text ?? "", version: versions.first?.version ?? 1,
+            text: text ?? versions.first?.text ?? "", textEs: textEs ?? versions.first?.textEs ?? "",
+            version: versions.first?.version ?? 1,
             versions: versions.map {
                 VersionRow(
                     version: $0.version,
@@ -40,18 +44,21 @@ struct AgreementController: RouteCollection {
 
     struct Form: Content {
         var text: String?
+        var text_es: String?
     }
 
     @Sendable func publish(req: Request) async throws -> Response {
         let actor = try await req.authorize(.editSettings).actor
-        let text = ((try? req.content.decode(Form.self)) ?? Form()).text ?? ""
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        let text = form.text ?? ""
         do {
-            _ = try await AgreementService(req, actor: actor).publish(text)
+            _ = try await AgreementService(req, actor: actor).publish(text, spanish: form.text_es ?? "")
             return try await req.page(
                 "admin/agreement", titleKey: "agreement_admin_title", try await body(actor, req: req, saved: true))
         } catch ServiceError.invalid(let problems) {
             return try await req.page(
-                "admin/agreement", titleKey: "agreement_admin_title", try await body(actor, req: req, text: text),
+                "admin/agreement", titleKey: "agreement_admin_title",
+                try await body(actor, req: req, text: text, textEs: form.text_es),
                 errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
     }

@@ -23,6 +23,8 @@ struct AuditController: RouteCollection {
         let time: String
         let actor: String
         let action: String
+        /// The action as people read it, in their language.
+        let actionName: String
         let outcome: String
         let failed: Bool
         let subject: String
@@ -54,15 +56,16 @@ struct AuditController: RouteCollection {
         let actorIDs = Set(events.compactMap(\.actorID))
         let names = try await User.query(on: req.db).filter(\.$id ~~ actorIDs).all()
             .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.displayName }
-        let formatter = DateFormatter.tandemShort(req.language, timeZone: actor.organization.timeZone)
-        formatter.timeStyle = .medium
+        let formatter = DateFormatter.tandemShort(req.language, timeZone: actor.organization.timeZone, seconds: true)
         let rows = events.map { event in
             Row(
                 time: formatter.string(from: event.occurredAt),
                 actor: event.actorID.flatMap { names[$0] } ?? "—", action: event.action,
+                actionName: Self.actionName(event.action, req: req),
                 outcome: req.t("audit_outcome_" + event.outcome), failed: event.outcome != "success",
                 subject: event.subjectType.map { type in
-                    "\(type) \(event.subjectID.map { String($0.uuidString.prefix(8)) } ?? "")"
+                    let name = AuditActionName.subjects.contains(type) ? req.t("audit_subject_" + type) : type
+                    return "\(name) \(event.subjectID.map { String($0.uuidString.prefix(8)) } ?? "")"
                 } ?? "",
                 requestID: String((event.requestID ?? "").prefix(8)), clientAddress: event.clientAddress ?? "")
         }
@@ -71,7 +74,9 @@ struct AuditController: RouteCollection {
         if let outcome { parts.append("outcome=" + outcome.rawValue) }
         let body = Body(
             rows: rows,
-            actions: knownActions.map { SelectOption(value: $0, label: $0, selected: $0 == action) },
+            actions: knownActions.map {
+                SelectOption(value: $0, label: Self.actionName($0, req: req) + " · " + $0, selected: $0 == action)
+            },
             outcomes: [AuditLog.Outcome.success, .failure, .denied].map {
                 SelectOption(value: $0.rawValue, label: req.t("audit_outcome_" + $0.rawValue), selected: $0 == outcome)
             },
@@ -82,6 +87,12 @@ struct AuditController: RouteCollection {
         try await req.audit("audit_log.view")
         return try await req.page("admin/audit", titleKey: "audit_title", body)
     }
+
+    /// "Participant record: viewed" for `participant.view`; a code not named is shown as it is.
+    static func actionName(_ action: String, req: Request) -> String {
+        guard let keys = AuditActionName.keys(action) else { return action }
+        return keys.verb.isEmpty ? req.t(keys.subject) : req.t(keys.subject) + ": " + req.t(keys.verb)
+    }
 }
 
 enum TandemURL {
@@ -90,4 +101,5 @@ enum TandemURL {
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
+
 }

@@ -49,14 +49,11 @@ struct BillingController: RouteCollection {
         let signedIn = try await req.authorize(.exportBilling)
         let query = (try? req.query.decode(PeriodQuery.self)) ?? PeriodQuery()
         let canEdit = signedIn.can(.editSettings)
-        guard let from = query.from, let to = query.to else {
-            let today = CalendarDate(Date(), in: TimeZone(identifier: signedIn.organization.timeZone) ?? .gmt)
-            let last = BillingPeriod.lastMonth(before: today)
-            return try await req.page(
-                "billing/index", titleKey: "billing_title",
-                OverviewBody(
-                    from: last.from.description, to: last.to.description, result: nil, canEditSettings: canEdit))
-        }
+        // Opened without a period, the page shows last month, what a biller usually comes for.
+        let today = CalendarDate(Date(), in: TimeZone(identifier: signedIn.organization.timeZone) ?? .gmt)
+        let last = BillingPeriod.lastMonth(before: today)
+        let from = query.from ?? last.from.description
+        let to = query.to ?? last.to.description
         let period: BillingPeriod
         switch BillingPeriod.parse(from: from, to: to) {
         case .success(let parsed): period = parsed

@@ -125,6 +125,8 @@ struct CheckInController: RouteCollection {
         let participantID: String
         /// What the person wrote raised a crisis alert: the crisis card shows first.
         let crisis: Bool
+        /// Whether anyone coaches them now (a request to reach out reaches a coach).
+        let hasCoach: Bool
         let card: SafetyController.CrisisCard?
     }
 
@@ -137,14 +139,18 @@ struct CheckInController: RouteCollection {
         guard let todays else { return .redirect("/check-in") }
         let (streak, _, _) = try await service.streak(of: participant.id!, today: service.today(for: participant))
         let signedIn = try await req.signedIn()
-        let crisis = try await SafetyService(req, actor: actor).raised(keyPrefix: "check_in:\(todays.id!.uuidString):")
+        let safety = SafetyService(req, actor: actor)
+        let crisis = try await safety.raised(keyPrefix: "check_in:\(todays.id!.uuidString):")
+        // Someone who joined a program on their own may have no coach yet: no one would see
+        // the request, so the page says so rather than promise a call.
+        let hasCoach = try await !safety.coachContacts(of: participant.id!).isEmpty
         return try await req.page(
             "checkins/done", titleKey: "checkin_done_title",
             DoneBody(
                 usedToday: todays.substanceUse == SubstanceUseAnswer.yes.rawValue, reachOut: todays.reachOut == .open,
                 streak: streak, streakText: req.messages.counted("checkin_done_streak", streak),
-                participantID: participant.id!.uuidString, crisis: crisis,
-                card: crisis ? try await SafetyController.card(signedIn, req: req) : nil))
+                participantID: participant.id!.uuidString, crisis: crisis, hasCoach: hasCoach,
+                card: crisis ? try await SafetyController.card(signedIn, req: req, wrote: true) : nil))
     }
 
     struct Row: Encodable, Sendable {

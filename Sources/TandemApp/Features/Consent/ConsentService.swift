@@ -67,7 +67,12 @@ struct ConsentService: ParticipantScopedService {
         var engagement: Engagement?
         switch draft.expiryKind {
         case "day":
-            expiry = CalendarDate(draft.expiresOn.trimmingCharacters(in: .whitespaces)).map { .day($0) }
+            let day = draft.expiresOn.trimmingCharacters(in: .whitespaces)
+            expiry = CalendarDate(day).map { .day($0) }
+            // The day was chosen, but what was typed is not a day: say that, not "choose one".
+            if expiry == nil {
+                problems.append(("expiry", day.isEmpty ? "error_date_required" : "error_date_invalid"))
+            }
         case "engagement":
             engagement = try await openEngagements(of: participantID).first
             if engagement != nil {

@@ -51,7 +51,8 @@ struct DisclosureService {
             try await audit("disclosure.view", outcome: .denied, participant: participantID)
             throw ServiceError.denied
         }
-        let record = try await SharedRecord.read(allowed.map(\.0), of: participant, req: req)
+        let record = try await SharedRecord.read(
+            allowed.map(\.0), of: participant, organizationZone: actor.organization.timeZone, req: req)
         try await recordDisclosures(allowed, kind: .view, by: nil, now: now)
         try await audit("disclosure.view", participant: participantID)
         return View(participant: participant, record: record)
@@ -116,7 +117,8 @@ struct DisclosureService {
             try await audit("disclosure.export", outcome: .denied, participant: participant.id)
             throw ServiceError.conflict("error_consent_not_in_force")
         }
-        let record = try await SharedRecord.read(allowed, of: participant, req: req, limit: nil)
+        let record = try await SharedRecord.read(
+            allowed, of: participant, organizationZone: actor.organization.timeZone, req: req, limit: nil)
         try await recordDisclosures(allowed.map { ($0, consent) }, kind: .export, by: actor.userID, now: now)
         try await audit("disclosure.export", participant: participant.id)
         return (consent, View(participant: participant, record: record))

@@ -134,13 +134,15 @@ struct SharedRecord: Encodable, Sendable {
     /// Reads `categories` of the participant's record, scoped to their organization.
     /// `limit` bounds the lists a view shows; the download passes nil for everything.
     static func read(
-        _ categories: [ConsentCategory], of participant: Participant, req: Request, limit: Int? = 60
+        _ categories: [ConsentCategory], of participant: Participant, organizationZone: String, req: Request,
+        limit: Int? = 60
     ) async throws -> SharedRecord {
         var record = SharedRecord()
         record.categories = categories.map(\.rawValue)
         let id = participant.id!
         let organizationID = participant.$organization.id
-        let zone = TimeZone(identifier: participant.timeZone) ?? .gmt
+        // The person's own day (their zone, else the organization's), as on their home page.
+        let zone = CheckInDay.zone(participant.timeZone, organization: organizationZone)
         let today = CalendarDate(Date(), in: zone)
         for category in categories {
             switch category {

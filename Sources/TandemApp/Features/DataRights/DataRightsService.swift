@@ -12,9 +12,11 @@ struct DataRightsService: ParticipantScopedService {
     let people: ParticipantService
 
     func download(_ participantID: UUID) async throws -> PersonalData {
-        let (participant, _) = try await people.authorized(participantID, .downloadData)
+        let (participant, relation) = try await people.authorized(participantID, .downloadData)
         let engagements = try await EngagementService(req, actor: actor).summaries(of: participant)
-        let data = try await PersonalData.gather(participant, engagements: engagements, req: req)
+        let data = try await PersonalData.gather(
+            participant, engagements: engagements,
+            seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation), req: req)
         try await people.audit("participant.download", participant: participantID)
         return data
     }
@@ -31,9 +33,7 @@ struct DataRightsService: ParticipantScopedService {
         let userID = participant.$user.id
         let by = actor.userID
         let label = "Anonymized " + participantID.uuidString.prefix(8).lowercased()
-        // A hash of a secret nobody keeps: the sign-in can never be used again.
-        let unusable = try await req.password.async.hash(
-            PasswordDigest.prepare(UUID().uuidString + UUID().uuidString))
+        let unusable = try await SignInRelease.unusablePassword(req)
         try await req.db.transaction { db in
             var profile = ParticipantProfile(preferredName: label)
             profile.pathways = participant.profile.pathways
@@ -42,36 +42,9 @@ struct DataRightsService: ParticipantScopedService {
             participant.$user.id = nil
             try await participant.save(on: db)
             try await ParticipantService.index(participant, on: db)
-            if let userID, let user = try await User.find(userID, on: db) {
-                try await Membership.query(on: db).filter(\.$user.$id == userID)
-                    .filter(\.$organization.$id == organizationID).delete()
-                // This organization's sessions, tokens and mail; another organization the person
-                // belongs to keeps theirs (a person may have joined its program on their own).
-                try await WebSession.query(on: db).filter(\.$user.$id == userID)
-                    .filter(\.$organization.$id == organizationID).delete()
-                try await ApiToken.query(on: db).filter(\.$user.$id == userID)
-                    .filter(\.$organizationID == organizationID).delete()
-                try await OutboxMessage.query(on: db).filter(\.$recipient == user.email)
-                    .filter(\.$organizationID == organizationID).filter(\.$status == .queued).delete()
-                try await (db as? any SQLDatabase)?.raw(
-                    """
-                    DELETE FROM saved_meetings WHERE user_id = \(bind: userID) \
-                    AND organization_id = \(bind: organizationID)
-                    """
-                ).run()
-                // A sign-in used nowhere else goes too: its name and address identify the person.
-                if try await Membership.query(on: db).filter(\.$user.$id == userID).count() == 0 {
-                    try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
-                    try await ApiToken.query(on: db).filter(\.$user.$id == userID).delete()
-                    try await OutboxMessage.query(on: db).filter(\.$recipient == user.email)
-                        .filter(\.$status == .queued).delete()
-                    user.displayName = label
-                    user.email = "anonymized-\(userID.uuidString.lowercased())@invalid"
-                    user.passwordHash = unusable
-                    user.totpSecret = nil
-                    user.totpPendingSecret = nil
-                    try await user.save(on: db)
-                }
+            if let userID {
+                try await SignInRelease.release(
+                    userID, from: organizationID, label: label, unusablePassword: unusable, on: db)
             }
             try await CheckIn.query(on: db).filter(\.$participant.$id == participantID).set(\.$wentWell, to: "")
                 .update()

@@ -164,9 +164,12 @@ struct PersonalData: Encodable, Sendable {
     }
 
     /// Reads it all for `participant` (already authorized by the caller).
-    static func gather(_ participant: Participant, engagements: [EngagementService.Summary], req: Request)
-        async throws -> PersonalData
-    {
+    /// Without `seesRecoveryDate` (an admin who does not coach the person downloads for them)
+    /// the recovery start date and its milestones are left out, as on every other page: only
+    /// the person and their coaches see them.
+    static func gather(
+        _ participant: Participant, engagements: [EngagementService.Summary], seesRecoveryDate: Bool, req: Request
+    ) async throws -> PersonalData {
         let id = participant.id!
         let organizationID = participant.$organization.id
         let db = req.db
@@ -185,7 +188,8 @@ struct PersonalData: Encodable, Sendable {
                 dateOfBirth: profile.dateOfBirth, phone: profile.phone, email: profile.email,
                 language: profile.language, contactMethods: profile.contactMethods,
                 safeContactTimes: profile.safeContactTimes, pathways: profile.pathways,
-                pathwayOther: profile.pathwayOther, recoveryStartDate: profile.recoveryStartDate,
+                pathwayOther: profile.pathwayOther,
+                recoveryStartDate: seesRecoveryDate ? profile.recoveryStartDate : "",
                 strengths: profile.strengths, emergencyContactName: profile.emergencyContactName,
                 emergencyContactRelationship: profile.emergencyContactRelationship,
                 emergencyContactPhone: profile.emergencyContactPhone, timeZone: profile.timeZone),
@@ -202,7 +206,9 @@ struct PersonalData: Encodable, Sendable {
                             signedAt: $0.signedAt)
                     })
             },
-            record: try await SharedRecord.read(ConsentCategory.allCases, of: participant, req: req, limit: nil),
+            record: try await SharedRecord.read(
+                ConsentCategory.allCases.filter { seesRecoveryDate || $0 != .milestones }, of: participant,
+                organizationZone: organization?.timeZone ?? "", req: req, limit: nil),
             sessionNotes: try await notes(of: id, organizationID: organizationID, on: db),
             planVersions: try await RecoveryPlanVersion.query(on: db).filter(\.$organizationID == organizationID)
                 .filter(\.$participant.$id == id).sort(\.$number).all().map {

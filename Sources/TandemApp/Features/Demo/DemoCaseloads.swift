@@ -148,7 +148,8 @@ enum DemoCaseloads {
     static func populate(organization: Organization, users: [String: User], on db: any Database) async throws {
         let now = Date()
         let agreement = AgreementVersion(
-            organizationID: organization.id!, version: 1, text: AgreementDefaults.text, createdBy: nil)
+            organizationID: organization.id!, version: 1, text: AgreementDefaults.text,
+            textEs: AgreementDefaults.textEs, createdBy: nil)
         try await agreement.create(on: db)
         var records: [Participant] = []
         for person in people {

@@ -57,17 +57,16 @@ struct ResourceController: RouteCollection {
         let language = (query.language ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         filter.language = ResourceDraft.isLanguageCode(language) ? language : nil
         filter.openNow = query.open != nil
-        if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
-        var errors: [FieldError] = []
+        let near = NearSearch(near: query.near, km: query.km)
+        filter.kilometres = near.kilometres
         let place = try await ownPlace(req: req, signedIn: signedIn)
-        if query.place != nil, let place {
+        // A saved place chosen replaces the typed point, so only the distance can be wrong then.
+        let usesPlace = query.place != nil && place != nil
+        let errors = req.nearErrors(near, pointTyped: !usesPlace)
+        if usesPlace, let place {
             filter.near = (place.latitude, place.longitude)
-        } else if let near = query.near?.trimmingCharacters(in: .whitespaces), !near.isEmpty {
-            if let point = Coordinates.parse(near) {
-                filter.near = point
-            } else {
-                errors = req.fieldErrors([("near", "error_meeting_near")])
-            }
+        } else if let point = near.point {
+            filter.near = (point.latitude, point.longitude)
         }
         let service = ResourceService(req: req, actor: signedIn.actor)
         let found = errors.isEmpty ? try await service.search(filter) : []
@@ -75,7 +74,8 @@ struct ResourceController: RouteCollection {
             categories: ResourcePages.categoryOptions(
                 selected: filter.category?.rawValue, anyKey: "resources_any_category", req: req),
             q: filter.words, language: filter.language ?? "", open: filter.openNow, near: query.near ?? "",
-            km: String(Int(filter.kilometres)), hasPlace: place != nil, usePlace: query.place != nil && place != nil,
+            km: near.problems.contains("km") ? String((query.km ?? "").prefix(20)) : String(Int(filter.kilometres)),
+            hasPlace: place != nil, usePlace: query.place != nil && place != nil,
             placeLabel: place.map { $0.label.isEmpty ? req.t("place_saved") : $0.label } ?? "",
             rows: found.map { Self.row($0, req: req) }, canManage: signedIn.can(.manageResources),
             canImport: signedIn.can(.importResources),

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TandemKit
 
 /// One version of the organization's contract for engagement. Versions are never edited:
 /// a change makes the next version, so every signature names the exact text signed.
@@ -10,16 +11,27 @@ final class AgreementVersion: Model, @unchecked Sendable {
     @Field(key: "organization_id") var organizationID: UUID
     @Field(key: "version") var version: Int
     @Field(key: "text") var text: String
+    /// The same agreement in Spanish; empty when the organization wrote none.
+    @Field(key: "text_es") var textEs: String
     @OptionalParent(key: "created_by_id") var createdBy: User?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(organizationID: UUID, version: Int, text: String, createdBy: UUID?) {
+    init(organizationID: UUID, version: Int, text: String, textEs: String = "", createdBy: UUID?) {
         self.organizationID = organizationID
         self.version = version
         self.text = text
+        self.textEs = textEs
         self.$createdBy.id = createdBy
+    }
+
+    /// The text for a reader of `language`: the Spanish one when written, else the English.
+    /// An organization still on the built-in text has the built-in Spanish one too.
+    func text(for language: Language) -> (text: String, language: Language) {
+        guard language == .es else { return (text, .en) }
+        if !textEs.isEmpty { return (textEs, .es) }
+        return text == AgreementDefaults.text ? (AgreementDefaults.textEs, .es) : (text, .en)
     }
 }
 
@@ -62,4 +74,14 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    /// A reservation: the key held by a request still running (status 0, no answer yet).
+    init(reserving key: String, for userID: UUID, operation: String, requestHash: String) {
+        self.userID = userID
+        self.key = key
+        self.operation = operation
+        self.requestHash = requestHash
+        self.responseStatus = 0
+        self.responseBody = ""
+    }
 }

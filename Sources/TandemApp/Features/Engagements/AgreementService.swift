@@ -21,7 +21,8 @@ struct AgreementService {
     func current() async throws -> AgreementVersion {
         if let latest = try await scope.agreementVersions().sort(\.$version, .descending).first() { return latest }
         let first = AgreementVersion(
-            organizationID: actor.organizationID, version: 1, text: AgreementDefaults.text, createdBy: nil)
+            organizationID: actor.organizationID, version: 1, text: AgreementDefaults.text,
+            textEs: AgreementDefaults.textEs, createdBy: nil)
         do {
             try await first.create(on: req.db)
             return first
@@ -38,23 +39,36 @@ struct AgreementService {
         return try await scope.agreementVersions().sort(\.$version, .descending).all()
     }
 
-    /// Saves a changed text as the next version; earlier signatures keep naming theirs. Admins only. Audited.
-    func publish(_ text: String) async throws -> AgreementVersion {
+    /// Saves a changed text (English, and Spanish when written) as the next version; earlier
+    /// signatures keep naming theirs. Admins only. Audited.
+    func publish(_ text: String, spanish: String = "") async throws -> AgreementVersion {
         guard AccessPolicy.can(actor.role, .editSettings) else {
             try await req.audit(
                 "agreement.publish", outcome: .denied, actor: actor.userID, organization: actor.organizationID)
             throw ServiceError.denied
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { throw ServiceError.invalid([("text", "error_agreement_missing")]) }
-        if trimmed.count > 20_000 { throw ServiceError.invalid([("text", "error_text_too_long")]) }
-        if trimmed.unicodeScalars.contains(where: { ParticipantProfile.forbidden($0) }) {
-            throw ServiceError.invalid([("text", "error_text_invalid")])
+        let trimmedEs = spanish.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [(field: String, key: String)] = []
+        if trimmed.isEmpty { problems.append(("text", "error_agreement_missing")) }
+        for (field, value) in [("text", trimmed), ("text_es", trimmedEs)] {
+            if value.count > 20_000 {
+                problems.append((field, "error_text_too_long"))
+            } else if value.unicodeScalars.contains(where: { ParticipantProfile.forbidden($0) }) {
+                problems.append((field, "error_text_invalid"))
+            }
         }
         let latest = try await current()
-        if latest.text == trimmed { return latest }
+        // A Spanish text left as it was under a changed English one would be another agreement
+        // under the same version: it is changed too, or emptied.
+        if trimmed != latest.text && !trimmedEs.isEmpty && trimmedEs == latest.textEs {
+            problems.append(("text_es", "error_agreement_spanish_stale"))
+        }
+        if !problems.isEmpty { throw ServiceError.invalid(problems) }
+        if latest.text == trimmed && latest.textEs == trimmedEs { return latest }
         let next = AgreementVersion(
-            organizationID: actor.organizationID, version: latest.version + 1, text: trimmed, createdBy: actor.userID)
+            organizationID: actor.organizationID, version: latest.version + 1, text: trimmed, textEs: trimmedEs,
+            createdBy: actor.userID)
         do {
             try await next.create(on: req.db)
         } catch {

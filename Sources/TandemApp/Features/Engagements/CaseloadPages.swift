@@ -91,6 +91,8 @@ enum CaseloadPages {
         let coaches: String
         let agreementComplete: Bool
         let needsMySignature: Bool
+        /// A completed or closed engagement's agreement no longer waits for anyone.
+        let isOpen: Bool
     }
 
     struct ParticipantBody: Encodable, Sendable {
@@ -106,6 +108,8 @@ enum CaseloadPages {
         let sharers: [SharedController.Person]
         /// "New messages from your coach: 2." when there are any, linking to the messages.
         var unreadMessages: String? = nil
+        /// The online programs they joined, each leading back to its start.
+        var programs: [SelectOption] = []
     }
 
     /// The loved ones whose consents in force name a family member's account.
@@ -139,7 +143,8 @@ enum CaseloadPages {
                     service: req.t("service_" + summary.engagement.serviceType.rawValue),
                     status: req.t("status_" + summary.engagement.status.rawValue),
                     coaches: summary.coaches.map(\.name).joined(separator: ", "), agreementComplete: state.complete,
-                    needsMySignature: summary.engagement.status.isOpen && !state.participantSigned))
+                    needsMySignature: summary.engagement.status.isOpen && !state.participantSigned,
+                    isOpen: summary.engagement.status.isOpen))
         }
         var coaches: [String] = []
         for summary in summaries where summary.engagement.status.isOpen {
@@ -159,6 +164,9 @@ enum CaseloadPages {
                 AppointmentController.row($0, name: coachNames[$0.coachID] ?? "", req: req, timeZone: timeZone)
             }, isFamily: signedIn.role == .family, sharers: try await sharers(signedIn, req: req))
         if unread > 0 { body.unreadMessages = req.t("messages_home_unread", ["count": String(unread)]) }
+        body.programs = try await ProgramService.joined(
+            by: participant.id!, in: actor.organizationID, on: req.db
+        ).map { SelectOption(value: $0.id!.uuidString, label: $0.title, selected: false) }
         return try await req.page("participant-home", titleKey: "home_title", body)
     }
 }

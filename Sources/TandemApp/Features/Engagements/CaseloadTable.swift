@@ -31,7 +31,7 @@ struct CaseloadTable {
 
         var out = HTMLWriter(capacity: 1024 + rows.count * 600)
         out.raw("<table class=\"data\" id=\"caseload\">\n<caption class=\"visually-hidden\">")
-        out.text(messages.text("caseload_title"))
+        out.text(messages.text(showsCoach ? "caseload_all_title" : "caseload_title"))
         out.raw("</caption>\n<thead><tr>")
         let labels =
             showsCoach

@@ -212,6 +212,8 @@ struct EngagementController: RouteCollection {
         let service: String
         let version: Int
         let paragraphs: [String]
+        /// The language the text is in (the reader's, when the organization wrote it in theirs).
+        let language: String
         let signatures: [SignatureRow]
         let complete: Bool
     }
@@ -221,15 +223,16 @@ struct EngagementController: RouteCollection {
         let actor = try await req.signedIn().actor
         let id = try req.id("engagementID")
         let (engagement, participant, state) = try await AgreementService(req, actor: actor).document(id)
+        let (text, language) = state.current.text(for: req.language)
         return try await req.page(
             "engagements/agreement", titleKey: "agreement_title",
             AgreementBody(
                 id: id.uuidString, organizationName: actor.organization.name,
                 participantName: participant.preferredName,
                 service: req.t("service_" + engagement.serviceType.rawValue), version: state.current.version,
-                paragraphs: state.current.text.components(separatedBy: "\n\n").map {
+                paragraphs: text.components(separatedBy: "\n\n").map {
                     $0.trimmingCharacters(in: .whitespacesAndNewlines)
-                }.filter { !$0.isEmpty },
+                }.filter { !$0.isEmpty }, language: language.rawValue,
                 signatures: Self.signatureRows(state.signatures, req: req, organization: actor.organization),
                 complete: state.complete))
     }

@@ -69,6 +69,12 @@ struct EngagementService {
         let trimmedDate = terms.startDate.trimmingCharacters(in: .whitespaces)
         let start = trimmedDate.isEmpty ? ParticipantService.today(in: actor.organization) : CalendarDate(trimmedDate)
         if start == nil { problems.append(("start_date", "error_date_invalid")) }
+        let today = ParticipantService.today(in: actor.organization)
+        if let start, let earliest = today.adding(months: -120), let latest = today.adding(months: 12),
+            start < earliest || start > latest
+        {
+            problems.append(("start_date", "error_engagement_start_range"))
+        }
         var coach: UUID? = actor.role == .coach ? actor.userID : UUID(uuidString: terms.primaryCoachID)
         if let chosen = coach, !(try await staff().contains(where: { $0.id == chosen })) { coach = nil }
         if coach == nil { problems.append(("primary_coach", "error_choose_one")) }

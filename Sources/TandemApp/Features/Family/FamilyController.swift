@@ -229,9 +229,15 @@ struct FamilyController: RouteCollection {
             // Words that may mean danger: the crisis card first (their coach has been told).
             return .redirect(raised ? "/care?told=wrote" : "/wellbeing?saved=1")
         } catch ServiceError.invalid(let problems) {
+            // Four scales share one message; the summary names which question each is about.
+            let errors = req.fieldErrors(problems).map { error in
+                ["stress", "sleep", "self_care", "hope"].contains(error.field)
+                    ? FieldError(field: error.field, message: req.t("wellbeing_" + error.field) + ": " + error.message)
+                    : error
+            }
             return try await wellbeingPage(
-                req: req, participant: participant, answers: answers, changing: false,
-                errors: req.fieldErrors(problems), status: .unprocessableEntity)
+                req: req, participant: participant, answers: answers, changing: false, errors: errors,
+                status: .unprocessableEntity)
         }
     }
 

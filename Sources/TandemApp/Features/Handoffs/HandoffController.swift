@@ -33,6 +33,8 @@ struct HandoffController: RouteCollection {
         let waiting: [Row]
         let others: [Row]
         let sent: Bool
+        /// Sent without the person's consent to share its status with the liaison.
+        let sentPrivately: Bool
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -55,7 +57,8 @@ struct HandoffController: RouteCollection {
             "handoffs/list", titleKey: "handoffs_title",
             ListBody(
                 canRefer: signedIn.actor.role == .partner, waiting: waiting, others: others,
-                sent: req.query[String.self, at: "sent"] != nil))
+                sent: req.query[String.self, at: "sent"] != nil,
+                sentPrivately: req.query[String.self, at: "sent"] == "private"))
     }
 
     private func row(_ handoff: Handoff, shared: Bool, service: HandoffService, req: Request) -> Row {
@@ -139,7 +142,8 @@ struct HandoffController: RouteCollection {
         let form = (try? req.content.decode(ReferForm.self)) ?? ReferForm()
         do {
             _ = try await HandoffService(req, actor: signedIn.actor).refer(form.referral)
-            return .redirect("/handoffs?sent=1")
+            // Without the person's consent the liaison will not see how it goes; the notice says so.
+            return .redirect(form.status_consent != nil ? "/handoffs?sent=1" : "/handoffs?sent=private")
         } catch ServiceError.invalid(let problems) {
             return try await formPage(form, req: req, errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }

@@ -15,6 +15,8 @@ struct HomeController: RouteCollection {
         let role: String
         let isAdmin: Bool
         let isStaff: Bool
+        /// A treatment center's liaison: their work starts with referring someone.
+        let isPartner: Bool
         let twoFactorEnabled: Bool
     }
 
@@ -26,7 +28,8 @@ struct HomeController: RouteCollection {
             "home", titleKey: "home_title",
             HomeBody(
                 name: actor.user.displayName, role: req.t("role_" + actor.role.rawValue), isAdmin: actor.role == .admin,
-                isStaff: actor.role.isStaff, twoFactorEnabled: actor.user.twoFactorEnabled))
+                isStaff: actor.role.isStaff, isPartner: actor.role == .partner,
+                twoFactorEnabled: actor.user.twoFactorEnabled))
     }
 
     struct CrisisBody: Encodable, Sendable {

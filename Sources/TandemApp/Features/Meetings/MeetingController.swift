@@ -88,6 +88,7 @@ struct MeetingController: RouteCollection {
         guard let organization = try await Organization.find(id, on: req.db),
             try await MeetingSettings.publicFinder(of: id, on: req.db)
         else { throw Abort(.notFound) }
+        req.publicOrganization = organization
         return Place(organization: organization, signedIn: nil, base: "/organizations/\(id)/meetings")
     }
 
@@ -101,18 +102,14 @@ struct MeetingController: RouteCollection {
         filter.type = query.type.flatMap { $0.isEmpty || $0.count > 20 ? nil : $0 }
         filter.words = String((query.q ?? "").prefix(100))
         filter.nowAndNext = query.now != nil
-        var errors: [FieldError] = []
-        if let near = query.near?.trimmingCharacters(in: .whitespaces), !near.isEmpty {
-            if let point = Coordinates.parse(near) {
-                filter.near = point
-            } else {
-                errors = req.fieldErrors([("near", "error_meeting_near")])
-            }
-        }
+        let near = NearSearch(near: query.near, km: query.km)
+        filter.kilometres = near.kilometres
+        if let point = near.point { filter.near = (point.latitude, point.longitude) }
         let saved =
             try await signedIn.asyncMap { try await ResourceController().ownPlace(req: req, signedIn: $0) } ?? nil
-        if query.place != nil, let saved { filter.near = (saved.latitude, saved.longitude) }
-        if let km = query.km.flatMap(Double.init), (1...500).contains(km) { filter.kilometres = km }
+        let usesPlace = query.place != nil && saved != nil
+        if usesPlace, let saved { filter.near = (saved.latitude, saved.longitude) }
+        let errors = req.nearErrors(near, pointTyped: !usesPlace)
         // Any filter asks for a search, also one given alone in a link (`?type=W`).
         let searched = [
             query.day, query.part, query.attendance, query.type, query.q, query.now, query.near, query.place,
@@ -126,10 +123,9 @@ struct MeetingController: RouteCollection {
                 id: meeting.id.uuidString, name: meeting.name, when: Self.when(meeting, req: req),
                 attendance: req.t("meetings_attendance_" + meeting.attendance.rawValue),
                 attendanceKey: meeting.attendance.rawValue,
+                // An online meeting has no place; its badge already says "Online".
                 place: meeting.attendance == .online
-                    ? req.t("meetings_online")
-                    : [meeting.location, meeting.address].filter { !$0.isEmpty }
-                        .joined(separator: ", "),
+                    ? "" : [meeting.location, meeting.address].filter { !$0.isEmpty }.joined(separator: ", "),
                 distance: meeting.distance.map { req.t("meetings_km", ["km": Reports.oneDecimal($0)]) },
                 isOn: finder.isOn(meeting, local))
         }
@@ -161,7 +157,9 @@ struct MeetingController: RouteCollection {
         let body = FinderBody(
             days: HTMLWriter.options(days), parts: HTMLWriter.options(parts),
             attendances: HTMLWriter.options(attendances), types: HTMLWriter.options(types),
-            q: filter.words, near: query.near ?? "", km: String(Int(filter.kilometres)), now: filter.nowAndNext,
+            q: filter.words, near: query.near ?? "",
+            km: near.problems.contains("km") ? String((query.km ?? "").prefix(20)) : String(Int(filter.kilometres)),
+            now: filter.nowAndNext,
             searched: searched,
             hasRows: !rows.isEmpty,
             resultsHTML: MeetingResultList.html(rows, base: place.base, onNow: req.t("meetings_on_now")),
@@ -186,7 +184,9 @@ struct MeetingController: RouteCollection {
 
     static func when(days: [Int], start: TimeOfDay?, end: TimeOfDay?, req: Request) -> String {
         guard let start, !days.isEmpty else { return req.t("meetings_by_appointment") }
-        let names = days.map { req.t("weekday_\($0 == 0 ? 7 : $0)") }.joined(separator: ", ")
+        let names =
+            Set(days).count == 7
+            ? req.t("meetings_every_day") : days.map { req.t("weekday_\($0 == 0 ? 7 : $0)") }.joined(separator: ", ")
         let end = end ?? TimeOfDay(minutes: (start.minutes + 60) % 1440)!
         return "\(names) \(start)–\(end)"
     }

@@ -22,11 +22,16 @@ enum MeetingImport {
 
     static func run(
         _ data: Data, source name: String, kind: MeetingSource.Kind = .feed, url: String = "", organizationID: UUID,
-        on db: any Database, now: Date = Date(), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        on db: any Database, now: Date = Date(), revive: Bool = true,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Outcome {
         let source = try await MeetingSource.named(
             kind == .own ? MeetingSource.ownName : name, kind: kind, organizationID: organizationID, on: db)
+        // An import asked for by a person brings a removed source back; the scheduled refresh,
+        // whose fetch may have begun before the removal, leaves it removed.
+        guard revive || source.removedAt == nil else { return .failed("removed") }
         if !url.isEmpty { source.url = url }
+        source.removedAt = nil
         source.checkedAt = now
         guard data.count <= maxBytes else {
             source.report = "failed: the feed is larger than \(maxBytes / 1024 / 1024) MB"

@@ -37,7 +37,7 @@ enum MeetingRefresh {
                 // a change by the latest import time.
                 _ = try await MeetingImport.run(
                     data, source: source.name, url: source.url, organizationID: source.organizationID, on: db,
-                    now: max(now, Date()))
+                    now: max(now, Date()), revive: false)
             } catch {
                 // One source's failure never stops the round; it keeps its last good meetings.
                 let reason = (error as? CommandFailure)?.description ?? String(describing: type(of: error))
@@ -62,7 +62,7 @@ final class MeetingRefreshWorker: LifecycleHandler, Sendable {
             while !Task.isCancelled {
                 await ScheduledJobs.run("meeting refresh", every: seconds, app) {
                     try await MeetingRefresh.runDue(on: app.writeDB) {
-                        try await MeetingsCommand.download($0, app: app)
+                        try await FeedDownload.fetch($0, reach: FeedDownload.reach(app), app: app)
                     }
                 }
                 try? await Task.sleep(nanoseconds: interval)

@@ -22,6 +22,8 @@ final class MeetingSource: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: Kind
     /// Hours between automatic imports of a feed by its address; 0 = only by hand.
     @Field(key: "refresh_hours") var refreshHours: Int
+    /// When an admin removed it; importing it again (by its name) brings it back.
+    @OptionalField(key: "removed_at") var removedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     enum Kind: String, Codable, Sendable {

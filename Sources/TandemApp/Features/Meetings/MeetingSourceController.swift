@@ -11,6 +11,8 @@ struct MeetingSourceController: RouteCollection {
         routes.post("admin", "meetings", use: add)
         routes.post("admin", "meetings", ":sourceID", "refresh", use: refresh)
         routes.post("admin", "meetings", ":sourceID", "schedule", use: schedule)
+        routes.get("admin", "meetings", ":sourceID", "remove", use: removeForm)
+        routes.post("admin", "meetings", ":sourceID", "remove", use: remove)
         routes.post("admin", "meetings", "public", use: publicFinder)
     }
 
@@ -83,6 +85,31 @@ struct MeetingSourceController: RouteCollection {
         let source = try await MeetingSourceService(req: req, actor: signedIn.actor).source(try req.id("sourceID"))
         guard !source.url.isEmpty else { throw Abort(.notFound) }
         return try await importNow(req: req, signedIn: signedIn, name: source.name, url: source.url)
+    }
+
+    struct RemoveBody: Encodable, Sendable {
+        let id: String
+        let name: String
+        let meetings: Int
+    }
+
+    /// Removing a source asks first, on a page of its own that names it and its meetings.
+    @Sendable func removeForm(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let source = try await MeetingSourceService(req: req, actor: signedIn.actor).source(try req.id("sourceID"))
+        guard source.kind == .feed else { throw Abort(.notFound) }
+        return try await req.page(
+            "admin/meeting-source-remove", titleKey: "meeting_sources_remove_title",
+            RemoveBody(id: source.id!.uuidString, name: source.name, meetings: source.meetingCount))
+    }
+
+    @Sendable func remove(req: Request) async throws -> Response {
+        let signedIn = try await req.authorize(.editSettings)
+        let id = try req.id("sourceID")
+        let service = MeetingSourceService(req: req, actor: signedIn.actor)
+        let name = try await service.source(id).name
+        try await service.remove(id)
+        return try await page(req: req, signedIn: signedIn, notice: req.t("meeting_sources_removed", ["name": name]))
     }
 
     struct PublicForm: Content {

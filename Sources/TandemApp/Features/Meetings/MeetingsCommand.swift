@@ -43,7 +43,10 @@ struct MeetingsCommand: AsyncCommand {
                         + organizations.map(\.name).sorted().joined(separator: ", ") + ").")
         }
         let isURL = signature.source.hasPrefix("https://") || signature.source.hasPrefix("http://")
-        let data = try await isURL ? Self.download(signature.source, app: app) : Self.read(signature.source)
+        // The operator's own command: any address, the private network's too.
+        let data =
+            try await isURL
+            ? FeedDownload.fetch(signature.source, reach: .anywhere, app: app) : Self.read(signature.source)
         let console = context.console
         let label = signature.own ? "The organization's own meetings" : name
         let started = Date()
@@ -76,19 +79,5 @@ struct MeetingsCommand: AsyncCommand {
         let data = handle.readData(ofLength: MeetingImport.maxBytes + 1)
         guard data.count <= MeetingImport.maxBytes else { throw CommandFailure("\(path) is larger than 20 MB.") }
         return data
-    }
-
-    static func download(_ address: String, app: Application) async throws -> Data {
-        let response: ClientResponse
-        do {
-            response = try await app.client.get(URI(string: address)) { request in request.timeout = .seconds(30) }
-        } catch {
-            throw CommandFailure("Could not fetch \(address): \(String(describing: type(of: error))).")
-        }
-        guard response.status == .ok else { throw CommandFailure("\(address) answered \(response.status.code).") }
-        guard let body = response.body, body.readableBytes <= MeetingImport.maxBytes else {
-            throw CommandFailure("\(address) sent no feed, or one larger than 20 MB.")
-        }
-        return Data(body.readableBytesView)
     }
 }

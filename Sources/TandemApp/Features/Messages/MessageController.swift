@@ -71,6 +71,8 @@ struct MessageController: RouteCollection {
         let service: String
         let me: String
         let isSelf: Bool
+        /// Whether the support is still going: an ended one's conversation is read, not written.
+        let open: Bool
         let messages: [MessageRow]
         let body: String
         let care: Bool
@@ -96,6 +98,7 @@ struct MessageController: RouteCollection {
                 name: thread.participant.preferredName,
                 service: req.t("service_" + thread.engagement.serviceType.rawValue),
                 me: signedIn.userID.uuidString, isSelf: thread.relation.isSelf,
+                open: thread.engagement.status.isOpen,
                 messages: opened.messages.map { message in
                     let mine = message.senderID == signedIn.userID
                     return MessageRow(
@@ -103,7 +106,9 @@ struct MessageController: RouteCollection {
                         sent: req.dateTime(message.createdAt, organization: signedIn.organization),
                         sentISO: MessageRelay.iso(message.createdAt),
                         seen: mine && (opened.othersReadAt.map { $0 >= message.createdAt } ?? false))
-                }, body: body, care: care, card: care ? try await SafetyController.card(signedIn, req: req) : nil),
+                }, body: body, care: care,
+                card: care
+                    ? try await SafetyController.card(signedIn, req: req, wrote: thread.relation.isSelf) : nil),
             errors: errors, status: status)
     }
 

@@ -306,6 +306,9 @@ final class MessageRetentionWorker: LifecycleHandler, Sendable {
                 await ScheduledJobs.run("public form counts", every: 3600, app) {
                     try await PublicMailAllowance.purge(on: app.writeDB)
                 }
+                await ScheduledJobs.run("sent form keys", every: 3600, app) {
+                    try await FormOnceMiddleware.purge(on: app.writeDB)
+                }
                 try? await Task.sleep(nanoseconds: 3_600_000_000_000)
             }
         }

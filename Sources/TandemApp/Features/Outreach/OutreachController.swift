@@ -34,6 +34,14 @@ struct OutreachController: RouteCollection {
         /// Requests for correction waiting for an answer from the actor (or anyone, for
         /// supervisors and admins).
         let corrections: [CorrectionRow]
+        /// The actor's own session notes a reviewer sent back, waiting for their addendum.
+        let returnedNotes: [ReturnedNote]
+    }
+
+    struct ReturnedNote: Encodable, Sendable {
+        let id: String
+        let date: String
+        let comment: String
     }
 
     struct CorrectionRow: Encodable, Sendable {
@@ -64,6 +72,7 @@ struct OutreachController: RouteCollection {
         let rows = try await OutreachService(req, actor: signedIn.actor).list(coach: coach)
         let followUps = try await ReferralService(req, actor: signedIn.actor).followUps(coach: coach)
         let corrections = try await CorrectionService(req, actor: signedIn.actor).open()
+        let returned = try await SessionNoteService(req, actor: signedIn.actor).returnedToMe()
         let seesOthers = ParticipantAccess.reach(of: signedIn.role) == .organization
         var coaches: [SelectOption] = []
         if seesOthers {
@@ -105,6 +114,11 @@ struct OutreachController: RouteCollection {
                         participantID: request.participantID.uuidString, name: name,
                         section: req.t("correction_section_" + request.section),
                         asked: request.createdAt.map { req.dateTime($0, organization: signedIn.organization) } ?? "")
+                },
+                returnedNotes: returned.map {
+                    ReturnedNote(
+                        id: $0.id!.uuidString, date: CalendarDate($0.localDate)?.written(req.messages) ?? $0.localDate,
+                        comment: $0.reviewComment)
                 }))
     }
 

@@ -103,7 +103,8 @@ struct ParticipantController: RouteCollection {
             try await Self.formBody(
                 Self.form(from: participant.profile), action: "/participants/\(id.uuidString)", isNew: false,
                 cancel: "/participants/\(id.uuidString)", actor: actor, req: req,
-                seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation)))
+                seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation),
+                ownDetails: relation.isSelf))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -120,7 +121,8 @@ struct ParticipantController: RouteCollection {
                 try await Self.formBody(
                     form, action: "/participants/\(id.uuidString)", isNew: false,
                     cancel: "/participants/\(id.uuidString)", actor: actor, req: req,
-                    seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation)),
+                    seesRecoveryDate: ParticipantAccess.can(actor.role, .viewRecoveryDate, relation),
+                    ownDetails: relation.isSelf),
                 errors: req.fieldErrors(problems), status: .unprocessableEntity)
         }
     }
@@ -169,6 +171,9 @@ struct ParticipantController: RouteCollection {
         let canCorrect: Bool
         let canAnonymize: Bool
         let isFamilyCoaching: Bool
+        /// Coached only as a family member: their check-in is about their wellbeing, and the
+        /// recovery check-ins, their charts and the BARC-10 are not theirs.
+        let familyOnly: Bool
         /// The hand-off from a treatment center the person came by, for staff.
         let handoffID: String?
     }
@@ -256,6 +261,7 @@ struct ParticipantController: RouteCollection {
             canCorrect: record.can(actor.role, .requestCorrection) || record.can(actor.role, .answerCorrections),
             canAnonymize: record.can(actor.role, .anonymize),
             isFamilyCoaching: record.engagements.contains { $0.engagement.serviceType == .familyRecoveryCoaching },
+            familyOnly: ServiceType.isFamilyMemberRecord(record.engagements.map(\.engagement.serviceType)),
             handoffID: actor.role.isStaff
                 ? try await HandoffService.handoffID(of: id, in: actor.organizationID, on: req.db)?.uuidString : nil)
     }
@@ -347,14 +353,19 @@ struct ParticipantController: RouteCollection {
         let rows: [HistoryRow]
         let previousLink: String?
         let nextLink: String?
+        /// The person's own history: it hides their own entries unless they ask for them.
+        let isOwn: Bool
+        let showsMine: Bool
     }
 
     @Sendable func accessHistory(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
         let id = try req.id("participantID")
         let page = max(1, min((try? req.query.get(Int.self, at: "page")) ?? 1, 10_000))
-        let (rows, hasMore) = try await ParticipantService(req, actor: actor).accessHistory(id, page: page)
-        let base = "/participants/\(id.uuidString)/access-history?page="
+        let showsMine = req.query[String.self, at: "mine"] != nil
+        let (rows, hasMore, isOwn) = try await ParticipantService(req, actor: actor).accessHistory(
+            id, page: page, othersOnly: !showsMine)
+        let base = "/participants/\(id.uuidString)/access-history?" + (showsMine ? "mine=1&" : "") + "page="
         return try await req.page(
             "participants/history", titleKey: "history_title",
             HistoryBody(
@@ -369,7 +380,7 @@ struct ParticipantController: RouteCollection {
                         denied: row.outcome != "success")
                 },
                 previousLink: page > 1 ? base + String(page - 1) : nil,
-                nextLink: hasMore ? base + String(page + 1) : nil
+                nextLink: hasMore ? base + String(page + 1) : nil, isOwn: isOwn, showsMine: showsMine
             ))
     }
 }

@@ -117,6 +117,9 @@ extension ParticipantController {
         let engagement: EngagementFields?
         /// The recovery start date is the person's own, shown to them and their coaches only.
         let seesRecoveryDate: Bool
+        /// The person changing their own details: legal name, date of birth and e-mail are
+        /// not theirs to change here (a request for correction is).
+        var ownDetails = false
     }
 
     /// The fields of a new engagement, shared by the new-participant and new-engagement pages.
@@ -152,7 +155,7 @@ extension ParticipantController {
 
     static func formBody(
         _ form: ParticipantForm, action: String, isNew: Bool, cancel: String, actor: Actor, req: Request,
-        seesRecoveryDate: Bool = true
+        seesRecoveryDate: Bool = true, ownDetails: Bool = false
     ) async throws -> FormBody {
         let values: [String: String] = [
             "preferred_name": form.preferred_name ?? "", "legal_name": form.legal_name ?? "",
@@ -171,7 +174,7 @@ extension ParticipantController {
             contactMethods: req.checks(ContactMethod.self, prefix: "contact_", checked: form.contact_methods ?? []),
             pathways: req.checks(RecoveryPathway.self, prefix: "pathway_", checked: form.pathways ?? []),
             engagement: isNew ? try await engagementFields(form, actor: actor, req: req) : nil,
-            seesRecoveryDate: seesRecoveryDate)
+            seesRecoveryDate: seesRecoveryDate, ownDetails: ownDetails)
     }
 
     static func form(from profile: ParticipantProfile) -> ParticipantForm {

@@ -123,7 +123,26 @@ struct ParticipantService {
         if !ParticipantAccess.can(actor.role, .viewRecoveryDate, relation) {
             sent.recoveryStartDate = participant.recoveryStartDate
         }
-        let problems = sent.allProblems(today: Self.today(in: actor.organization))
+        // The person changes how they are called and reached, their pathways, recovery start
+        // date and strengths; what identifies them on record stays as the organization has it.
+        if relation.isSelf {
+            sent.legalName = participant.legalName
+            sent.dateOfBirth = participant.dateOfBirth
+            sent.email = participant.email
+        }
+        let stored = participant.profile
+        let problems = sent.allProblems(today: Self.today(in: actor.organization)).filter { problem in
+            // What the person may not change here, or a date kept as it was (an old record's
+            // placeholder year), cannot stop a save: the form does not ask about it.
+            if relation.isSelf && ["legal_name", "date_of_birth", "email"].contains(problem.field) { return false }
+            if problem.key == "error_date_too_old" {
+                let unchanged =
+                    problem.field == "date_of_birth"
+                    ? sent.dateOfBirth == stored.dateOfBirth : sent.recoveryStartDate == stored.recoveryStartDate
+                return !unchanged
+            }
+            return true
+        }
         guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         let profile = sent.normalized()
         try await req.db.transaction { db in
@@ -136,11 +155,20 @@ struct ParticipantService {
     }
 
     /// Removes the participant with their engagements, signatures, pending invitations,
-    /// check-ins, assessments, plan and the session notes about them alone.
+    /// check-ins, assessments, plan and the session notes about them alone. Their sign-in no
+    /// longer reaches this organization (and, used nowhere else, can no longer be used).
     /// The audit trail keeps the fact (ids only). Admins only.
     func delete(_ id: UUID) async throws {
         let (participant, _) = try await authorized(id, .delete)
+        let userID = participant.$user.id
+        let unusable = userID == nil ? "" : try await SignInRelease.unusablePassword(req)
         try await req.db.transaction { db in
+            if let userID {
+                try await SignInRelease.release(
+                    userID, from: participant.$organization.id,
+                    label: "Deleted " + id.uuidString.prefix(8).lowercased(),
+                    unusablePassword: unusable, on: db)
+            }
             let engagementIDs = try await Engagement.query(on: db).filter(\.$participant.$id == id).all(\.$id)
             if !engagementIDs.isEmpty {
                 try await AgreementSignature.query(on: db).filter(\.$engagement.$id ~~ engagementIDs).delete()
@@ -241,10 +269,20 @@ struct ParticipantService {
 
     /// Who looked at or changed a participant's record, newest first: for the person
     /// themself (and admins). Reading it is itself recorded.
-    func accessHistory(_ id: UUID, page: Int, pageSize: Int = 50) async throws -> (rows: [HistoryRow], hasMore: Bool) {
-        _ = try await authorized(id, .viewAccessHistory)
-        let events = try await AuditEvent.query(on: req.db).filter(\.$participantID == id)
-            .filter(\.$organizationID == actor.organizationID).sort(\.$sequence, .descending)
+    /// `othersOnly`: the person reading their own history sees what others did, unless they
+    /// ask for their own entries too (their own looks would bury the others').
+    func accessHistory(_ id: UUID, page: Int, othersOnly: Bool = false, pageSize: Int = 50) async throws -> (
+        rows: [HistoryRow], hasMore: Bool, isOwn: Bool
+    ) {
+        let (participant, _) = try await authorized(id, .viewAccessHistory)
+        let isOwn = participant.$user.id == actor.userID
+        var query = AuditEvent.query(on: req.db).filter(\.$participantID == id)
+            .filter(\.$organizationID == actor.organizationID)
+        if isOwn && othersOnly {
+            let me = actor.userID
+            query = query.group(.or) { $0.filter(\.$actorID == nil).filter(\.$actorID != me) }
+        }
+        let events = try await query.sort(\.$sequence, .descending)
             .range(((page - 1) * pageSize)..<(page * pageSize + 1)).all()
         let actorIDs = Set(events.compactMap(\.actorID))
         let users = try await User.query(on: req.db).filter(\.$id ~~ Array(actorIDs)).all()
@@ -257,7 +295,7 @@ struct ParticipantService {
                 role: event.actorID.flatMap { roleOf[$0] }, action: event.action, outcome: event.outcome)
         }
         try await audit("participant.access_history", participant: id)
-        return (Array(rows), events.count > pageSize)
+        return (Array(rows), events.count > pageSize, isOwn)
     }
 }
 

@@ -118,7 +118,8 @@ struct PlanController: RouteCollection {
     /// What a section's form shows: the values as they are (or as sent), one blank goal and
     /// one blank step per goal to add more, without scripts.
     private func editBody(
-        _ plan: PlanService.Plan, section: String, document: PlanDocument, req: Request, errors: [FieldError] = []
+        _ plan: PlanService.Plan, section: String, named: String? = nil, document: PlanDocument, req: Request,
+        errors: [FieldError] = []
     ) throws -> EditBody {
         let kind: String
         var domain = ""
@@ -134,7 +135,7 @@ struct PlanController: RouteCollection {
             guard section.hasPrefix("d"), let index = Int(section.dropFirst()), plan.domains.indices.contains(index)
             else { throw Abort(.notFound) }
             kind = "domain"
-            domain = plan.domains[index]
+            domain = named ?? plan.domains[index]
             title = Self.domainName(domain, req: req)
         }
         let part = document.domains.first { $0.domain == domain } ?? .init(domain: domain)
@@ -194,19 +195,28 @@ struct PlanController: RouteCollection {
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         let service = PlanService(req, actor: actor)
         let base = Int(fields["base"] ?? "") ?? -1
-        // The section's address names the domain; an address the plan does not have is not found.
+        // The form names its domain: the address holds only a position in the organization's
+        // list, which an admin may change while the form is open. Without the name (an older
+        // form), the position decides; an address the plan does not have is not found.
         let domains = try await service.current(id, audited: false).domains
         var domain: String?
         if section != "values" && section != "wellness" {
             guard section.hasPrefix("d"), let index = Int(section.dropFirst()), domains.indices.contains(index) else {
                 throw Abort(.notFound)
             }
-            domain = domains[index]
+            if let named = fields["domain"] {
+                guard domains.contains(named) else { throw Abort(.notFound) }
+                domain = named
+            } else {
+                domain = domains[index]
+            }
         }
         var sent = PlanDocument()
         do {
             _ = try await service.save(id, base: base) { document, editor in
-                let problems = PlanForm.apply(fields, section: section, domain: domain, to: &document, editor: editor)
+                let problems = PlanForm.apply(
+                    fields, section: section, domain: domain, to: &document, editor: editor,
+                    today: ParticipantService.today(in: actor.organization))
                 sent = document
                 return problems
             }
@@ -219,7 +229,8 @@ struct PlanController: RouteCollection {
                 ["domains", "goals", "section"].contains(error.field)
                     ? FieldError(field: "plan-edit-form", message: error.message) : error
             }
-            var body = try editBody(plan, section: section, document: sent, req: req, errors: errors)
+            var body = try editBody(
+                plan, section: section, named: domain, document: sent, req: req, errors: errors)
             body.next = GuidedReturn.checked(fields["next"]) ?? ""
             return try await req.page(
                 "plans/edit", titleKey: "plan_edit_title", body, errors: errors, status: .unprocessableEntity)
@@ -232,7 +243,8 @@ struct PlanController: RouteCollection {
             _ = PlanForm.apply(
                 fields, section: section, domain: domain, to: &document, editor: service.editor(plan.relation))
             let errors = [FieldError(field: "plan-edit-form", message: req.t("error_plan_changed_kept"))]
-            var body = try editBody(plan, section: section, document: document, req: req, errors: errors)
+            var body = try editBody(
+                plan, section: section, named: domain, document: document, req: req, errors: errors)
             body.next = GuidedReturn.checked(fields["next"]) ?? ""
             return try await req.page(
                 "plans/edit", titleKey: "plan_edit_title", body, errors: errors, status: .conflict)

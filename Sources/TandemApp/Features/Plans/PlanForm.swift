@@ -9,7 +9,7 @@ enum PlanForm {
     /// `domain` is the life domain the section's address names (nil for values and wellness).
     static func apply(
         _ fields: [String: String], section: String, domain: String?, to document: inout PlanDocument,
-        editor: (role: String, name: String)
+        editor: (role: String, name: String), today: CalendarDate? = nil
     ) -> [(field: String, key: String)] {
         func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         switch section {
@@ -24,13 +24,13 @@ enum PlanForm {
             return PlanDocument(wellness: document.wellness).problems()
         default:
             guard let domain else { return [("section", "error_value_invalid")] }
-            return applyDomain(fields, domain: domain, text: text, to: &document, editor: editor)
+            return applyDomain(fields, domain: domain, text: text, to: &document, editor: editor, today: today)
         }
     }
 
     private static func applyDomain(
         _ fields: [String: String], domain: String, text: (String) -> String, to document: inout PlanDocument,
-        editor: (role: String, name: String)
+        editor: (role: String, name: String), today: CalendarDate?
     ) -> [(field: String, key: String)] {
         let old = document.domains.first { $0.domain == domain } ?? .init(domain: domain)
         var goals: [PlanDocument.Goal] = []
@@ -61,16 +61,27 @@ enum PlanForm {
             {
                 problems.append((prefix + "_text", "error_plan_goal_missing"))
             }
+            if let existing {
+                // Steps added to this goal since the form was opened are not in it: keep them.
+                let named = Set(steps.map(\.id).filter { !$0.isEmpty })
+                // After the form's own, so a message about a field stays at that field.
+                steps += existing.steps.filter { !named.contains($0.id) }
+            }
             goals.append(
                 .init(
                     id: existing?.id ?? "", text: text(prefix + "_text"), why: text(prefix + "_why"),
                     writtenBy: existing?.writtenBy ?? editor.role, writerName: existing?.writerName ?? editor.name,
                     steps: steps))
         }
+        // A goal the form does not name was written after it was opened (by the other of person
+        // and coach, or in another window): it stays, after the form's goals. Only a goal the
+        // form shows can be removed, by clearing its words.
+        let named = Set(goals.map(\.id).filter { !$0.isEmpty })
+        goals += old.goals.filter { !named.contains($0.id) }
         var section = PlanDocument.DomainSection(
             domain: domain, goals: goals, strengths: text("strengths"), supports: text("supports"),
             barriers: text("barriers"))
-        problems += PlanDocument(domains: [section]).problems()
+        problems += PlanDocument(domains: [section]).problems(today: today)
         if !problems.isEmpty {
             // The form comes back as sent, blanks and all, so each message sits at its field.
             replace(section, in: &document)

@@ -19,6 +19,16 @@ struct ProgramService {
         let organizationName: String
     }
 
+    /// The programs a participant joined in their organization, by title.
+    static func joined(by participantID: UUID, in organizationID: UUID, on db: any Database) async throws
+        -> [Program]
+    {
+        let ids = try await ProgramEnrollment.query(on: db).filter(\.$organizationID == organizationID)
+            .filter(\.$participantID == participantID).all(\.$programID)
+        guard !ids.isEmpty else { return [] }
+        return try await Program.query(on: db).filter(\.$id ~~ ids).sort(\.$title).all()
+    }
+
     /// Every published program of every organization here, by organization and title.
     static func published(on db: any Database) async throws -> [Listed] {
         let programs = try await Program.query(on: db).filter(\.$published == true).sort(\.$title).limit(500).all()

@@ -70,6 +70,8 @@ struct ReferralController: RouteCollection {
         let anywhere: Bool
         let results: [ResourceController.Row]
         let searched: Bool
+        /// Nothing found because the directory is empty, not because of the words.
+        let directoryEmpty: Bool
         /// The resource chosen, when the form to say why is shown.
         let resourceID: String?
         let resourceName: String
@@ -107,6 +109,8 @@ struct ReferralController: RouteCollection {
             if let place, query.anywhere == nil { filter.near = (place.latitude, place.longitude) }
             found = try await resources.search(filter)
         }
+        var directoryEmpty = false
+        if searched && found.isEmpty { directoryEmpty = try await resources.search(.init()).isEmpty }
         let resource = try await chosen.asyncMap { try await resources.resource($0).resource }
         return try await req.page(
             "referrals/new", titleKey: "referrals_new",
@@ -116,6 +120,7 @@ struct ReferralController: RouteCollection {
                     selected: query.category, anyKey: "resources_any_category", req: req),
                 hasPlace: place != nil, anywhere: query.anywhere != nil,
                 results: found.map { ResourceController.row($0, req: req) }, searched: searched,
+                directoryEmpty: directoryEmpty,
                 resourceID: resource?.id?.uuidString, resourceName: resource?.name ?? "", reason: input.reason,
                 notes: input.notes, agreed: input.agreed, followUp: input.followUp, isSelf: relation.isSelf),
             errors: errors, status: status)

@@ -253,16 +253,6 @@ struct ReferralService: ParticipantScopedService {
 }
 
 /// "latitude, longitude" as typed in a search or a saved place.
-enum Coordinates {
-    static func parse(_ text: String) -> (latitude: Double, longitude: Double)? {
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let lat = parts[0], let lon = parts[1], lat.isFinite, lon.isFinite,
-            (-90...90).contains(lat), (-180...180).contains(lon)
-        else { return nil }
-        return (lat, lon)
-    }
-}
-
 extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let self else { return nil }

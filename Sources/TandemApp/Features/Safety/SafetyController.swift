@@ -26,15 +26,20 @@ struct SafetyController: RouteCollection {
         let line: String
         let text: String?
         let coaches: [SafetyService.CoachContact]
+        /// Who was alerted by what the person wrote (a check-in or a message), said on the card.
+        var told: String? = nil
     }
 
-    static func card(_ signedIn: SignedIn, req: Request) async throws -> CrisisCard {
+    /// `wrote`: the card follows words of the person's own that raised an alert, so it says
+    /// who was told (their coach, or the organization's team when they have none yet).
+    static func card(_ signedIn: SignedIn, req: Request, wrote: Bool = false) async throws -> CrisisCard {
         var coaches: [SafetyService.CoachContact] = []
         if let own = try await CheckInService(req, actor: signedIn.actor).ownRecord() {
             coaches = try await SafetyService(req, actor: signedIn.actor).coachContacts(of: own.id!)
         }
         return CrisisCard(
-            line: signedIn.organization.crisisLine, text: signedIn.organization.crisisText, coaches: coaches)
+            line: signedIn.organization.crisisLine, text: signedIn.organization.crisisText, coaches: coaches,
+            told: wrote ? req.t("care_told_wrote" + (coaches.isEmpty ? "_team" : "")) : nil)
     }
 
     @Sendable func care(req: Request) async throws -> Response {

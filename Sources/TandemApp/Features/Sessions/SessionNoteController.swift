@@ -71,15 +71,27 @@ struct SessionNoteController: RouteCollection {
                 rows: list.notes.map { Self.row($0, req: req) }, canWrite: list.canWrite))
     }
 
+    struct QueueRow: Encodable, Sendable {
+        let note: NoteRow
+        let coach: String
+        let people: String
+    }
+
     struct QueueBody: Encodable, Sendable {
-        let rows: [NoteRow]
+        let rows: [QueueRow]
     }
 
     @Sendable func reviewQueue(req: Request) async throws -> Response {
         let actor = try await req.signedIn().actor
-        let notes = try await SessionNoteService(req, actor: actor).reviewQueue()
-        return try await req.page(
-            "notes/review", titleKey: "notes_review_title", QueueBody(rows: notes.map { Self.row($0, req: req) }))
+        let service = SessionNoteService(req, actor: actor)
+        let notes = try await service.reviewQueue()
+        let names = try await service.queueNames(notes)
+        let rows = notes.map { note in
+            QueueRow(
+                note: Self.row(note, req: req), coach: names.authors[note.authorID] ?? "—",
+                people: names.people[note.id!]?.joined(separator: ", ") ?? "—")
+        }
+        return try await req.page("notes/review", titleKey: "notes_review_title", QueueBody(rows: rows))
     }
 
     // MARK: One note

@@ -229,6 +229,31 @@ struct SessionNoteService: ParticipantScopedService {
             .sort(\.$localDate).sort(\.$startTime).all()
     }
 
+    /// Who wrote each note of the review queue and whom it is about, in two reads for the
+    /// whole queue: a reviewer picks a note by coach and person, not by date alone.
+    func queueNames(_ notes: [SessionNote]) async throws -> (authors: [UUID: String], people: [UUID: [String]]) {
+        guard !notes.isEmpty else { return ([:], [:]) }
+        let authors = try await User.query(on: req.db).filter(\.$id ~~ Set(notes.map(\.authorID))).all()
+        let links = try await SessionNoteParticipant.query(on: req.db)
+            .filter(\.$organizationID == actor.organizationID).filter(\.$note.$id ~~ notes.compactMap(\.id)).all()
+        let names = try await scope.participants().filter(\.$id ~~ Set(links.map(\.participantID))).all()
+        let nameByID = Dictionary(names.map { ($0.id!, $0.preferredName) }, uniquingKeysWith: { first, _ in first })
+        var people: [UUID: [String]] = [:]
+        for link in links {
+            if let name = nameByID[link.participantID] { people[link.$note.id, default: []].append(name) }
+        }
+        return (
+            Dictionary(authors.map { ($0.id!, $0.displayName) }, uniquingKeysWith: { first, _ in first }),
+            people.mapValues { $0.sorted() }
+        )
+    }
+
+    /// The actor's own notes a reviewer sent back, waiting for their addendum, newest first.
+    func returnedToMe() async throws -> [SessionNote] {
+        try await notesQuery().filter(\.$authorID == actor.userID).filter(\.$review == .returned)
+            .sort(\.$localDate, .descending).limit(100).all()
+    }
+
     // MARK: - Pieces
 
     private func notesQuery() -> QueryBuilder<SessionNote> {

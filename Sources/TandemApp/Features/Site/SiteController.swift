@@ -42,6 +42,7 @@ struct SiteController: RouteCollection {
         guard let organization = try await Organization.find(try req.id("organizationID"), on: req.db) else {
             throw Abort(.notFound)
         }
+        req.publicOrganization = organization
         return organization
     }
 
@@ -166,7 +167,9 @@ struct SiteController: RouteCollection {
         let comments: [CommentRow]
         let signedIn: Bool
         let form: [String: String]
-        let notice: String?
+        /// Each thanks shows in the section its form was in, where the page lands after sending.
+        let ratingNotice: String?
+        let commentNotice: String?
         let share: [ShareLink]
     }
 
@@ -208,7 +211,8 @@ struct SiteController: RouteCollection {
                         date: CalendarDate($0.createdAt, in: zone).written(req.messages),
                         paragraphs: $0.body.components(separatedBy: "\n\n"))
                 }, signedIn: await req.optionalSignedIn() != nil, form: form,
-                notice: ["commented", "held", "rated", "reported"].first { req.query[String.self, at: $0] != nil }
+                ratingNotice: req.query[String.self, at: "rated"] != nil ? req.t("article_notice_rated") : nil,
+                commentNotice: ["commented", "held", "reported"].first { req.query[String.self, at: $0] != nil }
                     .map { req.t("article_notice_" + $0) },
                 share: [
                     ShareLink(label: req.t("share_email"), href: "mailto:?subject=\(title)&body=\(encoded)"),
